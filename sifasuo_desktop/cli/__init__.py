@@ -1,0 +1,60 @@
+"""The one `sifasuo` command. No subcommand opens the GUI.
+
+Exit codes: 0 success, 1 user error (Chinese message on stderr), 2 usage error; command families may
+define more (sync import: 3 held, 4 rejected).
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from sifasuo_desktop import APP_NAME, __version__
+from sifasuo_desktop.domain.errors import UserError
+
+# command family modules in this package; each defines register(subparsers, common)
+COMMAND_MODULES = ["core"]
+OPTIONAL_MODULES = ["check", "docs", "xlsx", "sync", "security", "stats"]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # usage errors: exit 2 with a Chinese hint
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"{self.prog}: 参数错误：{message}\n")
+        sys.exit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", default=argparse.SUPPRESS, help="数据文件夹（默认：用户应用数据目录）")
+    parser = _Parser(prog="sifasuo", description=APP_NAME, parents=[common])
+    parser.add_argument("--version", action="version", version=f"sifasuo {__version__}")
+    parser.add_argument("--quit-after-startup", action="store_true",
+                        help="打开主窗口并载入默认台账后立即退出（冒烟测试、启动计时）")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMAND_MODULES + OPTIONAL_MODULES:
+        try:
+            module = importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as exc:
+            if name in OPTIONAL_MODULES and exc.name == f"{__name__}.{name}":
+                continue
+            raise
+        module.register(sub, common)
+    return parser
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if not args.command:
+            from sifasuo_desktop.ui.app import run_gui
+
+            return run_gui(getattr(args, "data_dir", None), quit_after_startup=args.quit_after_startup)
+        return int(args.func(args) or 0)
+    except UserError as exc:
+        sys.stderr.write(f"错误：{exc.message}\n")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        sys.stderr.write("已取消。\n")
+        return 1

@@ -1,0 +1,105 @@
+"""init and demo."""
+from __future__ import annotations
+
+import sys
+import time
+
+from sifasuo_desktop.cli.common import data_dir_from, print_json
+from sifasuo_desktop.domain.errors import UserError
+from sifasuo_desktop.paths import db_path
+
+
+def register(sub, common):
+    p = sub.add_parser("init", parents=[common], help="初始化数据文件夹（机构信息）")
+    p.add_argument("--role", choices=["township", "county"], required=True, help="township 乡镇司法所 / county 县司法局")
+    p.add_argument("--org-name", required=True, help="机构名称，如 示范镇司法所")
+    p.add_argument("--org-code", required=True, help="机构代码（字母数字）")
+    p.add_argument("--parent-code", help="上级机构代码（乡镇填县司法局的代码）")
+    p.add_argument("--admin-user", help="第一个管理员账号")
+    p.add_argument("--admin-password", help="管理员密码")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("demo", parents=[common], help="在新文件夹中生成演示数据")
+    p.add_argument("--cases", type=int, default=600, help="执法案件数量（默认600）")
+    p.add_argument("--seed", type=int, default=1, help="随机种子（同一种子生成相同数据）")
+    p.add_argument("--role", choices=["township", "county"], default="township")
+    p.add_argument("--json", action="store_true", help="以JSON输出统计")
+    p.set_defaults(func=cmd_demo)
+
+
+def _require_new_folder(data_dir):
+    if db_path(data_dir).exists():
+        raise UserError(f"数据文件夹“{data_dir}”中已有台账数据，请换一个新的文件夹。")
+
+
+def cmd_init(args) -> int:
+    from sifasuo_desktop.store import Store
+
+    data_dir = data_dir_from(args)
+    if db_path(data_dir).exists():
+        with Store.open(data_dir) as s:
+            if s.initialized:
+                raise UserError(f"数据文件夹“{data_dir}”已初始化为“{s.org.name}”（{s.org.code}）。")
+    with Store.open(data_dir) as store:
+        org = store.init_org(args.role, args.org_name, args.org_code, args.parent_code)
+        _setup_hooks(store, args)
+    print(f"已初始化：{org.name}（{org.code}，{org.role_label}），数据文件夹：{data_dir}")
+    return 0
+
+
+def _setup_hooks(store, args) -> None:
+    """Let optional modules finish the setup (admin account, keys)."""
+    try:
+        from sifasuo_desktop.security.setup import after_init
+    except ImportError:
+        pass
+    else:
+        after_init(store, args)
+    try:
+        from sifasuo_desktop.sync.setup import after_init as sync_after_init
+    except ImportError:
+        pass
+    else:
+        sync_after_init(store)
+
+
+def cmd_demo(args) -> int:
+    from sifasuo_desktop.demo import generate
+    from sifasuo_desktop.store import Store
+
+    data_dir = data_dir_from(args)
+    _require_new_folder(data_dir)
+    if args.cases < 0:
+        raise UserError("案件数量不能为负数。")
+    t0 = time.perf_counter()
+    with Store.open(data_dir) as store:
+        summary = generate(store, cases=args.cases, seed=args.seed, role=args.role,
+                           progress=None if args.json else _progress)
+        try:
+            from sifasuo_desktop.security.setup import after_demo
+        except ImportError:
+            pass
+        else:
+            summary.update(after_demo(store) or {})
+        try:
+            from sifasuo_desktop.sync.setup import after_init as sync_after_init
+        except ImportError:
+            pass
+        else:
+            sync_after_init(store)
+    summary["seconds"] = round(time.perf_counter() - t0, 2)
+    summary["data_dir"] = str(data_dir)
+    if args.json:
+        print_json(summary)
+    else:
+        counts = "，".join(f"{k} {v}" for k, v in summary["counts"].items())
+        print(f"已生成演示数据：{summary['org_name']}（{summary['org_code']}）")
+        print(f"记录数：{counts}")
+        if summary.get("login"):
+            print(f"演示账号：{summary['login']}")
+        print(f"用时 {summary['seconds']} 秒；数据文件夹：{data_dir}")
+    return 0
+
+
+def _progress(text: str) -> None:
+    sys.stderr.write(text + "\n")

@@ -1,0 +1,288 @@
+"""One template per document type: turn plain facts (a dict) into an editable `Document`.
+
+The store-side drafting code (documents.service) collects the facts from the records a document concerns
+(problems of a body, a review batch, a visit) and calls `build(doc_type, facts)`. Every key is optional;
+missing facts become visible "××" placeholders the user fills in before issue.
+
+Fact keys:
+  issuer, issuer_subtitle, county_gov, office (the 司法所), recipient, date (datetime.date), doc_no,
+  signature, cc (list), contact, phone, deadline (date), reply_days (int), source, found_date (date),
+  scope, method, basis, earlier_doc_no, earlier_date, earlier_deadline, status, matter,
+  problems: list of {category, description, case_ref, requirement, deadline}
+  review (通报): {year, units, cases, permit, penalty, other, excellent, good, passed, failed, rows, excellent_list}
+  service (送达回证): {doc_title, doc_no, receiver, address, method, server, notes}
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+from .model import (
+    DEFAULT_CODES, DOC_TYPES, DUBANHAN, FORM, GENERAL, H1, HUIZHENG, JIANYISHU, JUEDINGSHU, LETTER, PLAIN,
+    TONGBAO, YIJIANSHU, ZHENGGAI, Document, Paragraph, Run, Table, format_cn_date,
+)
+
+X = "××"
+CN_NUM = "一二三四五六七八九十"
+
+
+def _d(v) -> str:
+    if isinstance(v, _dt.date):
+        return format_cn_date(v)
+    return str(v) if v else "×年×月×日"
+
+
+def _n(i: int) -> str:
+    if i <= 10:
+        return CN_NUM[i - 1]
+    if i < 20:
+        return "十" + CN_NUM[i - 11]
+    return str(i)
+
+
+def _p(text: str) -> Paragraph:
+    return Paragraph([Run(text)])
+
+
+def _h1(text: str) -> Paragraph:
+    return Paragraph([Run(text)], H1)
+
+
+def _h1_inline(head: str, rest: str) -> Paragraph:
+    """一、标题。正文 — the heading in 黑体, the rest of the paragraph in 仿宋."""
+    return Paragraph([Run(head, "heiti"), Run(rest, "fangsong")], "body")
+
+
+def _problems(f: dict) -> list[dict]:
+    return list(f.get("problems") or [])
+
+
+def _problem_line(k: int, p: dict) -> str:
+    cat = p.get("category") or ""
+    desc = (p.get("description") or X).rstrip("。；;.")
+    ref = p.get("case_ref") or ""
+    s = f"（{_n(k)}）"
+    if cat:
+        s += f"{cat}方面：" if not cat.endswith("问题") else f"{cat}："
+    s += desc
+    if ref:
+        s += f"（涉及{ref}）"
+    return s + "。"
+
+
+def _common(doc_type: str, f: dict, header: str) -> Document:
+    issuer = f.get("issuer") or "××县司法局"
+    return Document(
+        doc_type=doc_type,
+        title="",
+        issuer=issuer,
+        issuer_subtitle=f.get("issuer_subtitle", ""),
+        doc_no=f.get("doc_no", ""),
+        recipient=f.get("recipient") or "××镇人民政府",
+        signature=f.get("signature") or issuer,
+        date=f.get("date") or _dt.date.today(),
+        cc=list(f.get("cc") or []),
+        header=f.get("header") or header,
+    )
+
+
+def dubanhan(f: dict) -> Document:
+    doc = _common(DUBANHAN, f, LETTER)
+    office = f.get("office") or "××司法所"
+    matter = f.get("matter") or "行政执法监督发现问题整改事项"
+    doc.title = f"关于督促办理{matter}的函"
+    probs = _problems(f)
+    body = [_p(f"{_d(f.get('found_date'))}，我局（{office}）在{f.get('source') or '行政执法监督检查'}中发现你单位存在"
+               f"{'以下问题' if probs else '有关问题'}：")]
+    for k, p in enumerate(probs, 1):
+        body.append(_p(_problem_line(k, p)))
+    if f.get("earlier_doc_no") or f.get("earlier_date"):
+        body.append(_p(
+            f"我局已于{_d(f.get('earlier_date'))}以《行政执法监督意见书》（{f.get('earlier_doc_no') or X}）要求你单位于"
+            f"{_d(f.get('earlier_deadline'))}前整改并书面报告，截至目前{f.get('status') or '未收到整改报告'}。"))
+    body.append(_p(f"根据{f.get('basis') or '《行政执法监督条例》和省行政执法监督有关规定'}，现予督办："))
+    body.append(_h1_inline("一、逐项整改。", "请你单位对上述问题逐项研究，明确责任人和整改措施，确保整改到位。"))
+    body.append(_h1_inline("二、按时报送。", f"请于{_d(f.get('deadline'))}前将办理结果及佐证材料书面报送我局（经{office}）。"))
+    body.append(_h1_inline("三、逾期处理。", "逾期未办理或者办理不到位的，我局将依规采取约谈、通报等措施，并纳入年度法治政府建设考核。"))
+    body.append(_p(f"联系人：{f.get('contact') or X}，联系电话：{f.get('phone') or X}。"))
+    doc.body = body
+    if probs and f.get("attach_list"):
+        doc.attachments = ["问题清单"]
+    if not doc.cc:
+        doc.cc = [f.get("county_gov_office") or "县人民政府办公室"]
+    return doc
+
+
+def yijianshu(f: dict) -> Document:
+    doc = _common(YIJIANSHU, f, PLAIN)
+    doc.title = DOC_TYPES[YIJIANSHU]
+    doc.recipient_label = "被监督单位"
+    office = f.get("office") or "××司法所"
+    probs = _problems(f)
+    body = [_p(f"根据{f.get('basis') or '《行政执法监督条例》和省行政执法监督有关规定'}，我局（{office}）于"
+               f"{_d(f.get('found_date'))}对你单位{f.get('scope') or '行政执法工作'}进行了"
+               f"{f.get('method') or f.get('source') or '监督检查'}。现将有关情况和监督意见告知如下：")]
+    body.append(_h1("一、发现的主要问题"))
+    if probs:
+        body += [_p(_problem_line(k, p)) for k, p in enumerate(probs, 1)]
+    else:
+        body.append(_p("（一）××。"))
+    body.append(_h1("二、监督意见及整改要求"))
+    if probs:
+        for k, p in enumerate(probs, 1):
+            req = (p.get("requirement") or "针对上述问题认真整改，建立健全相关制度").rstrip("。")
+            body.append(_p(f"（{_n(k)}）{req}。"))
+    else:
+        body.append(_p("（一）××。"))
+    days = int(f.get("reply_days") or 30)
+    body.append(_h1("三、整改期限及报送要求"))
+    dl = f.get("deadline")
+    when = f"于{_d(dl)}前" if dl else f"自收到本意见书之日起{days}日内"
+    body.append(_p(f"请你单位{when}完成整改，并将整改情况书面报告我局，同时附相关佐证材料。"))
+    body.append(_h1("四、其他事项"))
+    body.append(_p("你单位对本意见书有异议的，可以自收到本意见书之日起10日内向我局书面申请复查。"))
+    doc.body = body
+    return doc
+
+
+def jianyishu(f: dict) -> Document:
+    doc = _common(JIANYISHU, f, PLAIN)
+    doc.title = DOC_TYPES[JIANYISHU]
+    doc.recipient_label = "被监督单位"
+    probs = _problems(f)
+    body = [_p(f"我局在{f.get('source') or '行政执法监督'}工作中发现，你单位在"
+               f"{f.get('scope') or '行政执法工作'}中存在以下需要改进的问题：")]
+    body += [_p(_problem_line(k, p)) for k, p in enumerate(probs, 1)] or [_p("（一）××。")]
+    body.append(_p("为进一步规范行政执法行为，根据"
+                   f"{f.get('basis') or '《行政执法监督条例》和省行政执法监督有关规定'}，提出如下建议："))
+    reqs = [p.get("requirement") for p in probs if p.get("requirement")] or ["健全行政执法工作制度，加强执法人员业务培训"]
+    for k, r in enumerate(reqs, 1):
+        body.append(_p(f"{_n(k)}、{r.rstrip('。')}。"))
+    days = int(f.get("reply_days") or 15)
+    body.append(_p(f"请你单位自收到本建议书之日起{days}日内，将采纳建议及改进情况书面回复我局。"))
+    doc.body = body
+    return doc
+
+
+def juedingshu(f: dict) -> Document:
+    f = dict(f)
+    f.setdefault("issuer", f.get("county_gov") or "××县人民政府")
+    doc = _common(JUEDINGSHU, f, PLAIN)
+    doc.title = DOC_TYPES[JUEDINGSHU]
+    doc.recipient_label = "被监督单位"
+    probs = _problems(f)
+    body = [_p(f"经{f.get('method') or '行政执法监督检查'}，查明你单位存在以下违法或者不当的行政执法行为：")]
+    body += [_p(_problem_line(k, p)) for k, p in enumerate(probs, 1)] or [_p("（一）××。")]
+    body.append(_p(f"上述行为违反了{f.get('violated') or '《中华人民共和国行政处罚法》等法律法规'}的规定。"
+                   f"根据{f.get('basis') or '《行政执法监督条例》和省行政执法监督有关规定'}，决定如下："))
+    decisions = f.get("decisions") or ["责令你单位对上述行政执法行为予以改正"]
+    for k, d in enumerate(decisions, 1):
+        body.append(_p(f"{_n(k)}、{d.rstrip('。')}。"))
+    body.append(_p(f"请你单位于{_d(f.get('deadline'))}前执行本决定，并将执行情况书面报告"
+                   f"{f.get('report_to') or '县司法局'}。"))
+    body.append(_p("你单位对本决定不服的，可以自收到本决定书之日起10日内书面申请复查。"))
+    doc.body = body
+    return doc
+
+
+def tongbao(f: dict) -> Document:
+    doc = _common(TONGBAO, f, GENERAL)
+    rv = dict(f.get("review") or {})
+    year = rv.get("year") or (doc.date.year if doc.date else _dt.date.today().year)
+    doc.mark = f.get("mark") or (doc.issuer + "文件")
+    doc.title = f"关于{year}年度行政执法案卷评查情况的通报"
+    doc.recipient = f.get("recipient") or "各乡镇人民政府，县直各行政执法部门"
+    units, cases = rv.get("units", X), rv.get("cases", X)
+    body = [_p(f"为进一步规范行政执法行为，提升行政执法案卷质量，我局组织开展了{year}年度行政执法案卷评查工作。"
+               "现将有关情况通报如下：")]
+    body.append(_h1("一、基本情况"))
+    body.append(_p(f"本次评查采取{rv.get('method') or '单位自查与集中抽查相结合'}的方式，共评查{units}个单位的行政执法案卷"
+                   f"{cases}卷，其中行政许可案卷{rv.get('permit', X)}卷、行政处罚案卷{rv.get('penalty', X)}卷、"
+                   f"其他案卷{rv.get('other', X)}卷。"))
+    body.append(_h1("二、评查结果"))
+    body.append(_p(f"经评查，优秀案卷{rv.get('excellent', X)}卷，良好案卷{rv.get('good', X)}卷，合格案卷"
+                   f"{rv.get('passed', X)}卷，不合格案卷{rv.get('failed', X)}卷。各单位评查结果见下表："))
+    rows = [["单位", "案卷数", "优秀", "良好", "合格", "不合格", "平均分"]]
+    for r in rv.get("rows") or []:
+        rows.append([str(r.get(k, "")) for k in ("unit", "cases", "excellent", "good", "passed", "failed", "avg")])
+    if len(rows) == 1:
+        rows.append([X, "", "", "", "", "", ""])
+    body.append(Table(rows, [4, 1.6, 1.3, 1.3, 1.3, 1.6, 1.6]))
+    body.append(_h1("三、主要问题"))
+    probs = _problems(f)
+    body += [_p(_problem_line(k, p)) for k, p in enumerate(probs, 1)] or [_p("（一）××。")]
+    if rv.get("excellent_list"):
+        body.append(_h1("四、优秀案卷"))
+        body.append(_p("、".join(rv["excellent_list"]) + "。"))
+    body.append(_h1(("五" if rv.get("excellent_list") else "四") + "、整改要求"))
+    body.append(_p(f"各单位要对照本次评查发现的问题认真整改，于{_d(f.get('deadline'))}前将整改情况书面报送我局。"
+                   "评查结果将纳入年度法治政府建设考核。"))
+    doc.body = body
+    doc.printed_by = f.get("printed_by") or (doc.issuer + "办公室")
+    doc.print_date = f.get("print_date") or doc.date
+    return doc
+
+
+def zhenggai(f: dict) -> Document:
+    doc = _common(ZHENGGAI, f, PLAIN)
+    doc.title = DOC_TYPES[ZHENGGAI]
+    doc.recipient_label = "被通知单位"
+    probs = _problems(f)
+    body = [_p(f"经{f.get('method') or f.get('source') or '案卷评查'}，发现你单位存在以下问题，现通知你单位限期整改：")]
+    for k, p in enumerate(probs, 1):
+        line = _problem_line(k, p)
+        if p.get("requirement"):
+            line = line[:-1] + f"整改要求：{p['requirement'].rstrip('。')}。"
+        if p.get("deadline"):
+            line = line[:-1] + f"整改时限：{_d(p['deadline'])}前。"
+        body.append(_p(line))
+    if not probs:
+        body.append(_p("（一）××。"))
+    body.append(_p(f"请于{_d(f.get('deadline'))}前完成整改，并将整改情况及佐证材料报送"
+                   f"{f.get('office') or '××司法所'}。"))
+    doc.body = body
+    return doc
+
+
+SERVICE_METHODS = ["直接送达", "留置送达", "邮寄送达", "电子送达", "委托送达"]
+
+
+def huizheng(f: dict) -> Document:
+    doc = _common(HUIZHENG, f, FORM)
+    doc.title = DOC_TYPES[HUIZHENG]
+    sv = dict(f.get("service") or {})
+    doc.recipient = ""
+    doc.signature = ""
+    doc.date = None
+    doc.cc = []
+    doc.sealed = False
+    blank_date = "年　　月　　日"
+    rows = [
+        ["送达文书名称\n及文号", f"《{sv.get('doc_title') or X}》" + (f"\n{sv['doc_no']}" if sv.get("doc_no") else "")],
+        ["受送达人", sv.get("receiver") or ""],
+        ["送达地点", sv.get("address") or ""],
+        ["送达方式", sv.get("method") or "　".join("□" + m for m in SERVICE_METHODS[:3])],
+        ["送达人（签名）", sv.get("server") or ""],
+        ["受送达人签名\n或盖章", "\n\n" + (_d(sv["date"]) if sv.get("date") else blank_date)],
+        ["代收人及\n代收理由", sv.get("proxy") or ""],
+        ["拒收事由\n及见证人", sv.get("refusal") or ""],
+        ["备注", sv.get("notes") or ""],
+    ]
+    doc.body = [Table(rows, [1, 3], header_rows=0, font_size=16.0, min_lines=[2, 2, 2, 2, 2, 4, 2, 2, 2]),
+                Paragraph([Run("注：受送达人签收日期即为送达日期。")], "flush")]
+    return doc
+
+
+BUILDERS = {
+    DUBANHAN: dubanhan, YIJIANSHU: yijianshu, JIANYISHU: jianyishu, JUEDINGSHU: juedingshu, TONGBAO: tongbao,
+    ZHENGGAI: zhenggai, HUIZHENG: huizheng,
+}
+
+
+def build(doc_type: str, facts: dict | None = None) -> Document:
+    if doc_type not in BUILDERS:
+        raise ValueError(f"未知的文书类型：{doc_type}")
+    return BUILDERS[doc_type](dict(facts or {}))
+
+
+_ = (DEFAULT_CODES, FORM)

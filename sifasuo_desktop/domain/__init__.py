@@ -1,0 +1,1 @@
+"""Plain-Python domain layer: no Qt, no SQL."""

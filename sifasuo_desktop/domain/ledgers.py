@@ -1,0 +1,423 @@
+"""The ledgers (台账): tables, fields, Chinese labels, spreadsheet synonyms, choices and validation.
+
+This is the ONE place that describes each ledger; forms, list views, spreadsheet import/export and reports
+read it. Field lists follow shared/domain/ledgers.md and reference.md §10.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field as dc_field
+
+from . import validators as v
+from .errors import ValidationError
+
+# field kinds
+TEXT, LONGTEXT, DATE, INT, MONEY, FLOAT, BOOL, CHOICE, MULTI, REF, NAMES, IDNO, USCC, PHONE, JSON = (
+    "text", "longtext", "date", "int", "money", "float", "bool", "choice", "multichoice", "ref",
+    "names", "id_number", "uscc", "phone", "json")
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    kind: str = TEXT
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    synonyms: tuple[str, ...] = ()
+    ref: str | None = None          # table referenced by a REF field (display its `name`-like column)
+    in_list: bool = True            # shown as a column in the ledger view
+    help: str = ""
+
+    @property
+    def searchable(self) -> bool:
+        return self.kind in (TEXT, LONGTEXT, CHOICE, MULTI, NAMES, REF, IDNO, USCC, PHONE)
+
+    @property
+    def sensitive(self) -> bool:
+        return self.kind in (IDNO, PHONE)
+
+
+@dataclass(frozen=True)
+class Ledger:
+    key: str                        # == table name
+    title: str
+    fields: tuple[Field, ...]
+    number_field: str | None = None  # the human number (案号, 文号, 问题编号...)
+    date_field: str | None = None    # used by the date-range filter and default sort
+    status_field: str | None = None  # used by the status filter
+    display_field: str | None = None  # what a REF to this table shows
+    in_nav: bool = True
+
+    @property
+    def table(self) -> str:
+        return self.key
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+    def has(self, name: str) -> bool:
+        return any(f.name == name for f in self.fields)
+
+    @property
+    def list_fields(self) -> list[Field]:
+        return [f for f in self.fields if f.in_list]
+
+    @property
+    def status_choices(self) -> tuple[str, ...]:
+        return self.field(self.status_field).choices if self.status_field else ()
+
+
+F = Field
+
+CERT_STATUS = ("有效", "待审验", "暂扣", "收回", "注销", "吊销", "过期", "遗失补办")
+POWER_TYPES = ("行政处罚", "行政检查", "行政强制", "行政许可", "行政确认", "行政给付", "行政征收",
+               "行政奖励", "行政裁决", "其他")
+CASE_TYPES = ("行政处罚(简易程序)", "行政处罚(一般程序)", "行政许可", "行政强制", "行政检查",
+              "行政确认", "行政给付", "行政征收", "其他")
+PENALTY_KINDS = ("警告", "通报批评", "罚款", "没收违法所得", "没收非法财物", "暂扣许可证件",
+                 "降低资质等级", "吊销许可证件", "限制开展生产经营活动", "责令停产停业", "责令关闭",
+                 "限制从业", "行政拘留", "其他")
+PROBLEM_SOURCES = ("监督检查", "案卷评查", "投诉举报", "12345", "复议纠错", "上级交办", "企业反馈")
+PROBLEM_STATUS = ("待整改", "整改中", "已报告", "已销号", "退回重改")
+PROBLEM_CATEGORIES = ("主体", "事实证据", "适用法律", "程序", "文书归档", "裁量", "三项制度", "涉企检查",
+                      "执法证件", "其他")
+DOC_TYPES = ("督办函", "监督意见书", "监督建议书", "监督决定书", "评查通报", "整改通知单", "约谈通知")
+DOC_STATUS = ("草稿", "已签发", "已送达", "已反馈", "已作废", "被替代")
+CLUE_CHANNELS = ("专用电话", "电子邮箱", "平台企业评价", "12345", "省长热线", "企业联系点", "行政执法监督员",
+                 "媒体曝光", "网络舆情", "第三方评估", "营商环境评价", "复议纠错", "诉讼败诉", "上级交办",
+                 "检察建议", "来信来访", "其他")
+
+LEDGERS: dict[str, Ledger] = {}
+
+
+def _add(ledger: Ledger) -> Ledger:
+    LEDGERS[ledger.key] = ledger
+    return ledger
+
+
+BODIES = _add(Ledger("bodies", "执法主体", (
+    F("name", "主体名称", required=True, synonyms=("执法主体", "单位名称", "所属单位")),
+    F("body_type", "主体类型", CHOICE, choices=("乡镇政府", "街道办", "县直部门", "授权组织", "受委托组织")),
+    F("township", "所属乡镇"),
+    F("uscc", "统一社会信用代码", USCC, synonyms=("信用代码",)),
+    F("contact", "联系人"),
+    F("phone", "联系电话", PHONE),
+    F("status", "状态", CHOICE, choices=("有效", "撤销", "更名")),
+), number_field=None, status_field="status", display_field="name"))
+
+OFFICERS = _add(Ledger("officers", "执法人员与证件", (
+    F("name", "姓名", required=True, synonyms=("执法人员姓名", "人员姓名")),
+    F("id_number", "身份证号", IDNO, synonyms=("身份证号码", "公民身份号码")),
+    F("body_id", "所属单位", REF, ref="bodies", synonyms=("执法主体", "工作单位", "单位")),
+    F("post", "岗位", synonyms=("职务", "执法岗位")),
+    F("staffing", "编制类型", CHOICE, choices=("行政", "参公", "事业", "其他"), synonyms=("人员性质", "编制性质")),
+    F("cert_no", "执法证号", synonyms=("证件编号", "执法证件号", "执法证编号")),
+    F("cert_type", "证件类型", CHOICE, choices=("行政执法证", "行政执法监督证", "部门专用证")),
+    F("cert_area", "执法区域", in_list=False),
+    F("cert_scope", "执法类别", synonyms=("执法范围", "执法种类"), in_list=False),
+    F("cert_issued", "发证日期", DATE, synonyms=("发证时间",), in_list=False),
+    F("cert_expiry", "有效期至", DATE, synonyms=("有效期", "证件有效期")),
+    F("cert_status", "证件状态", CHOICE, choices=CERT_STATUS, synonyms=("状态",)),
+    F("is_legal_reviewer", "是否法制审核人员", BOOL, synonyms=("法制审核员",)),
+    F("duty_status", "在岗状态", CHOICE, choices=("在岗", "离岗", "调离", "退休")),
+    F("phone", "联系电话", PHONE, in_list=False),
+    F("note", "备注", LONGTEXT, in_list=False),
+), status_field="cert_status", date_field="cert_expiry", display_field="name"))
+
+TRAININGS = _add(Ledger("trainings", "培训记录", (
+    F("officer_name", "姓名", required=True),
+    F("officer_id", "执法人员", REF, ref="officers", in_list=False),
+    F("id_number", "身份证号", IDNO, in_list=False),
+    F("training_date", "培训日期", DATE, required=True),
+    F("title", "培训名称", required=True),
+    F("category", "培训类别", CHOICE, choices=("公共法律知识", "业务知识", "执法技能", "新法", "离岗培训")),
+    F("hours", "学时", FLOAT, required=True),
+    F("score", "考试成绩", FLOAT),
+    F("passed", "是否合格", BOOL),
+), date_field="training_date", status_field="category"))
+
+POWERS = _add(Ledger("powers", "赋权事项", (
+    F("code", "事项编码", synonyms=("编码", "职权编码", "权力编码")),
+    F("name", "事项名称", required=True, synonyms=("职权名称", "权力事项名称")),
+    F("power_type", "权力类型", CHOICE, choices=POWER_TYPES, synonyms=("职权类型", "事项类型", "类别")),
+    F("legal_basis", "实施依据", LONGTEXT, synonyms=("法定依据", "设定依据", "依据")),
+    F("origin_dept", "原实施部门", synonyms=("赋权部门", "县级部门", "委托部门")),
+    F("body_id", "承接主体", REF, ref="bodies", synonyms=("承接单位", "乡镇")),
+    F("mode", "赋权方式", CHOICE, choices=("赋权", "委托", "下沉"), synonyms=("下放方式",)),
+    F("delegation_doc", "赋权文件", synonyms=("文件依据", "赋权文号"), in_list=False),
+    F("effective_date", "生效日期", DATE, synonyms=("赋权日期", "承接日期")),
+    F("status", "状态", CHOICE, choices=("有效", "暂停", "收回", "取消"), synonyms=("事项状态",)),
+    F("revoked_date", "收回日期", DATE, in_list=False),
+    F("revoke_reason", "收回原因", in_list=False),
+), number_field="code", date_field="effective_date", status_field="status", display_field="name"))
+
+CASES = _add(Ledger("cases", "执法案件", (
+    F("case_no", "案号", required=True, synonyms=("案件编号", "文书编号")),
+    F("body_id", "执法主体", REF, ref="bodies", synonyms=("办案单位", "执法单位")),
+    F("case_type", "案件类型", CHOICE, required=True, choices=CASE_TYPES, synonyms=("执法类别", "行为类别")),
+    F("power_id", "赋权事项", REF, ref="powers", synonyms=("事项名称", "执法事项"), in_list=False),
+    F("cause", "案由", synonyms=("违法行为", "案件名称")),
+    F("party", "当事人", synonyms=("当事人名称", "被处罚人", "相对人")),
+    F("party_type", "当事人类型", CHOICE, choices=("自然人", "法人", "其他组织"), synonyms=("相对人类型",),
+      in_list=False),
+    F("party_code", "统一社会信用代码", synonyms=("信用代码", "证件号码"), in_list=False),
+    F("violation_date", "违法行为发生日期", DATE, synonyms=("违法日期",), in_list=False),
+    F("filed_date", "立案日期", DATE, synonyms=("立案时间",)),
+    F("extension_days", "延期天数", INT, in_list=False),
+    F("decision_date", "决定日期", DATE, synonyms=("处罚决定日期", "作出决定日期")),
+    F("penalty_kinds", "处罚种类", MULTI, choices=PENALTY_KINDS, synonyms=("处罚类型",)),
+    F("fine_amount", "罚款金额", MONEY, synonyms=("罚款(元)", "罚没金额")),
+    F("confiscation_amount", "没收金额", MONEY, synonyms=("没收违法所得",), in_list=False),
+    F("officer_names", "承办人", NAMES, synonyms=("执法人员", "办案人员")),
+    F("is_major", "是否重大", BOOL, synonyms=("重大执法决定",), in_list=False),
+    F("legal_review_date", "法制审核日期", DATE, synonyms=("审核日期",), in_list=False),
+    F("legal_reviewer", "法制审核人", synonyms=("审核人员",), in_list=False),
+    F("hearing_notified", "听证告知", BOOL, synonyms=("是否告知听证",), in_list=False),
+    F("served_date", "送达日期", DATE, in_list=False),
+    F("published_date", "公示日期", DATE, synonyms=("公示时间",)),
+    F("closed_date", "结案日期", DATE, synonyms=("结案时间",), in_list=False),
+    F("av_record", "音像记录", BOOL, synonyms=("全过程记录",), in_list=False),
+    F("life_safety", "涉及生命健康/金融安全", BOOL, in_list=False),
+    F("status", "办理状态", CHOICE, choices=("办理中", "已决定", "已结案", "已撤销")),
+    F("note", "备注", LONGTEXT, in_list=False),
+), number_field="case_no", date_field="filed_date", status_field="status"))
+
+INSPECTIONS = _add(Ledger("inspections", "行政检查", (
+    F("inspect_date", "检查日期", DATE, required=True),
+    F("body_id", "执法主体", REF, ref="bodies"),
+    F("target_name", "检查对象", required=True, synonyms=("企业名称", "检查对象(企业名称)")),
+    F("target_uscc", "统一社会信用代码", USCC, synonyms=("信用代码",)),
+    F("inspect_type", "检查类型", CHOICE, choices=("日常检查", "专项检查", "个案检查")),
+    F("is_joint", "是否联合检查", BOOL),
+    F("officer_names", "检查人员", NAMES),
+    F("result", "检查结果", LONGTEXT),
+    F("found_problem", "是否发现问题", BOOL),
+), date_field="inspect_date", status_field="inspect_type"))
+
+VISITS = _add(Ledger("visits", "监督检查", (
+    F("visit_date", "检查日期", DATE, required=True),
+    F("method", "监督方式", CHOICE, choices=("日常监督", "重点监督", "专项监督", "案卷评查", "座谈",
+                                           "台账核查", "暗访", "现场测评")),
+    F("body_id", "被监督单位", REF, ref="bodies", required=True),
+    F("people", "检查人员", NAMES),
+    F("findings", "发现问题", LONGTEXT),
+    F("problem_count", "问题数", INT),
+    F("note", "备注", LONGTEXT, in_list=False),
+), date_field="visit_date", status_field="method"))
+
+REVIEWS = _add(Ledger("reviews", "案卷评查", (
+    F("batch_id", "评查批次", REF, ref="review_batches"),
+    F("case_id", "案卷", REF, ref="cases", in_list=False),
+    F("case_no", "案号", required=True),
+    F("body_id", "被评查单位", REF, ref="bodies"),
+    F("reviewers", "评查人", NAMES, required=True, help="至少2人"),
+    F("review_date", "评查日期", DATE),
+    F("veto_hits", "否决项", JSON, in_list=False),
+    F("deductions", "扣分明细", JSON, in_list=False),
+    F("score", "得分", FLOAT),
+    F("grade", "等次", CHOICE, choices=("优秀", "良好", "合格", "不合格")),
+    F("comment", "评语", LONGTEXT, in_list=False),
+), number_field="case_no", date_field="review_date", status_field="grade"))
+
+PROBLEMS = _add(Ledger("problems", "问题整改", (
+    F("problem_no", "问题编号", synonyms=("编号",)),
+    F("found_date", "发现日期", DATE, required=True),
+    F("source", "来源", CHOICE, choices=PROBLEM_SOURCES, required=True),
+    F("source_ref", "来源记录", in_list=False),
+    F("body_id", "被监督单位", REF, ref="bodies"),
+    F("category", "问题类别", CHOICE, choices=PROBLEM_CATEGORIES),
+    F("description", "问题描述", LONGTEXT, required=True),
+    F("basis", "依据条款", in_list=False),
+    F("requirement", "整改要求", LONGTEXT, in_list=False),
+    F("deadline", "整改期限", DATE),
+    F("responsible", "责任人", in_list=False),
+    F("status", "整改状态", CHOICE, choices=PROBLEM_STATUS),
+    F("closed_date", "销号日期", DATE),
+), number_field="problem_no", date_field="found_date", status_field="status"))
+
+DOCUMENTS = _add(Ledger("documents", "监督文书", (
+    F("doc_type", "文书类型", CHOICE, choices=DOC_TYPES, required=True),
+    F("doc_no", "文号"),
+    F("title", "标题", required=True),
+    F("recipient", "主送单位", required=True),
+    F("body_id", "被监督单位", REF, ref="bodies", in_list=False),
+    F("target_org", "发往乡镇(机构代码)", in_list=False),
+    F("subject", "事由", LONGTEXT, in_list=False),
+    F("content", "正文", LONGTEXT, in_list=False),
+    F("cc", "抄送", in_list=False),
+    F("signer", "签发人", in_list=False),
+    F("doc_date", "成文日期", DATE),
+    F("reply_deadline", "反馈期限", DATE),
+    F("status", "状态", CHOICE, choices=DOC_STATUS),
+    F("served_date", "送达日期", DATE, in_list=False),
+    F("served_method", "送达方式", CHOICE, choices=("直接送达", "留置送达", "邮寄送达", "电子送达", "委托送达",
+                                                "公告送达"), in_list=False),
+    F("served_receiver", "签收人", in_list=False),
+    F("reply_date", "反馈日期", DATE),
+    F("reply_content", "反馈内容", LONGTEXT, in_list=False),
+    F("supersedes_id", "替代文书", in_list=False),
+), number_field="doc_no", date_field="doc_date", status_field="status"))
+
+COMPLAINTS = _add(Ledger("complaints", "投诉举报/线索", (
+    F("channel", "来源渠道", CHOICE, choices=CLUE_CHANNELS, required=True),
+    F("received_date", "收到日期", DATE, required=True),
+    F("complainant", "反映人", in_list=False),
+    F("phone", "联系电话", PHONE, in_list=False),
+    F("body_id", "涉及单位", REF, ref="bodies"),
+    F("summary", "内容摘要", LONGTEXT, required=True),
+    F("verifier", "核查人"),
+    F("conclusion", "核查结论", CHOICE, choices=("属实", "部分属实", "不属实", "核查中")),
+    F("result", "处理结果", LONGTEXT, in_list=False),
+    F("problem_id", "转化问题", REF, ref="problems", in_list=False),
+    F("closed_date", "办结日期", DATE),
+), date_field="received_date", status_field="conclusion"))
+
+PLAN_TASKS = _add(Ledger("plan_tasks", "三年行动任务", (
+    F("task_no", "序号"),
+    F("task", "重点任务", LONGTEXT, required=True),
+    F("measure", "具体措施", LONGTEXT),
+    F("responsible_unit", "责任单位"),
+    F("deadline", "完成时限", DATE),
+    F("progress", "进展情况", LONGTEXT),
+    F("evidence", "佐证材料", in_list=False),
+    F("status", "状态", CHOICE, choices=("未开始", "推进中", "已完成", "持续推进")),
+), number_field="task_no", date_field="deadline", status_field="status"))
+
+SUPERVISORS = _add(Ledger("supervisors", "行政执法监督员", (
+    F("name", "姓名", required=True),
+    F("identity", "身份", CHOICE, choices=("人大代表", "政协委员", "企业家", "律师/法律顾问", "村(居)干部", "其他")),
+    F("employer", "工作单位"),
+    F("phone", "联系电话", PHONE),
+    F("term_start", "聘期起", DATE),
+    F("term_end", "聘期止", DATE),
+    F("activities", "参与活动记录", LONGTEXT),
+    F("status", "状态", CHOICE, choices=("在聘", "期满", "解聘")),
+), date_field="term_start", status_field="status", display_field="name"))
+
+# support tables (edited from their parent ledgers, not in the navigation list)
+REVIEW_BATCHES = _add(Ledger("review_batches", "评查批次", (
+    F("name", "批次名称", required=True),
+    F("year", "年度", INT, required=True),
+    F("mode", "组织方式", CHOICE, choices=("自查", "抽查", "交叉互评", "集中评查")),
+    F("scope", "评查范围"),
+    F("standard_id", "评查标准"),
+    F("notice_doc_id", "通报文书", in_list=False),
+), display_field="name", in_nav=False))
+
+POWER_EVALUATIONS = _add(Ledger("power_evaluations", "赋权事项评估", (
+    F("power_id", "赋权事项", REF, ref="powers", required=True),
+    F("year", "评估年度", INT, required=True),
+    F("case_count", "办件量", INT),
+    F("corrected_count", "纠错数", INT),
+    F("review_failed_count", "评查不合格数", INT),
+    F("staff_count", "承接人员数", INT),
+    F("certified_count", "持证数", INT),
+    F("conclusion", "评估结论", CHOICE, choices=("保留", "调整", "建议收回", "建议新增")),
+    F("problems", "存在问题", LONGTEXT),
+    F("opinions", "各方意见", LONGTEXT, in_list=False),
+    F("eval_date", "评估日期", DATE),
+), date_field="eval_date", status_field="conclusion", in_nav=False))
+
+NAV_ORDER = ("officers", "trainings", "powers", "cases", "inspections", "visits", "reviews", "problems",
+             "documents", "complaints", "plan_tasks", "supervisors", "bodies")
+
+
+def nav_ledgers() -> list[Ledger]:
+    return [LEDGERS[k] for k in NAV_ORDER]
+
+
+def normalize(ledger: Ledger, values: dict, partial: bool = False) -> dict:
+    """Validate and normalise user-entered values for `ledger`.
+
+    Returns a new dict of storable values. Raises ValidationError (Chinese messages per field label).
+    With partial=True, required fields missing from `values` are not reported (an update).
+    """
+    out: dict = {}
+    errors: dict[str, str] = {}
+    for f in ledger.fields:
+        if f.name not in values:
+            if f.required and not partial:
+                errors[f.label] = "必填"
+            continue
+        raw = values[f.name]
+        try:
+            val = _normalize_value(f, raw)
+        except ValueError as exc:
+            errors[f.label] = str(exc)
+            continue
+        if f.required and (val is None or val == ""):
+            errors[f.label] = "必填"
+            continue
+        out[f.name] = val
+    # keys that are not ledger fields are passed through untouched (ids, links, workflow columns)
+    for k, val in values.items():
+        if not ledger.has(k):
+            out[k] = val
+    if errors:
+        raise ValidationError(errors)
+    return out
+
+
+def _normalize_value(f: Field, raw):
+    if raw is None:
+        return None
+    if isinstance(raw, str):
+        raw = raw.strip()
+        if raw == "":
+            return None
+    k = f.kind
+    if k == DATE:
+        return v.parse_date(raw)
+    if k == BOOL:
+        b = v.parse_bool(raw)
+        return None if b is None else int(b)
+    if k == MONEY:
+        return v.parse_amount(raw)
+    if k == INT:
+        try:
+            return int(float(v.to_halfwidth(str(raw))))
+        except ValueError:
+            raise ValueError(f"应为整数：“{raw}”") from None
+    if k == FLOAT:
+        try:
+            return float(v.to_halfwidth(str(raw)))
+        except ValueError:
+            raise ValueError(f"应为数字：“{raw}”") from None
+    if k == IDNO:
+        text = v.to_halfwidth(str(raw)).strip().upper()
+        err = v.validate_id_number(text)
+        if err:
+            raise ValueError(err)
+        return text
+    if k == USCC:
+        text = v.to_halfwidth(str(raw)).strip().upper()
+        err = v.validate_uscc(text)
+        if err:
+            raise ValueError(err)
+        return text
+    if k == CHOICE:
+        text = str(raw).strip()
+        if f.choices and text not in f.choices:
+            raise ValueError(f"“{text}”不是可选值（{'、'.join(f.choices)}）")
+        return text
+    if k == MULTI:
+        items = raw if isinstance(raw, (list, tuple)) else v.split_names(raw)
+        bad = [i for i in items if f.choices and i not in f.choices]
+        if bad:
+            raise ValueError(f"“{bad[0]}”不是可选值")
+        return "、".join(items)
+    if k == NAMES:
+        items = raw if isinstance(raw, (list, tuple)) else v.split_names(raw)
+        return "、".join(items)
+    if k == PHONE:
+        text = v.to_halfwidth(str(raw)).strip()
+        digits = text.replace("-", "").replace(" ", "")
+        if not digits.isdigit() or not 7 <= len(digits) <= 12:
+            raise ValueError(f"电话号码格式不正确：“{raw}”")
+        return text
+    if k == JSON:
+        return raw
+    return str(raw)

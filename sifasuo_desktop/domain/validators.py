@@ -1,0 +1,183 @@
+"""Check digits and value normalisers shared by forms, import and sync.
+
+- 公民身份号码 (GB 11643-1999): 17 digits + ISO 7064 MOD 11-2 check character (0-9 or X).
+- 统一社会信用代码 (GB 32100-2015): 18 characters from a 31-symbol alphabet, MOD 31 check character.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+
+_ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+_ID_CHECK = "10X98765432"
+
+_USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+
+_FULLWIDTH = {ord(c): ord(c) - 0xFEE0 for c in "０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ"}
+_FULLWIDTH.update({0x3000: 0x20, ord("－"): ord("-"), ord("．"): ord("."), ord("／"): ord("/")})
+
+
+def to_halfwidth(text: str) -> str:
+    """Turn full-width digits/letters/space into their ASCII forms (２０２５ -> 2025)."""
+    return text.translate(_FULLWIDTH)
+
+
+def id_check_char(first17: str) -> str:
+    total = sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS))
+    return _ID_CHECK[total % 11]
+
+
+def validate_id_number(value: str) -> str | None:
+    """Return None when `value` is a valid 18-character 身份证号, else a Chinese reason."""
+    v = to_halfwidth(value or "").strip().upper()
+    if len(v) != 18:
+        return "身份证号应为18位"
+    if not v[:17].isdigit() or not (v[17].isdigit() or v[17] == "X"):
+        return "身份证号前17位应为数字，末位为数字或X"
+    try:
+        _dt.date(int(v[6:10]), int(v[10:12]), int(v[12:14]))
+    except ValueError:
+        return "身份证号中的出生日期无效"
+    if id_check_char(v[:17]) != v[17]:
+        return "身份证号校验位不正确"
+    return None
+
+
+def make_id_number(first17: str) -> str:
+    return first17 + id_check_char(first17)
+
+
+def uscc_check_char(first17: str) -> str:
+    total = sum(_USCC_ALPHABET.index(c) * w for c, w in zip(first17, _USCC_WEIGHTS))
+    return _USCC_ALPHABET[(31 - total % 31) % 31]
+
+
+def validate_uscc(value: str) -> str | None:
+    """Return None when `value` is a valid 统一社会信用代码, else a Chinese reason."""
+    v = to_halfwidth(value or "").strip().upper()
+    if len(v) != 18:
+        return "统一社会信用代码应为18位"
+    bad = [c for c in v if c not in _USCC_ALPHABET]
+    if bad:
+        return f"统一社会信用代码含非法字符“{bad[0]}”"
+    if uscc_check_char(v[:17]) != v[17]:
+        return "统一社会信用代码校验位不正确"
+    return None
+
+
+def make_uscc(first17: str) -> str:
+    return first17 + uscc_check_char(first17)
+
+
+def mask_id_number(value: str | None) -> str:
+    """110***********1234 style masking used in lists, exports and reports."""
+    if not value:
+        return ""
+    v = str(value)
+    if len(v) <= 7:
+        return "*" * len(v)
+    return v[:3] + "*" * (len(v) - 7) + v[-4:]
+
+
+def mask_phone(value: str | None) -> str:
+    if not value:
+        return ""
+    v = str(value)
+    if len(v) < 7:
+        return "*" * len(v)
+    return v[:3] + "*" * (len(v) - 7) + v[-4:]
+
+
+_DATE_PATTERNS = [
+    re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+]
+
+
+def parse_date(value) -> str | None:
+    """Parse a date from the forms seen in real ledgers; return ISO 'YYYY-MM-DD' or None if empty.
+
+    Raises ValueError with a Chinese message when the text is not a date.
+    """
+    if value is None:
+        return None
+    if isinstance(value, _dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    text = to_halfwidth(str(value)).strip()
+    if not text:
+        return None
+    for pat in _DATE_PATTERNS:
+        m = pat.match(text)
+        if m:
+            y, mo, d = (int(x) for x in m.groups())
+            try:
+                return _dt.date(y, mo, d).isoformat()
+            except ValueError:
+                raise ValueError(f"日期“{value}”不存在") from None
+    raise ValueError(f"无法识别的日期“{value}”（应如 2026-11-23）")
+
+
+def format_cn_date(iso: str | None) -> str:
+    """'2026-11-23' -> '2026年11月23日' (the form used in documents)."""
+    if not iso:
+        return ""
+    d = _dt.date.fromisoformat(iso)
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+_YES = {"是", "√", "✓", "y", "yes", "有", "1", "true", "对"}
+_NO = {"否", "×", "✗", "x", "n", "no", "无", "0", "false", "不是"}
+
+
+def parse_bool(value) -> bool | None:
+    """Yes/no as 是/否, √/×, Y/N, 有/无; None for empty. Raises ValueError otherwise."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return bool(value)
+    text = to_halfwidth(str(value)).strip().lower()
+    if not text:
+        return None
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise ValueError(f"无法识别的是/否值“{value}”")
+
+
+def parse_amount(value) -> float | None:
+    """Amounts in 元: accepts '1,000', '1000元', '1.5万元', full-width digits. Returns yuan."""
+    if value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return round(float(value), 2)
+    text = to_halfwidth(str(value)).strip().replace(",", "").replace("，", "").replace(" ", "")
+    if not text:
+        return None
+    factor = 1.0
+    if text.endswith("万元"):
+        factor, text = 10000.0, text[:-2]
+    elif text.endswith("万"):
+        factor, text = 10000.0, text[:-1]
+    elif text.endswith("元"):
+        text = text[:-1]
+    text = text.lstrip("¥￥")
+    try:
+        return round(float(text) * factor, 2)
+    except ValueError:
+        raise ValueError(f"无法识别的金额“{value}”") from None
+
+
+_NAME_SPLIT = re.compile(r"[、，,;；/\s]+")
+
+
+def split_names(value) -> list[str]:
+    """Several names in one cell separated by 、 ， , ; or spaces."""
+    if not value:
+        return []
+    return [n for n in _NAME_SPLIT.split(str(value).strip()) if n]

@@ -1,0 +1,95 @@
+"""Read queries behind the ledger views: ordered row ids for a search/filter, then rows on demand.
+
+Chinese substring search: FTS5 trigram for queries of 3+ characters, instr() scan of the same index text for
+1–2 characters (the trigram index cannot answer those).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sifasuo_desktop.domain.ledgers import LEDGERS, REF, Ledger
+
+
+@dataclass
+class LedgerQuery:
+    ledger: str
+    search: str = ""
+    status: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    order_by: str | None = None
+    descending: bool = False
+    extra_where: str = ""
+    extra_params: tuple = ()
+
+
+def _fts_phrase(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def build_sql(q: LedgerQuery) -> tuple[str, list]:
+    ledger: Ledger = LEDGERS[q.ledger]
+    t = ledger.table
+    where = ["t.deleted = 0"]
+    params: list = []
+    terms = [s for s in (q.search or "").split() if s]
+    for term in terms:
+        if len(term) >= 3:
+            where.append("t.id IN (SELECT s.record_id FROM search_index s WHERE s.rowid IN "
+                         "(SELECT rowid FROM search_fts WHERE search_fts MATCH ?) AND s.table_name = ?)")
+            params += [_fts_phrase(term), t]
+        else:
+            where.append("t.id IN (SELECT s.record_id FROM search_index s WHERE s.table_name = ? "
+                         "AND instr(s.body, ?) > 0)")
+            params += [t, term]
+    if q.status and ledger.status_field:
+        where.append(f"t.{ledger.status_field} = ?")
+        params.append(q.status)
+    if ledger.date_field:
+        if q.date_from:
+            where.append(f"t.{ledger.date_field} >= ?")
+            params.append(q.date_from)
+        if q.date_to:
+            where.append(f"t.{ledger.date_field} <= ?")
+            params.append(q.date_to)
+    if q.extra_where:
+        where.append(f"({q.extra_where})")
+        params += list(q.extra_params)
+    order_col = q.order_by or ledger.date_field or "created_at"
+    direction = "DESC" if (q.descending if q.order_by else True) else "ASC"
+    if q.order_by and ledger.has(order_col) and ledger.field(order_col).kind == REF:
+        ref = LEDGERS[ledger.field(order_col).ref]
+        disp = ref.display_field or ref.number_field or "id"
+        order_sql = f"(SELECT r.{disp} FROM {ref.table} r WHERE r.id = t.{order_col}) {direction}"
+    else:
+        # plain column order so SQLite can walk an index (first page of 100k rows in a few ms)
+        order_sql = f"t.{order_col} {direction}"
+    sql = f"SELECT t.rowid FROM {t} t WHERE {' AND '.join(where)} ORDER BY {order_sql}, t.rowid {direction}"
+    return sql, params
+
+
+def query_rowids(conn, q: LedgerQuery, limit: int | None = None, offset: int = 0) -> list[int]:
+    """Row ids in display order; with `limit`, one page starting at `offset`."""
+    sql, params = build_sql(q)
+    if limit is not None:
+        sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
+    return [r[0] for r in conn.execute(sql, params)]
+
+
+def count_rows(conn, q: LedgerQuery) -> int:
+    sql, params = build_sql(q)
+    sql = "SELECT count(*) FROM (" + sql.split(" ORDER BY ")[0] + ")"
+    return conn.execute(sql, params).fetchone()[0]
+
+
+def fetch_rows(conn, table: str, rowids: list[int]) -> dict[int, dict]:
+    if not rowids:
+        return {}
+    out: dict[int, dict] = {}
+    for i in range(0, len(rowids), 500):
+        chunk = rowids[i:i + 500]
+        sql = f"SELECT rowid AS _rowid, * FROM {table} WHERE rowid IN ({','.join('?' * len(chunk))})"
+        for r in conn.execute(sql, chunk):
+            d = dict(r)
+            out[d.pop("_rowid")] = d
+    return out

@@ -1,0 +1,560 @@
+"""The Store: one SQLite file per data folder; every write audited and change-logged in one transaction."""
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import threading
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from sifasuo_desktop.domain.errors import ConflictError, UserError
+from sifasuo_desktop.domain.ledgers import LEDGERS, REF
+from sifasuo_desktop.domain.permissions import SYSTEM, Actor, require
+from sifasuo_desktop.paths import db_path
+
+from . import migrations as _migrations
+from .schema import SYNC_COLUMN_NAMES, table_columns
+
+GENESIS_HASH = "0" * 64
+SCHEMA_TOO_NEW = "数据文件由更新版本的程序创建（含未知的数据库结构版本：{names}），本程序无法打开。请升级程序后再试。"
+
+
+class StoreError(UserError):
+    pass
+
+
+@dataclass(frozen=True)
+class OrgInfo:
+    code: str
+    name: str
+    role: str  # 'township' | 'county'
+    parent_code: str | None = None
+
+    @property
+    def role_label(self) -> str:
+        return "县司法局" if self.role == "county" else "乡镇司法所"
+
+
+@dataclass
+class Changes:
+    """What a committed write batch touched; views decide from this whether to refresh."""
+
+    tables: set[str] = field(default_factory=set)
+    records: set[tuple[str, str]] = field(default_factory=set)
+
+    def add(self, table: str, record_id: str) -> None:
+        self.tables.add(table)
+        self.records.add((table, record_id))
+
+    def touches(self, *tables: str) -> bool:
+        return bool(self.tables.intersection(tables))
+
+    def __bool__(self) -> bool:
+        return bool(self.tables)
+
+
+def utc_now() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="milliseconds")
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def canonical_json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def audit_hash(prev_hash: str, ts: str, actor: str, action: str, table: str, record_id: str,
+               before: str | None, after: str | None) -> str:
+    h = hashlib.sha256()
+    for part in (prev_hash, ts, actor, action, table, record_id, before or "", after or ""):
+        h.update(part.encode("utf-8"))
+        h.update(b"\x1f")
+    return h.hexdigest()
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=10)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("PRAGMA busy_timeout=10000")
+    return conn
+
+
+class Store:
+    """Open with Store.open(data_dir, actor=...). Not thread-safe: one Store per thread."""
+
+    def __init__(self, data_dir: Path, conn: sqlite3.Connection, actor: Actor):
+        self.data_dir = Path(data_dir)
+        self.conn = conn
+        self.actor = actor
+        self._columns: dict[str, list[str]] = {}
+        self._depth = 0
+        self._pending = Changes()
+        self._listeners: list[Callable[[Changes], None]] = []
+        self._ref_cache: dict[str, dict[str, str]] = {}
+        self._lock = threading.RLock()
+        self._meta: dict[str, str] = {}
+        self._load_meta()
+
+    # ------------------------------------------------------------------ opening
+    @classmethod
+    def open(cls, data_dir, actor: Actor = SYSTEM, create: bool = True, check: bool = False) -> "Store":
+        data_dir = Path(data_dir)
+        path = db_path(data_dir)
+        if not path.exists():
+            if not create:
+                raise StoreError(f"数据文件夹“{data_dir}”中没有台账数据，请先初始化（sifasuo init）。")
+            try:
+                data_dir.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"无法创建数据文件夹“{data_dir}”：{exc.strerror or exc}") from exc
+        try:
+            conn = connect(path)
+        except sqlite3.Error as exc:
+            raise StoreError(f"无法打开数据文件“{path}”：{exc}") from exc
+        try:
+            if check:
+                row = conn.execute("PRAGMA quick_check").fetchone()
+                if row[0] != "ok":
+                    raise StoreError(f"数据文件已损坏（{row[0]}），请从备份恢复。")
+            cls._migrate(conn, data_dir)
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise StoreError(f"数据文件“{path}”无法读取（{exc}），可能已损坏，请从备份恢复。") from exc
+        except BaseException:
+            conn.close()
+            raise
+        store = cls(data_dir, conn, actor)
+        if not store._meta.get("installation_id"):
+            store._set_meta("installation_id", new_id())
+        return store
+
+    @staticmethod
+    def _migrate(conn: sqlite3.Connection, data_dir: Path) -> None:
+        import sqlite_utils
+
+        db = sqlite_utils.Database(conn)
+        migrations = _migrations.load()
+        applied = {m.name for m in migrations.applied(db)}
+        unknown = sorted(applied - set(_migrations.known_names()))
+        if unknown:
+            raise StoreError(SCHEMA_TOO_NEW.format(names="、".join(unknown)))
+        pending = migrations.pending(db)
+        if not pending:
+            return
+        if applied:  # an existing database: keep a copy before changing its structure
+            backup_dir = data_dir / "backups"
+            backup_dir.mkdir(parents=True, exist_ok=True)
+            stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+            target = backup_dir / f"pre-migration-{stamp}-{pending[0].name}.sqlite3"
+            dst = sqlite3.connect(str(target))
+            try:
+                conn.backup(dst)
+            finally:
+                dst.close()
+        migrations.apply(db)
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.conn.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def as_actor(self, actor: Actor) -> "Store":
+        """Switch the acting account (after a login)."""
+        self.actor = actor
+        return self
+
+    # ------------------------------------------------------------------ meta / org
+    def _load_meta(self) -> None:
+        self._meta = {r["key"]: r["value"] for r in self.conn.execute("SELECT key, value FROM meta")}
+
+    def _set_meta(self, key: str, value: str | None) -> None:
+        self.conn.execute("INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+                          (key, value))
+        self._meta[key] = value
+
+    def meta(self, key: str, default=None):
+        return self._meta.get(key, default)
+
+    def set_meta(self, key: str, value) -> None:
+        """Installation-local values (not synced, not audited): ids, cursors, UI state."""
+        with self.transaction():
+            self._set_meta(key, None if value is None else str(value))
+
+    @property
+    def installation_id(self) -> str:
+        return self._meta["installation_id"]
+
+    @property
+    def stream_id(self) -> str:
+        return self._meta.get("stream_id") or self._meta["installation_id"]
+
+    def new_stream(self) -> str:
+        """Start a new change stream (after a restore): the county then reconciles."""
+        sid = new_id()
+        self.set_meta("stream_id", sid)
+        return sid
+
+    @property
+    def initialized(self) -> bool:
+        return bool(self._meta.get("org_code"))
+
+    @property
+    def org(self) -> OrgInfo:
+        if not self.initialized:
+            raise StoreError("数据文件夹尚未初始化（缺少机构信息）。")
+        return OrgInfo(self._meta["org_code"], self._meta.get("org_name", ""), self._meta.get("role", "township"),
+                       self._meta.get("parent_code") or None)
+
+    def init_org(self, role: str, name: str, code: str, parent_code: str | None = None) -> OrgInfo:
+        if role not in ("township", "county"):
+            raise StoreError("角色只能是 township（乡镇司法所）或 county（县司法局）。")
+        name, code = (name or "").strip(), (code or "").strip()
+        if not name:
+            raise StoreError("机构名称不能为空。")
+        if not code or not all(ch.isalnum() or ch in "-_" for ch in code) or not code.isascii():
+            raise StoreError("机构代码只能由字母、数字、-、_ 组成，且不能为空。")
+        if self.initialized:
+            raise StoreError(f"该数据文件夹已初始化为“{self._meta.get('org_name')}”（{self._meta.get('org_code')}），不能重复初始化。")
+        with self.transaction():
+            self._set_meta("role", role)
+            self._set_meta("org_name", name)
+            self._set_meta("org_code", code)
+            self._set_meta("parent_code", parent_code or "")
+            self._set_meta("created_at", utc_now())
+            self.insert("orgs", {"code": code, "name": name, "role": role, "parent_code": parent_code},
+                        owner_org=code)
+        return self.org
+
+    # ------------------------------------------------------------------ transactions
+    @contextlib.contextmanager
+    def transaction(self):
+        """Group writes into one transaction. Nested calls use savepoints."""
+        with self._lock:
+            if self._depth == 0:
+                self.conn.execute("BEGIN IMMEDIATE")
+                self._pending = Changes()
+            else:
+                self.conn.execute(f"SAVEPOINT sp{self._depth}")
+            self._depth += 1
+            try:
+                yield self
+            except BaseException:
+                self._depth -= 1
+                if self._depth == 0:
+                    if self.conn.in_transaction:
+                        self.conn.execute("ROLLBACK")
+                    self._pending = Changes()
+                    self._ref_cache.clear()
+                    self._load_meta()
+                else:
+                    self.conn.execute(f"ROLLBACK TO SAVEPOINT sp{self._depth}")
+                    self.conn.execute(f"RELEASE SAVEPOINT sp{self._depth}")
+                raise
+            else:
+                self._depth -= 1
+                if self._depth == 0:
+                    try:
+                        self.conn.execute("COMMIT")
+                    except sqlite3.Error:
+                        if self.conn.in_transaction:
+                            self.conn.execute("ROLLBACK")
+                        self._load_meta()
+                        raise
+                    changes, self._pending = self._pending, Changes()
+                    if changes:
+                        self._notify(changes)
+                else:
+                    self.conn.execute(f"RELEASE SAVEPOINT sp{self._depth}")
+
+    def subscribe(self, callback: Callable[[Changes], None]) -> None:
+        self._listeners.append(callback)
+
+    def unsubscribe(self, callback) -> None:
+        with contextlib.suppress(ValueError):
+            self._listeners.remove(callback)
+
+    def _notify(self, changes: Changes) -> None:
+        for cb in list(self._listeners):
+            cb(changes)
+
+    # ------------------------------------------------------------------ reading
+    def columns(self, table: str) -> list[str]:
+        cols = self._columns.get(table)
+        if cols is None:
+            cols = table_columns(self.conn, table)
+            if not cols:
+                raise StoreError(f"未知的数据表“{table}”。")
+            self._columns[table] = cols
+        return cols
+
+    def get(self, table: str, record_id: str) -> dict | None:
+        self.columns(table)
+        row = self.conn.execute(f"SELECT * FROM {table} WHERE id = ?", (record_id,)).fetchone()
+        return dict(row) if row else None
+
+    def rows(self, table: str, where: str = "", params: Iterable = (), order_by: str | None = None,
+             include_deleted: bool = False, limit: int | None = None) -> list[dict]:
+        self.columns(table)
+        clauses = []
+        if not include_deleted:
+            clauses.append("deleted = 0")
+        if where:
+            clauses.append(f"({where})")
+        sql = f"SELECT * FROM {table}"
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
+        if order_by:
+            sql += f" ORDER BY {order_by}"
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        return [dict(r) for r in self.conn.execute(sql, tuple(params))]
+
+    def count(self, table: str, where: str = "", params: Iterable = ()) -> int:
+        sql = f"SELECT count(*) FROM {table} WHERE deleted = 0" + (f" AND ({where})" if where else "")
+        return self.conn.execute(sql, tuple(params)).fetchone()[0]
+
+    def ref_names(self, table: str) -> dict[str, str]:
+        """id -> display text for a referenced table (cached; refreshed after writes to it)."""
+        cache = self._ref_cache.get(table)
+        if cache is None:
+            ledger = LEDGERS.get(table)
+            col = (ledger.display_field or ledger.number_field) if ledger else "name"
+            if table == "cases":
+                col = "case_no"
+            elif table == "problems":
+                col = "problem_no"
+            cache = {r[0]: (r[1] or "") for r in self.conn.execute(f"SELECT id, {col} FROM {table}")}
+            self._ref_cache[table] = cache
+        return cache
+
+    # ------------------------------------------------------------------ settings
+    def get_setting(self, key: str, default=None):
+        row = self.conn.execute("SELECT value FROM settings WHERE key = ? AND deleted = 0", (key,)).fetchone()
+        if row is None or row[0] is None:
+            return default
+        return json.loads(row[0])
+
+    def set_setting(self, key: str, value) -> None:
+        require(self.actor, "settings")
+        sid = str(uuid.uuid5(uuid.NAMESPACE_URL, "sifasuo-setting:" + key))
+        payload = canonical_json(value)
+        owner = self._meta.get("org_code") or "local"
+        with self.transaction():
+            if self.get("settings", sid):
+                self.update("settings", sid, {"value": payload, "deleted": 0}, action="settings")
+            else:
+                self.insert("settings", {"id": sid, "key": key, "value": payload}, action="settings",
+                            owner_org=owner)
+
+    # ------------------------------------------------------------------ writing
+    def _clean(self, table: str, values: dict) -> dict:
+        cols = self.columns(table)
+        unknown = [k for k in values if k not in cols]
+        if unknown:
+            raise StoreError(f"数据表“{table}”没有字段：{', '.join(unknown)}")
+        return values
+
+    def insert(self, table: str, values: dict, action: str = "edit", owner_org: str | None = None) -> dict:
+        require(self.actor, action)
+        values = self._clean(table, dict(values))
+        now = utc_now()
+        rec = {k: v for k, v in values.items() if k not in SYNC_COLUMN_NAMES}
+        rec["id"] = values.get("id") or new_id()
+        rec["owner_org"] = owner_org or values.get("owner_org") or self._meta.get("org_code") or "local"
+        rec.update(version=1, deleted=0, created_at=now, updated_at=now, updated_by=self.actor.username)
+        cols = list(rec)
+        with self.transaction():
+            try:
+                self.conn.execute(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                                  [rec[c] for c in cols])
+            except sqlite3.IntegrityError as exc:
+                raise StoreError(f"保存失败：{exc}") from exc
+            self._after_write(table, rec["id"], "insert", None, rec, now)
+        return self.get(table, rec["id"])
+
+    def update(self, table: str, record_id: str, values: dict, expected_version: int | None = None,
+               action: str = "edit") -> dict:
+        require(self.actor, action)
+        values = self._clean(table, dict(values))
+        with self.transaction():
+            before = self.get(table, record_id)
+            if before is None:
+                raise StoreError("要修改的记录不存在。")
+            if expected_version is not None and before["version"] != expected_version:
+                raise ConflictError("该记录已被其他人修改，请重新打开后再编辑。")
+            changes = {k: v for k, v in values.items() if k not in ("id", "owner_org", "version", "created_at",
+                                                                    "updated_at", "updated_by")}
+            changed = {k: v for k, v in changes.items() if before.get(k) != v}
+            if not changed:
+                return before
+            now = utc_now()
+            changed.update(version=before["version"] + 1, updated_at=now, updated_by=self.actor.username)
+            sets = ", ".join(f"{k} = ?" for k in changed)
+            self.conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*changed.values(), record_id])
+            after = dict(before, **changed)
+            op = "delete" if changed.get("deleted") == 1 else "update"
+            self._after_write(table, record_id, op, before, after, now)
+        return self.get(table, record_id)
+
+    def delete(self, table: str, record_id: str, action: str = "edit") -> dict:
+        """Tombstone: the row stays with deleted=1 so the deletion can travel in sync packages."""
+        return self.update(table, record_id, {"deleted": 1}, action=action)
+
+    def bulk_insert(self, table: str, records: list[dict], action: str = "edit") -> int:
+        """Insert many records in one transaction (demo data, imports) with the same logs as insert()."""
+        require(self.actor, action)
+        if not records:
+            return 0
+        now = utc_now()
+        org = self._meta.get("org_code") or "local"
+        user = self.actor.username
+        prepared = []
+        for values in records:
+            values = dict(values)
+            rec = {k: v for k, v in values.items() if k not in SYNC_COLUMN_NAMES}
+            rec["id"] = values.get("id") or new_id()
+            rec["owner_org"] = values.get("owner_org") or org
+            rec.update(version=1, deleted=0, created_at=now, updated_at=now, updated_by=user)
+            prepared.append(rec)
+        cols = self.columns(table)
+        used = [c for c in cols if any(c in r for r in prepared[:1])] or cols
+        used = sorted({k for r in prepared for k in r}, key=cols.index)
+        self._clean(table, dict.fromkeys(used))
+        with self.transaction():
+            self.conn.executemany(
+                f"INSERT INTO {table} ({', '.join(used)}) VALUES ({', '.join('?' * len(used))})",
+                [[r.get(c) for c in used] for r in prepared])
+            self._after_write_many(table, prepared, now)
+        return len(prepared)
+
+    # ------------------------------------------------------------------ logs and index
+    def _last_hash(self) -> str:
+        row = self.conn.execute("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+        return row[0] if row else GENESIS_HASH
+
+    def _after_write(self, table: str, record_id: str, op: str, before: dict | None, after: dict, now: str) -> None:
+        prev = self._last_hash()
+        b = canonical_json(before) if before is not None else None
+        a = canonical_json(after)
+        actor = self.actor.username
+        h = audit_hash(prev, now, actor, op, table, record_id, b, a)
+        self.conn.execute(
+            "INSERT INTO audit_log(ts, actor, action, table_name, record_id, before, after, prev_hash, hash) "
+            "VALUES (?,?,?,?,?,?,?,?,?)", (now, actor, op, table, record_id, b, a, prev, h))
+        self.conn.execute(
+            "INSERT INTO change_log(stream_id, table_name, record_id, version, op, ts) VALUES (?,?,?,?,?,?)",
+            (self.stream_id, table, record_id, after["version"], op, now))
+        self._index_record(table, after)
+        self._pending.add(table, record_id)
+        self._ref_cache.pop(table, None)
+
+    def _after_write_many(self, table: str, records: list[dict], now: str) -> None:
+        prev = self._last_hash()
+        actor = self.actor.username
+        audit_rows, change_rows = [], []
+        sid = self.stream_id
+        for rec in records:
+            a = canonical_json(rec)
+            h = audit_hash(prev, now, actor, "insert", table, rec["id"], None, a)
+            audit_rows.append((now, actor, "insert", table, rec["id"], None, a, prev, h))
+            prev = h
+            change_rows.append((sid, table, rec["id"], rec["version"], "insert", now))
+        self.conn.executemany(
+            "INSERT INTO audit_log(ts, actor, action, table_name, record_id, before, after, prev_hash, hash) "
+            "VALUES (?,?,?,?,?,?,?,?,?)", audit_rows)
+        self.conn.executemany(
+            "INSERT INTO change_log(stream_id, table_name, record_id, version, op, ts) VALUES (?,?,?,?,?,?)",
+            change_rows)
+        ledger = LEDGERS.get(table)
+        if ledger is not None:
+            self.conn.executemany(
+                "INSERT INTO search_index(table_name, record_id, body) VALUES (?,?,?) "
+                "ON CONFLICT(record_id) DO UPDATE SET body=excluded.body",
+                [(table, r["id"], self.search_text(table, r)) for r in records])
+        self._pending.tables.add(table)
+        self._ref_cache.pop(table, None)
+
+    def search_text(self, table: str, rec: dict) -> str:
+        """The text the ledger search box matches: every searchable field, refs resolved to names."""
+        ledger = LEDGERS[table]
+        parts = []
+        for f in ledger.fields:
+            if not f.searchable:
+                continue
+            val = rec.get(f.name)
+            if not val:
+                continue
+            if f.kind == REF:
+                val = self.ref_names(f.ref).get(val, "")
+            parts.append(str(val))
+        return " ".join(parts)
+
+    def _index_record(self, table: str, rec: dict) -> None:
+        if table not in LEDGERS:
+            return
+        if rec.get("deleted"):
+            self.conn.execute("DELETE FROM search_index WHERE record_id = ?", (rec["id"],))
+            return
+        self.conn.execute(
+            "INSERT INTO search_index(table_name, record_id, body) VALUES (?,?,?) "
+            "ON CONFLICT(record_id) DO UPDATE SET body=excluded.body", (table, rec["id"], self.search_text(table, rec)))
+
+    # ------------------------------------------------------------------ files
+    def backup_to(self, target) -> Path:
+        """Online backup (consistent even while the app writes) to `target`; integrity-checked."""
+        target = Path(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(target.name + ".part")
+        if tmp.exists():
+            tmp.unlink()
+        dst = sqlite3.connect(str(tmp))
+        try:
+            self.conn.backup(dst)
+            ok = dst.execute("PRAGMA integrity_check").fetchone()[0]
+        finally:
+            dst.close()
+        if ok != "ok":
+            tmp.unlink(missing_ok=True)
+            raise StoreError(f"备份文件校验失败：{ok}")
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+        return target
+
+    def attachments_dir(self) -> Path:
+        p = self.data_dir / "attachments"
+        p.mkdir(parents=True, exist_ok=True)
+        return p
+
+    def add_attachment(self, table: str, record_id: str, source_path, note: str = "") -> dict:
+        """Copy a file into the data folder and list it on the record."""
+        src = Path(source_path)
+        if not src.is_file():
+            raise StoreError(f"找不到附件文件“{src}”。")
+        data = src.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        rel = Path(table) / record_id / f"{digest[:12]}-{src.name}"
+        dest = self.attachments_dir() / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        if not dest.exists():
+            shutil.copyfile(src, dest)
+        return self.insert("attachments", {"table_name": table, "record_id": record_id, "file_name": src.name,
+                                           "stored_path": rel.as_posix(), "sha256": digest, "size": len(data),
+                                           "note": note})
