@@ -346,7 +346,7 @@ class _Builder:
         xs = [LEFT]
         for w in col_w:
             xs.append(xs[-1] + w)
-        pad = 0.25 * t.font_size
+        pad = 0.2 * t.font_size
         groups: list[Group] = []
         for ri, cells in enumerate(t.rows):
             role = F.HEITI if ri < t.header_rows else F.FANGSONG

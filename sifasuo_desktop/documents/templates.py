@@ -256,6 +256,7 @@ def huizheng(f: dict) -> Document:
     doc.date = None
     doc.cc = []
     doc.sealed = False
+    doc.doc_no = ""
     blank_date = "年　　月　　日"
     rows = [
         ["送达文书名称\n及文号", f"《{sv.get('doc_title') or X}》" + (f"\n{sv['doc_no']}" if sv.get("doc_no") else "")],
@@ -268,7 +269,7 @@ def huizheng(f: dict) -> Document:
         ["拒收事由\n及见证人", sv.get("refusal") or ""],
         ["备注", sv.get("notes") or ""],
     ]
-    doc.body = [Table(rows, [1, 3], header_rows=0, font_size=16.0, min_lines=[2, 2, 2, 2, 2, 4, 2, 2, 2]),
+    doc.body = [Table(rows, [1.35, 3], header_rows=0, font_size=16.0, min_lines=[2, 2, 1, 1, 2, 3, 2, 2, 2]),
                 Paragraph([Run("注：受送达人签收日期即为送达日期。")], "flush")]
     return doc
 
