@@ -52,6 +52,22 @@ CJK_FONT_ALTERNATIVES = (
 EXTRA_DEPENDS = ("fontconfig-config",)
 RECOMMENDS = ("libcups2",)
 
+# Used when the build host lacks the library (so `dpkg -S` cannot name its package):
+# well-known Debian/Ubuntu/UOS package names for sonames Qt's plugins link to.
+KNOWN_SONAME_PACKAGES = {
+    "libwayland-client.so.0": "libwayland-client0",
+    "libwayland-cursor.so.0": "libwayland-cursor0",
+    "libwayland-egl.so.1": "libwayland-egl1",
+    "libEGL.so.1": "libegl1",
+    "libGL.so.1": "libgl1",
+    "libOpenGL.so.0": "libopengl0",
+    "libGLX.so.0": "libglx0",
+    "libxcb.so.1": "libxcb1",
+    "libX11.so.6": "libx11-6",
+    "libX11-xcb.so.1": "libx11-xcb1",
+    "libcups.so.2": "libcups2",
+}
+
 # Sonames that belong to the C library itself: their package gets the glibc floor.
 LIBC_SONAMES = {
     "libc.so.6", "libm.so.6", "libdl.so.2", "libpthread.so.0", "librt.so.1", "libutil.so.1",
@@ -198,6 +214,9 @@ def compute_depends(bundle: Path, log=print) -> tuple[list[str], str | None]:
             continue
         path = libpaths.get(so)
         pkg = owning_package(path) if path else None
+        if pkg is None and so in KNOWN_SONAME_PACKAGES:
+            pkg = KNOWN_SONAME_PACKAGES[so]
+            log(f"note: {so} is not on the build host; using the known package {pkg}")
         if pkg is None:
             log(f"WARNING: no package found for {so} (needed by {users[0]}); not in Depends")
             continue
