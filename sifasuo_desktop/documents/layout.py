@@ -300,11 +300,11 @@ class _Builder:
                 if not last and len(body) > 1 and cap - w > 0.01:
                     gap = (cap - w) / (len(body) - 1)
             glyphs: list[Glyph] = []
-            for t in line:
+            for k2, t in enumerate(line):
                 for g in t.glyphs:
                     g.x = x + g.x
                     glyphs.append(g)
-                x += t.width + gap
+                x += t.width + (gap if k2 < len(body) - 1 else 0.0)
             rows.append(Row(glyphs, size, tag=tag))
         return rows
 
