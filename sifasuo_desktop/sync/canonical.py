@@ -8,6 +8,8 @@ from typing import Any
 def _check(value: Any, path: str = "$") -> None:
     if isinstance(value, float):
         raise ValueError(f"float not allowed in canonical JSON at {path}")
+    if isinstance(value, bytes):
+        raise ValueError(f"bytes not allowed in canonical JSON at {path}")
     if isinstance(value, dict):
         for k, v in value.items():
             if not isinstance(k, str):
@@ -18,9 +20,14 @@ def _check(value: Any, path: str = "$") -> None:
             _check(v, f"{path}[{i}]")
 
 
-def dumps(value: Any) -> bytes:
-    """Canonical UTF-8 bytes of a JSON value (ints, strings, bools, None, lists, dicts)."""
-    _check(value)
+def dumps(value: Any, allow_float: bool = False) -> bytes:
+    """Canonical UTF-8 bytes of a JSON value (ints, strings, bools, None, lists, dicts).
+
+    Manifests and headers never contain floats. Record rows may (`allow_float=True`): Python writes the
+    shortest repr that reads back to the same double, so they round-trip exactly; NaN/inf are refused.
+    """
+    if not allow_float:
+        _check(value)
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
                       allow_nan=False).encode("utf-8")
 
@@ -42,8 +49,8 @@ def _no_const(text):
     raise ValueError(f"constant {text} not allowed")
 
 
-def loads_strict(data: bytes) -> Any:
-    """Parse JSON strictly: valid UTF-8, no duplicate keys, no floats/NaN. Raises ValueError."""
-    text = data.decode("utf-8")  # UnicodeDecodeError is a ValueError
-    return json.loads(text, object_pairs_hook=_no_dupes, parse_float=_no_float,
+def loads_strict(data: bytes, allow_float: bool = False) -> Any:
+    """Parse JSON strictly: valid UTF-8, no duplicate keys, no NaN, floats only if allowed. ValueError."""
+    text = bytes(data).decode("utf-8")  # UnicodeDecodeError is a ValueError
+    return json.loads(text, object_pairs_hook=_no_dupes, parse_float=float if allow_float else _no_float,
                       parse_constant=_no_const)

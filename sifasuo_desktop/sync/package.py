@@ -55,7 +55,7 @@ def ndjson_gz(rows: Iterable[dict]) -> tuple[bytes, int]:
     count = 0
     with gzip.GzipFile(fileobj=buf, mode="wb", mtime=0, compresslevel=6) as gz:
         for row in rows:
-            gz.write(canonical.dumps(row) + b"\n")
+            gz.write(canonical.dumps(row, allow_float=True) + b"\n")
             count += 1
     return buf.getvalue(), count
 
@@ -79,7 +79,7 @@ def iter_ndjson_gz(data, limit: int = MAX_PLAIN) -> Iterator[dict]:
                 pending += out
                 *lines, pending = pending.split(b"\n")
                 for line in lines:
-                    yield canonical.loads_strict(line)
+                    yield canonical.loads_strict(line, allow_float=True)
             if d.eof and (d.unused_data or i + step < len(view)):
                 raise SyncError(E.CORRUPT, "同步包数据文件格式不正确。")
         if not d.eof or pending:

@@ -1,0 +1,49 @@
+"""Who owns what, and which rows travel in which direction (sync.md §3.1, §3.5). Plain Python."""
+from __future__ import annotations
+
+import re
+
+from ..domain.ledgers import LEDGERS
+
+# Catalogs authored only by the county: rows from a township are refused (conflict:hard "not owner").
+COUNTY_ONLY_TABLES = {"review_standards", "review_batches", "holiday_schedules", "rule_settings"}
+# Never sent up: installation-local configuration (settings rows share ids derived from their key).
+LOCAL_UP_TABLES = {"settings"}
+# County-owned rows of these tables go down to every township.
+DOWN_ALL_TABLES = COUNTY_ONLY_TABLES | {"orgs", "powers", "plan_tasks"}
+# County-owned rows of these tables go down only to the township named in the column.
+ADDRESSED = {"documents": "target_org"}
+# Settings the county manages for all townships (rule thresholds, calendars, sync options).
+PUSHED_SETTING_PREFIXES = ("rules.", "rule.", "calendar.", "holidays", "county.", "review.", "sync.mail_cap")
+
+_PERIOD = re.compile(r"^\d{4}-\d{2}")
+
+
+def pushed_setting(key: str) -> bool:
+    return any(str(key).startswith(p) for p in PUSHED_SETTING_PREFIXES)
+
+
+def goes_up(table: str, row: dict, township: str) -> bool:
+    """Township -> county: everything the township owns except local tables and county catalogs."""
+    return row["owner_org"] == township and table not in LOCAL_UP_TABLES and table not in COUNTY_ONLY_TABLES
+
+
+def goes_down(table: str, row: dict, county: str, township: str) -> bool:
+    """County -> one township: county-owned catalogs, pushed settings, documents addressed to it."""
+    if row["owner_org"] != county:
+        return False
+    if table == "settings":
+        return pushed_setting(row.get("key", ""))
+    if table in DOWN_ALL_TABLES:
+        return True
+    col = ADDRESSED.get(table)
+    return bool(col) and row.get(col) == township
+
+
+def period_of(table: str, row: dict) -> str | None:
+    """The month ('YYYY-MM') a ledger row belongs to, from the ledger's date field."""
+    ledger = LEDGERS.get(table)
+    if ledger is None or not ledger.date_field:
+        return None
+    value = row.get(ledger.date_field) or ""
+    return value[:7] if isinstance(value, str) and _PERIOD.match(value) else None
