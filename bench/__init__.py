@@ -1,0 +1,1 @@
+"""Benchmark for sifasuo_desktop: `python -m bench` (see bench/runner.py)."""

@@ -1,0 +1,62 @@
+"""Open the real main window on a data folder, show the cases ledger and scroll it, then exit.
+
+    python -m bench.gui_memory DATA_DIR [PAGES]
+
+The parent (bench/runner.py) reads this process's peak RSS from wait4. Exit 3 = the GUI is not
+built yet. Prints "rows loaded N, VmHWM M MB" on stderr.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+
+def vm_hwm_mb() -> float | None:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024.0
+    except OSError:
+        pass
+    return None
+
+
+def main(argv: list[str]) -> int:
+    if not argv:
+        print(__doc__, file=sys.stderr)
+        return 2
+    data_dir = Path(argv[0])
+    pages = int(argv[1]) if len(argv) > 1 else 10
+    try:
+        from sifasuo_desktop.domain.permissions import SYSTEM
+        from sifasuo_desktop.store import Store
+        from sifasuo_desktop.ui.app import make_app
+        from sifasuo_desktop.ui.main_window import MainWindow
+    except ModuleNotFoundError as exc:
+        print(f"not built yet: {exc}", file=sys.stderr)
+        return 3
+    app = make_app(["bench-gui-memory"])
+    store = Store.open(data_dir, create=False)
+    win = MainWindow(store, SYSTEM, data_dir)
+    win.show()
+    win.show_page("cases")
+    app.processEvents()
+    view = win.ledger_view("cases")
+    model = view.model
+    table = view.table
+    # scroll down page by page as a user would with PageDown, letting the view fetch more rows
+    for _ in range(pages):
+        if model.canFetchMore():
+            model.fetchMore()
+        table.scrollToBottom()
+        app.processEvents()
+    rows = model.rowCount()
+    win.close()
+    app.processEvents()
+    store.close()
+    print(f"rows loaded {rows}, VmHWM {vm_hwm_mb() or 0:.0f} MB", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

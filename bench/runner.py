@@ -1,0 +1,372 @@
+"""`python -m bench`: build a demo data folder and print the speed and memory figures of issue 8.
+
+    python -m bench                  100,000 cases, 5 start-up runs each, writes bench/RESULTS.md
+    python -m bench --quick          2,000 cases, 3 runs, does not write RESULTS.md
+    python -m bench --cases 20000    other size
+    python -m bench --data-dir D     reuse a demo folder made by `sifasuo demo` (not deleted)
+
+Figures whose piece of the app does not exist yet print "n/a (not built yet)" instead of failing.
+Start-up and GUI memory run in subprocesses with QT_QPA_PLATFORM=offscreen (unless a platform is
+set); ledger figures run in this process against the same data folder.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.core import (NOT_BUILT, Result, call_with_context, format_table, machine_info, median, ms,
+                        optional_piece, results_from_piece, results_markdown)
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS_MD = Path(__file__).resolve().parent / "RESULTS.md"
+
+TARGET_STARTUP_RATIO = 2.0
+TARGET_FIRST_PAGE_MS = 100.0
+TARGET_SEARCH_MS = 150.0
+TARGET_CHECK_S = 5.0
+TARGET_RENDER_S = 0.5
+TARGET_GUI_MB = 400.0
+VISIBLE_ROWS = 40  # rows a maximised ledger view paints on a 1080p screen
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    return env
+
+
+def run_child(cmd: list[str], timeout: float = 900) -> tuple[float, int, float | None, str]:
+    """(wall seconds, exit code, peak RSS in MB, stderr tail) of one subprocess run.
+
+    Peak RSS is the child's own ru_maxrss from wait4 (Linux: VmHWM), so runs do not mix.
+    """
+    import threading
+
+    with tempfile.TemporaryFile() as errf:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=errf, env=_env(), cwd=str(ROOT))
+        killer = threading.Timer(timeout, proc.kill)
+        killer.start()
+        try:
+            if hasattr(os, "wait4"):
+                _, status, usage = os.wait4(proc.pid, 0)
+                wall = time.perf_counter() - t0
+                rc = os.waitstatus_to_exitcode(status)
+                proc.returncode = rc
+                rss = usage.ru_maxrss / 1024.0
+            else:  # pragma: no cover - Windows
+                rc = proc.wait()
+                wall = time.perf_counter() - t0
+                rss = None
+        finally:
+            killer.cancel()
+        errf.seek(0)
+        err = errf.read().decode("utf-8", "replace")[-1500:]
+    return wall, rc, rss, err
+
+
+# ------------------------------------------------------------------ pieces
+
+
+def build_demo(data_dir: Path, cases: int) -> Result:
+    log(f"building demo data: {cases} cases in {data_dir} ...")
+    t0 = time.perf_counter()
+    res = subprocess.run([sys.executable, "-m", "sifasuo_desktop", "demo", "--data-dir", str(data_dir),
+                          "--cases", str(cases), "--json"], capture_output=True, text=True, env=_env(),
+                         cwd=str(ROOT))
+    wall = time.perf_counter() - t0
+    if res.returncode != 0:
+        raise SystemExit(f"sifasuo demo failed ({res.returncode}):\n{res.stderr[-2000:]}")
+    size = sum(p.stat().st_size for p in data_dir.rglob("*") if p.is_file()) / 1e6
+    return Result(f"build demo ({cases:,} cases)", wall, "s", note=f"data folder {size:.0f} MB")
+
+
+def bench_startup(data_dir: Path, runs: int) -> list[Result]:
+    app_cmd = [sys.executable, "-m", "sifasuo_desktop", "--data-dir", str(data_dir), "--quit-after-startup"]
+    bare_cmd = [sys.executable, "-m", "bench.bare_window"]
+    # one warm-up of each so both start from a warm page cache
+    wall, rc, _, err = run_child(app_cmd)
+    if rc != 0:
+        note = NOT_BUILT if ("No module named" in err or "ModuleNotFoundError" in err) else f"failed (exit {rc})"
+        log(f"start-up run failed (exit {rc}): {err.strip()[-400:]}")
+        return [Result("start-up to main window (median)", None, note=note),
+                Result("GUI peak memory (start-up, default ledger)", None, note=note)]
+    run_child(bare_cmd)
+    app_t: list[float] = []
+    bare_t: list[float] = []
+    app_rss: list[float] = []
+    for i in range(runs):
+        t, rc_b, _, err = run_child(bare_cmd)
+        if rc_b != 0:
+            log(f"bare window failed: {err[-300:]}")
+            return [Result("start-up: bare PySide6 window", None, note=f"failed (exit {rc_b})")]
+        bare_t.append(t)
+        t, rc_a, rss, err = run_child(app_cmd)
+        if rc_a != 0:
+            log(f"app start-up failed: {err[-300:]}")
+            return [Result("start-up to main window (median)", None, note=f"failed (exit {rc_a})")]
+        app_t.append(t)
+        if rss is not None:
+            app_rss.append(rss)
+        log(f"  start-up run {i + 1}/{runs}: app {t * 1000:.0f} ms, bare window {bare_t[-1] * 1000:.0f} ms")
+    a, b = median(app_t), median(bare_t)
+    return [
+        Result("start-up: app to main window (median)", ms(a), "ms", samples=[ms(x) for x in app_t]),
+        Result("start-up: bare PySide6 window (median)", ms(b), "ms", samples=[ms(x) for x in bare_t]),
+        Result("start-up ratio app / bare window", a / b, "x", TARGET_STARTUP_RATIO),
+        Result("GUI peak memory (start-up, default ledger)", max(app_rss) if app_rss else None, "MB",
+               TARGET_GUI_MB),
+    ]
+
+
+def bench_gui_memory(data_dir: Path) -> list[Result]:
+    """Peak RSS of the GUI with the cases ledger open and scrolled (bench/gui_memory.py)."""
+    cmd = [sys.executable, "-m", "bench.gui_memory", str(data_dir)]
+    _, rc, rss, err = run_child(cmd)
+    if rc == 3:
+        return [Result("GUI peak memory, cases ledger open + scrolled", None, note=NOT_BUILT)]
+    if rc != 0 or rss is None:
+        log(f"gui memory run failed (exit {rc}): {err.strip()[-400:]}")
+        return [Result("GUI peak memory, cases ledger open + scrolled", None, note=f"failed (exit {rc})")]
+    detail = err.strip().splitlines()[-1] if err.strip() else ""
+    return [Result("GUI peak memory, cases ledger open + scrolled", rss, "MB", TARGET_GUI_MB,
+                   note=detail if detail.startswith("rows") else "")]
+
+
+def _timed(fn, repeat: int) -> tuple[float, list[float]]:
+    samples = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        samples.append(ms(time.perf_counter() - t0))
+    return median(samples), samples
+
+
+def bench_ledger(data_dir: Path, repeat: int) -> list[Result]:
+    try:
+        from sifasuo_desktop.store import Store
+        from sifasuo_desktop.store.ledger_queries import LedgerQuery
+        from sifasuo_desktop.ui.ledger_model import LedgerTableModel
+    except ModuleNotFoundError:
+        return [Result(n, None) for n in ("cases ledger: first page", "search 3 chars", "search 2 chars",
+                                          "sort by date")]
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.instance() or QApplication(["bench"])
+    store = Store.open(data_dir, create=False)
+    try:
+        total = store.conn.execute("select count(*) from cases where deleted = 0").fetchone()[0]
+
+        def first_page(model):
+            for row in range(min(VISIBLE_ROWS, model.rowCount())):
+                for col in range(model.columnCount()):
+                    model.data(model.index(row, col), Qt.DisplayRole)
+
+        def open_ledger():
+            m = LedgerTableModel(store, "cases")
+            m.set_query(LedgerQuery("cases"))
+            first_page(m)
+            assert m.rowCount() > 0 or total == 0
+
+        cold_t0 = time.perf_counter()
+        open_ledger()
+        cold = ms(time.perf_counter() - cold_t0)
+        med, samples = _timed(open_ledger, repeat)
+        out = [Result("cases ledger: first page", med, "ms", TARGET_FIRST_PAGE_MS,
+                      note=f"first call {cold:.0f} ms; {VISIBLE_ROWS} rows × all columns", samples=samples)]
+
+        term3, term2 = pick_search_terms(store)
+        for label, term in (("3 chars", term3), ("2 chars", term2)):
+            if not term:
+                out.append(Result(f"search {label}", None, note="no text in the data to search for"))
+                continue
+            model = LedgerTableModel(store, "cases")
+            hits = {}
+
+            def search(term=term, model=model, hits=hits):
+                model.set_query(LedgerQuery("cases", search=term))
+                first_page(model)
+                hits["n"] = model.rowCount()
+
+            med, samples = _timed(search, repeat)
+            t0 = time.perf_counter()
+            n_total = model.total()
+            count_ms = ms(time.perf_counter() - t0)
+            out.append(Result(f"search {label} “{term}” (first page)", med, "ms", TARGET_SEARCH_MS,
+                              note=f"{n_total:,} hits; counting them {count_ms:.0f} ms", samples=samples))
+
+        model = LedgerTableModel(store, "cases")
+        model.set_query(LedgerQuery("cases"))
+        names = [f.name for f in model.fields]
+        for col_name, order, label in (("decision_date", Qt.DescendingOrder, "决定日期 ↓"),
+                                       ("filed_date", Qt.AscendingOrder, "立案日期 ↑")):
+            if col_name not in names:
+                continue
+            col = names.index(col_name)
+
+            def sort(col=col, order=order):
+                model.sort(col, order)
+                first_page(model)
+
+            med, samples = _timed(sort, repeat)
+            out.append(Result(f"sort by {label} (first page)", med, "ms", TARGET_SEARCH_MS, samples=samples))
+        return out
+    finally:
+        store.close()
+
+
+def pick_search_terms(store) -> tuple[str | None, str | None]:
+    """A 3-character and a 2-character Chinese string that occur in the cases (deterministic)."""
+    rows = store.conn.execute(
+        "select party, cause from cases where deleted = 0 and party is not null order by rowid limit 500"
+    ).fetchall()
+    rng = random.Random(8)
+    cjk = lambda s: all("\u4e00" <= ch <= "\u9fff" for ch in s)  # noqa: E731
+    three = two = None
+    for _ in range(200):
+        if not rows:
+            break
+        party, cause = rng.choice(rows)
+        text = cause or ""
+        if not three and len(text) >= 5:
+            i = rng.randrange(0, len(text) - 3)
+            if cjk(text[i:i + 3]):
+                three = text[i:i + 3]
+        if not two and party and len(party) >= 2 and cjk(party[:2]):
+            two = party[:2]  # surname + first given-name character, e.g. 张伟
+        if three and two:
+            break
+    return three, two
+
+
+def bench_check(data_dir: Path) -> list[Result]:
+    cmd = [sys.executable, "-m", "sifasuo_desktop", "check", "--data-dir", str(data_dir), "--json"]
+    probe = subprocess.run([sys.executable, "-m", "sifasuo_desktop", "check", "--help"], capture_output=True,
+                           env=_env(), cwd=str(ROOT))
+    if probe.returncode != 0:
+        return [Result("check over all records", None)]
+    t0 = time.perf_counter()
+    res = subprocess.run(cmd, capture_output=True, text=True, env=_env(), cwd=str(ROOT))
+    wall = time.perf_counter() - t0
+    if res.returncode not in (0, 1):  # 1 may mean "warnings found"
+        log(f"check failed ({res.returncode}): {res.stderr[-400:]}")
+        return [Result("check over all records", None, note=f"failed (exit {res.returncode})")]
+    note = "wall time of `sifasuo check --json` incl. interpreter start"
+    try:
+        data = json.loads(res.stdout)
+        if isinstance(data, dict):
+            n = data.get("count") or data.get("total") or (len(data.get("warnings", [])) if "warnings" in data else None)
+            if n is not None:
+                note += f"; {n} warnings"
+        elif isinstance(data, list):
+            note += f"; {len(data)} warnings"
+    except ValueError:
+        pass
+    return [Result("check over all records", wall, "s", TARGET_CHECK_S, note=note)]
+
+
+PIECES = [
+    ("render one 督办函 (warm)", "sifasuo_desktop.documents.bench", "bench_render_dubanhan", TARGET_RENDER_S),
+    ("sync package", "sifasuo_desktop.sync.bench", "bench_sync", None),
+    ("import 10,000-row spreadsheet", "sifasuo_desktop.xlsx.bench", "bench_import_10k", None),
+]
+
+
+def bench_pieces(context: dict) -> list[Result]:
+    out: list[Result] = []
+    for label, module, func, target in PIECES:
+        fn = optional_piece(module, func)
+        if fn is None:
+            out.append(Result(label, None))
+            continue
+        log(f"running {module}.{func} ...")
+        try:
+            value = call_with_context(fn, context)
+        except Exception as exc:  # a broken piece must not hide the other figures
+            log(f"{module}.{func} failed: {exc!r}")
+            out.append(Result(label, None, note=f"failed: {type(exc).__name__}: {exc}"[:120]))
+            continue
+        out.extend(results_from_piece(label, value, target))
+    return out
+
+
+# ------------------------------------------------------------------ main
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    ap.add_argument("--cases", type=int, default=None, help="cases in the demo (default 100000; --quick 2000)")
+    ap.add_argument("--quick", action="store_true", help="small demo, 3 runs, RESULTS.md not written")
+    ap.add_argument("--runs", type=int, default=None, help="start-up runs (default 5; --quick 3)")
+    ap.add_argument("--data-dir", type=Path, help="use this existing demo folder instead of building one")
+    ap.add_argument("--keep", action="store_true", help="keep the temporary demo folder")
+    ap.add_argument("--no-write", action="store_true", help="do not write bench/RESULTS.md")
+    ap.add_argument("--results", type=Path, default=RESULTS_MD, help="where to write the results")
+    args = ap.parse_args(argv)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    cases = args.cases if args.cases is not None else (2000 if args.quick else 100_000)
+    runs = args.runs or (3 if args.quick else 5)
+    if cases < 1 or runs < 1:
+        ap.error("--cases and --runs must be positive")
+
+    started = time.strftime("%Y-%m-%d %H:%M")
+    t_all = time.perf_counter()
+    results: list[Result] = []
+    tmp = None
+    if args.data_dir:
+        data_dir = args.data_dir
+        if not (data_dir / "sifasuo.sqlite3").exists():
+            ap.error(f"{data_dir} has no sifasuo.sqlite3 (make one with `sifasuo demo --data-dir ...`)")
+        cases_note = f"existing folder {data_dir}"
+    else:
+        tmp = Path(tempfile.mkdtemp(prefix="sifasuo-bench-"))
+        data_dir = tmp / "demo"
+        results.append(build_demo(data_dir, cases))
+        cases_note = f"{cases:,} cases (sifasuo demo --cases {cases})"
+    try:
+        log("start-up ...")
+        results += bench_startup(data_dir, runs)
+        log("GUI memory ...")
+        results += bench_gui_memory(data_dir)
+        log("ledger model ...")
+        results += bench_ledger(data_dir, repeat=runs)
+        log("check ...")
+        results += bench_check(data_dir)
+        work = (tmp or Path(tempfile.mkdtemp(prefix="sifasuo-bench-"))) / "pieces"
+        work.mkdir(parents=True, exist_ok=True)
+        results += bench_pieces({"data_dir": data_dir, "work_dir": work, "cases": cases, "quick": args.quick})
+    finally:
+        if tmp and not args.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+        elif tmp:
+            log(f"kept {tmp}")
+
+    machine = machine_info()
+    meta = {"date": started, "data": cases_note, "start-up runs": str(runs),
+            "platform": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+            "bench wall time": f"{time.perf_counter() - t_all:.0f} s"}
+    print()
+    print("machine: " + ", ".join(f"{k} {v}" for k, v in machine.items()))
+    print()
+    print(format_table(results))
+    missed = [r.name for r in results if r.status == "MISSED"]
+    if missed:
+        print("\nmissed targets: " + "; ".join(missed))
+    if not args.quick and not args.no_write:
+        args.results.write_text(results_markdown(results, machine, meta), encoding="utf-8")
+        print(f"\nwritten: {args.results}")
+    return 0
