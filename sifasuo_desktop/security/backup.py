@@ -1,0 +1,541 @@
+"""Backups and restore.
+
+- Every backup is an SQLite online backup (store.backup_to), integrity-checked before it is kept.
+- Automatic backups go to <data>/backups/auto-YYYYmmdd-HHMMSS.sqlite3 (on exit, every 30 minutes while there
+  are changes) and are thinned to 12 daily, 10 weekly and 9 monthly; an optional second folder (USB stick)
+  gets the same files. Before an import: backup_before(store, "import").
+- Optional passphrase encryption (scrypt + AES-256-GCM in 4 MiB chunks, the last chunk marked so a cut-off
+  file is refused). The derived key (never the passphrase) is kept in the local meta table so automatic
+  backups can be encrypted without asking; restoring an encrypted file needs the passphrase.
+- restore() keeps a copy of what it replaces (<data>/backups/replaced-*.sqlite3) and starts a new sync stream.
+"""
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import os
+import re
+import shutil
+import sqlite3
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
+from sifasuo_desktop.domain.errors import UserError
+from sifasuo_desktop.domain.permissions import SYSTEM, require
+from sifasuo_desktop.paths import db_path
+from sifasuo_desktop.store import migrations as _migrations
+
+MAGIC = b"SIFASUO-BACKUP-ENC1\n"
+CHUNK = 4 * 1024 * 1024
+KDF_N, KDF_R, KDF_P = 2 ** 15, 8, 1
+KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY = 12, 10, 9
+KEEP_PRE = 10
+AUTO_INTERVAL_MINUTES = 30
+_AUTO_RE = re.compile(r"^auto-(\d{8})-(\d{6})(?:-\d+)?\.sqlite3(?:\.enc)?$")
+_PRE_RE = re.compile(r"^pre-[\w.-]+-(\d{8})-(\d{6})(?:-\d+)?\.sqlite3(?:\.enc)?$")
+META_KEY = "backup.enc_key"
+META_SALT = "backup.enc_salt"
+META_SECOND = "backup.second_dir"
+META_LAST_SEQ = "backup.last_seq"
+META_LAST_AT = "backup.last_at"
+
+
+def backups_dir(data_dir) -> Path:
+    return Path(data_dir) / "backups"
+
+
+def _stamp(now: dt.datetime | None = None) -> str:
+    return (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+
+
+def _unique(path: Path) -> Path:
+    if not path.exists():
+        return path
+    stem, suffix = path.name.split(".", 1)
+    for i in range(2, 1000):
+        cand = path.with_name(f"{stem}-{i}.{suffix}")
+        if not cand.exists():
+            return cand
+    raise UserError(f"无法在“{path.parent}”中生成备份文件名。")
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(str(folder), os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+# ---------------------------------------------------------------------------- encryption
+def derive_key(passphrase: str, salt: bytes, n: int = KDF_N, r: int = KDF_R, p: int = KDF_P) -> bytes:
+    if not passphrase:
+        raise UserError("备份密码不能为空。")
+    return Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(passphrase.encode("utf-8"))
+
+
+def is_encrypted(path) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(len(MAGIC)) == MAGIC
+    except OSError:
+        return False
+
+
+def encrypt_file(src: Path, dst: Path, key: bytes, salt: bytes) -> None:
+    """Write src encrypted to dst (via dst.part, fsync, rename)."""
+    header = json.dumps({"kdf": "scrypt", "n": KDF_N, "r": KDF_R, "p": KDF_P,
+                         "salt": base64.b64encode(salt).decode(), "chunk": CHUNK,
+                         "prefix": base64.b64encode(os.urandom(7)).decode()}).encode()
+    prefix = base64.b64decode(json.loads(header)["prefix"])
+    aes = AESGCM(key)
+    tmp = dst.with_name(dst.name + ".part")
+    size = src.stat().st_size
+    with open(src, "rb") as fin, open(tmp, "wb") as fout:
+        fout.write(MAGIC + struct.pack(">I", len(header)) + header)
+        index = 0
+        done = 0
+        while True:
+            block = fin.read(CHUNK)
+            done += len(block)
+            final = done >= size
+            nonce = prefix + struct.pack(">IB", index, 1 if final else 0)
+            ct = aes.encrypt(nonce, block, header)
+            fout.write(struct.pack(">IB", len(ct), 1 if final else 0) + ct)
+            index += 1
+            if final:
+                break
+        fout.flush()
+        os.fsync(fout.fileno())
+    os.replace(tmp, dst)
+
+
+def decrypt_file(src: Path, dst: Path, passphrase: str | None = None, key: bytes | None = None) -> None:
+    with open(src, "rb") as fin:
+        if fin.read(len(MAGIC)) != MAGIC:
+            raise UserError(f"“{src.name}”不是加密的备份文件。")
+        (hlen,) = struct.unpack(">I", fin.read(4))
+        header = fin.read(hlen)
+        try:
+            info = json.loads(header)
+            salt = base64.b64decode(info["salt"])
+            prefix = base64.b64decode(info["prefix"])
+        except (ValueError, KeyError) as exc:
+            raise UserError(f"备份文件“{src.name}”已损坏（文件头无法读取）。") from exc
+        if key is None:
+            if not passphrase:
+                raise UserError(f"备份文件“{src.name}”已加密，需要备份密码。")
+            key = derive_key(passphrase, salt, info["n"], info["r"], info["p"])
+        aes = AESGCM(key)
+        index = 0
+        with open(dst, "wb") as fout:
+            while True:
+                head = fin.read(5)
+                if len(head) < 5:
+                    raise UserError(f"备份文件“{src.name}”不完整（可能在复制时被截断）。")
+                length, final = struct.unpack(">IB", head)
+                ct = fin.read(length)
+                nonce = prefix + struct.pack(">IB", index, final)
+                try:
+                    fout.write(aes.decrypt(nonce, ct, header))
+                except InvalidTag:
+                    if index == 0:
+                        raise UserError("备份密码不正确，或备份文件已损坏。") from None
+                    raise UserError(f"备份文件“{src.name}”已损坏（第{index + 1}段校验失败）。") from None
+                index += 1
+                if final:
+                    break
+            fout.flush()
+            os.fsync(fout.fileno())
+
+
+# ---------------------------------------------------------------------------- configuration (local, not synced)
+def set_passphrase(store, passphrase: str | None) -> None:
+    """Encrypt automatic backups with this passphrase from now on (None: stop encrypting). Admin only."""
+    require(store.actor, "settings")
+    if not passphrase:
+        store.set_meta(META_KEY, None)
+        store.set_meta(META_SALT, None)
+        return
+    if len(passphrase) < 8:
+        raise UserError("备份密码至少需要8个字符。")
+    salt = os.urandom(16)
+    key = derive_key(passphrase, salt)
+    store.set_meta(META_SALT, base64.b64encode(salt).decode())
+    store.set_meta(META_KEY, base64.b64encode(key).decode())
+
+
+def _stored_key(store) -> tuple[bytes, bytes] | None:
+    key, salt = store.meta(META_KEY), store.meta(META_SALT)
+    if not key or not salt:
+        return None
+    return base64.b64decode(key), base64.b64decode(salt)
+
+
+def set_second_dir(store, folder: str | None) -> None:
+    require(store.actor, "settings")
+    if folder:
+        p = Path(folder)
+        if not p.is_dir():
+            raise UserError(f"第二备份文件夹“{folder}”不存在（U盘是否已插好？）。")
+    store.set_meta(META_SECOND, str(Path(folder).resolve()) if folder else None)
+
+
+def config(store) -> dict:
+    return {"second_dir": store.meta(META_SECOND) or None, "encrypted": _stored_key(store) is not None,
+            "last_backup_at": store.meta(META_LAST_AT) or None, "folder": str(backups_dir(store.data_dir))}
+
+
+# ---------------------------------------------------------------------------- making backups
+def _write_backup(store, target: Path, key_salt: tuple[bytes, bytes] | None) -> Path:
+    if key_salt is None:
+        return store.backup_to(target)
+    plain = _unique(backups_dir(store.data_dir) / f".plain-{_stamp()}.sqlite3")
+    try:
+        store.backup_to(plain)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        encrypt_file(plain, target, *key_salt)
+    finally:
+        plain.unlink(missing_ok=True)
+    return target
+
+
+def make_backup(store, out, passphrase: str | None = None) -> Path:
+    """A backup the user asked for, to a file of their choice (optionally encrypted with `passphrase`)."""
+    require(store.actor, "backup")
+    out = Path(out)
+    if out.is_dir():
+        out = out / f"sifasuo-{store.org.code}-{_stamp()}.sqlite3{'.enc' if passphrase else ''}"
+    key_salt = None
+    if passphrase:
+        salt = os.urandom(16)
+        key_salt = (derive_key(passphrase, salt), salt)
+    try:
+        return _write_backup(store, out, key_salt)
+    except OSError as exc:
+        raise UserError(f"无法写入备份文件“{out}”：{exc.strerror or exc}") from exc
+
+
+def _audit_top(store) -> int:
+    row = store.conn.execute("SELECT max(seq) FROM audit_log").fetchone()
+    return row[0] or 0
+
+
+def has_unsaved_changes(store) -> bool:
+    return str(_audit_top(store)) != (store.meta(META_LAST_SEQ) or "")
+
+
+@dataclass
+class AutoResult:
+    path: Path | None
+    second: Path | None = None
+    warning: str = ""
+    removed: int = 0
+
+
+def auto_backup(store, force: bool = False, now: dt.datetime | None = None) -> AutoResult:
+    """Automatic backup (exit, timer): only when something changed since the last one; thinned afterwards."""
+    if not force and not has_unsaved_changes(store):
+        return AutoResult(None)
+    top = _audit_top(store)
+    key_salt = _stored_key(store)
+    folder = backups_dir(store.data_dir)
+    name = f"auto-{_stamp(now)}.sqlite3" + (".enc" if key_salt else "")
+    path = _write_backup(store, _unique(folder / name), key_salt)
+    result = AutoResult(path)
+    second = store.meta(META_SECOND)
+    if second:
+        try:
+            target = _unique(Path(second) / path.name)
+            tmp = target.with_name(target.name + ".part")
+            shutil.copyfile(path, tmp)
+            with open(tmp, "rb") as fh:
+                os.fsync(fh.fileno())
+            os.replace(tmp, target)
+            result.second = target
+            result.removed += len(thin(Path(second), now=now))
+        except OSError as exc:
+            result.warning = f"未能复制到第二备份文件夹“{second}”：{exc.strerror or exc}"
+    result.removed += len(thin(folder, now=now))
+    store.set_meta(META_LAST_SEQ, top)
+    store.set_meta(META_LAST_AT, dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
+    return result
+
+
+def backup_before(store, reason: str) -> Path:
+    """Call before an import or another bulk change: a backup named pre-<reason>-<time>; the last 10 kept."""
+    reason = re.sub(r"[^\w.-]", "_", reason)[:30] or "change"
+    key_salt = _stored_key(store)
+    folder = backups_dir(store.data_dir)
+    path = _write_backup(store, _unique(folder / f"pre-{reason}-{_stamp()}.sqlite3{'.enc' if key_salt else ''}"),
+                         key_salt)
+    pres = sorted((p for p in folder.iterdir() if _PRE_RE.match(p.name)), key=lambda p: _PRE_RE.match(p.name).groups(),
+                  reverse=True)
+    for old in pres[KEEP_PRE:]:
+        old.unlink(missing_ok=True)
+    return path
+
+
+def _auto_time(name: str) -> dt.datetime | None:
+    m = _AUTO_RE.match(name)
+    if not m:
+        return None
+    try:
+        return dt.datetime.strptime(m.group(1) + m.group(2), "%Y%m%d%H%M%S")
+    except ValueError:
+        return None
+
+
+def thin_plan(times: list[dt.datetime]) -> set[dt.datetime]:
+    """Which backup times to keep: the newest of each of the last 12 days, 10 weeks and 9 months that have one."""
+    keep: set[dt.datetime] = set()
+    ordered = sorted(times, reverse=True)
+    for bucket, limit in ((lambda t: t.date(), KEEP_DAILY), (lambda t: t.isocalendar()[:2], KEEP_WEEKLY),
+                          (lambda t: (t.year, t.month), KEEP_MONTHLY)):
+        seen = []
+        for t in ordered:
+            b = bucket(t)
+            if b in seen:
+                continue
+            if len(seen) >= limit:
+                break
+            seen.append(b)
+            keep.add(t)
+    return keep
+
+
+def thin(folder: Path, now: dt.datetime | None = None) -> list[Path]:
+    """Delete automatic backups that thin_plan does not keep; returns the deleted files."""
+    if not folder.is_dir():
+        return []
+    files = {}
+    for p in folder.iterdir():
+        t = _auto_time(p.name)
+        if t is not None:
+            files.setdefault(t, []).append(p)
+    keep = thin_plan(list(files))
+    removed = []
+    for t, paths in files.items():
+        if t in keep:
+            continue
+        for p in paths:
+            try:
+                p.unlink()
+                removed.append(p)
+            except OSError:
+                pass
+    return removed
+
+
+# ---------------------------------------------------------------------------- listing and checking
+@dataclass
+class BackupInfo:
+    path: Path
+    when: dt.datetime
+    kind: str          # auto | pre | replaced | manual
+    encrypted: bool
+    size: int
+
+
+def list_backups(data_dir, extra_dirs=()) -> list[BackupInfo]:
+    out = []
+    for folder in [backups_dir(data_dir), *[Path(d) for d in extra_dirs if d]]:
+        if not folder.is_dir():
+            continue
+        for p in folder.iterdir():
+            if not p.is_file() or not (p.name.endswith(".sqlite3") or p.name.endswith(".sqlite3.enc")):
+                continue
+            if p.name.startswith("."):
+                continue
+            kind = "auto" if p.name.startswith("auto-") else "pre" if p.name.startswith("pre-") else \
+                "replaced" if p.name.startswith("replaced-") else "manual"
+            st = p.stat()
+            when = _auto_time(p.name) or dt.datetime.fromtimestamp(st.st_mtime)
+            out.append(BackupInfo(p, when, kind, is_encrypted(p), st.st_size))
+    out.sort(key=lambda b: b.when, reverse=True)
+    return out
+
+
+def _check_db_file(path: Path) -> dict:
+    """Integrity and identity of a plain backup database; raises UserError when unusable."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise UserError(f"无法打开备份文件：{exc}") from exc
+    try:
+        try:
+            res = conn.execute("PRAGMA integrity_check").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise UserError(f"备份文件不是有效的台账数据库（{exc}）。") from exc
+        if res != "ok":
+            raise UserError(f"备份文件已损坏（{res}）。")
+        try:
+            meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+            applied = {r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations")}
+        except sqlite3.DatabaseError as exc:
+            raise UserError("备份文件不是本程序的台账数据库。") from exc
+        if not meta.get("org_code"):
+            raise UserError("备份文件中没有机构信息（不是已初始化的台账数据库）。")
+        unknown = sorted(applied - set(_migrations.known_names()))
+        if unknown:
+            raise UserError("备份文件由更新版本的程序创建，本程序无法恢复，请先升级程序。")
+        count = conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+        return {"org_code": meta.get("org_code"), "org_name": meta.get("org_name"), "audit_entries": count}
+    finally:
+        conn.close()
+
+
+def _prepare(backup_file: Path, target: Path, passphrase: str | None) -> dict:
+    """Copy (decrypting if needed) the backup to `target` and check it."""
+    if not backup_file.is_file():
+        raise UserError(f"找不到备份文件“{backup_file}”。")
+    target.unlink(missing_ok=True)
+    try:
+        if is_encrypted(backup_file):
+            decrypt_file(backup_file, target, passphrase=passphrase)
+        else:
+            src = sqlite3.connect(f"file:{backup_file}?mode=ro", uri=True)
+            dst = sqlite3.connect(str(target))
+            try:
+                src.backup(dst)
+            except sqlite3.DatabaseError as exc:
+                raise UserError(f"备份文件不是有效的台账数据库（{exc}）。") from exc
+            finally:
+                dst.close()
+                src.close()
+            with open(target, "rb") as fh:
+                os.fsync(fh.fileno())
+        return _check_db_file(target)
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+
+
+def check_backup(backup_file, passphrase: str | None = None, work_dir=None) -> dict:
+    """Decrypt if needed and check a backup without touching any data folder."""
+    backup_file = Path(backup_file)
+    work = Path(work_dir) if work_dir else backup_file.parent
+    tmp = _unique(work / f".check-{_stamp()}.sqlite3")
+    try:
+        return _prepare(backup_file, tmp, passphrase)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+@dataclass
+class RestoreResult:
+    replaced_copy: Path | None
+    stream_id: str
+    org_code: str
+    org_name: str
+
+
+def restore(data_dir, backup_file, passphrase: str | None = None,
+            authorize: Callable | None = None) -> RestoreResult:
+    """Replace the data folder's database with a backup.
+
+    The backup is decrypted/copied and checked first; `authorize(store)` is then called with the current store
+    (or, when the current database is missing or broken, with the backup) and may raise to refuse. A copy of
+    the current database is kept as backups/replaced-<time>.sqlite3. Afterwards a new sync stream is started.
+    """
+    from sifasuo_desktop.store import Store
+    from sifasuo_desktop.store.repo import Store as _Store
+
+    data_dir = Path(data_dir)
+    backup_file = Path(backup_file)
+    db = db_path(data_dir)
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        bdir = backups_dir(data_dir)
+        bdir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"无法写入数据文件夹“{data_dir}”：{exc.strerror or exc}") from exc
+    if db.exists() and backup_file.resolve() == db.resolve():
+        raise UserError("不能用正在使用的数据文件恢复自身。")
+    candidate = db.with_name(db.name + ".restoring")
+    info = _prepare(backup_file, candidate, passphrase)
+    try:
+        current = None
+        if db.exists():
+            try:
+                current = Store.open(data_dir, create=False, check=True)
+            except (UserError, sqlite3.Error):
+                current = None
+        replaced = None
+        try:
+            if authorize is not None:
+                if current is not None:
+                    authorize(current)
+                else:
+                    conn = sqlite3.connect(str(candidate))
+                    conn.row_factory = sqlite3.Row
+                    try:
+                        has_table = conn.execute(
+                            "SELECT 1 FROM sqlite_master WHERE name = 'accounts'").fetchone()
+                        authorize(_Store(data_dir, conn, SYSTEM) if has_table else None)
+                    finally:
+                        conn.close()
+            stamp = _stamp()
+            if db.exists():
+                replaced = _unique(bdir / f"replaced-{stamp}.sqlite3")
+                if current is not None:
+                    current.backup_to(replaced)
+                    current.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                else:
+                    shutil.copyfile(db, replaced)
+        finally:
+            if current is not None:
+                current.close()
+        wal, shm = Path(str(db) + "-wal"), Path(str(db) + "-shm")
+        if current is not None and wal.exists() and wal.stat().st_size > 0:
+            raise UserError("数据文件正被其他程序（例如已打开的台账窗口）使用，请先关闭后再恢复。")
+        for side in (wal, shm):
+            if side.exists():
+                if replaced is not None and side is wal and side.stat().st_size > 0:
+                    shutil.move(str(side), str(replaced) + "-wal")
+                else:
+                    side.unlink()
+        os.replace(candidate, db)
+        _fsync_dir(data_dir)
+    except BaseException:
+        candidate.unlink(missing_ok=True)
+        raise
+    store = Store.open(data_dir, actor=SYSTEM)
+    try:
+        sid = store.new_stream()
+        from .audit import append_audit
+
+        append_audit(store, "restore", "meta", "database", None,
+                     {"backup": backup_file.name, "stream_id": sid,
+                      "replaced_copy": replaced.name if replaced else None})
+        store.set_meta(META_LAST_SEQ, None)
+    finally:
+        store.close()
+    return RestoreResult(replaced, sid, info["org_code"], info.get("org_name") or "")
+
+
+def newest_good_backup(data_dir, extra_dirs=(), passphrase: str | None = None) -> tuple[BackupInfo, dict] | None:
+    """The newest backup that decrypts (when a passphrase is given) and passes the integrity check."""
+    for info in list_backups(data_dir, extra_dirs):
+        if info.kind == "replaced":
+            continue
+        if info.encrypted and not passphrase:
+            continue
+        try:
+            details = check_backup(info.path, passphrase, work_dir=backups_dir(data_dir))
+        except UserError:
+            continue
+        return info, details
+    return None
