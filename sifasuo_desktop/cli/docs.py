@@ -1,0 +1,117 @@
+"""sifasuo docs: list, render, draft, issue, serve, reply supervision documents."""
+from __future__ import annotations
+
+import sys
+
+from sifasuo_desktop.cli.common import date_arg, open_store, print_json
+from sifasuo_desktop.domain.errors import UserError
+
+
+def register(sub, common):
+    p = sub.add_parser("docs", parents=[common], help="监督文书（督办函、意见书、通报……）")
+    ds = p.add_subparsers(dest="docs_command", metavar="ACTION", parser_class=type(p))
+    ds.required = True
+
+    q = ds.add_parser("list", parents=[common], help="列出文书")
+    q.add_argument("--json", action="store_true", help="以JSON输出（键：id, type, doc_no, recipient, status）")
+    q.set_defaults(func=cmd_list)
+
+    q = ds.add_parser("render", parents=[common], help="输出 PDF 或 DOCX")
+    q.add_argument("id", help="文书ID")
+    q.add_argument("--out", required=True, help="输出文件（.pdf 或 .docx）")
+    q.add_argument("--receipt", action="store_true", help="输出该文书的送达回证")
+    q.add_argument("--no-seal", action="store_true", help="不加盖电子印章图片")
+    q.set_defaults(func=cmd_render)
+
+    q = ds.add_parser("draft-overdue", parents=[common], help="为某单位每个逾期问题起草督办函")
+    q.add_argument("--body", required=True, help="被监督单位ID")
+    q.add_argument("--today", type=date_arg, help="按此日期判断逾期（默认今天）")
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(func=cmd_draft_overdue)
+
+    q = ds.add_parser("issue", parents=[common], help="签发文书（分配文号并冻结内容）")
+    q.add_argument("id")
+    q.add_argument("--date", type=date_arg, help="成文日期（默认今天）")
+    q.set_defaults(func=cmd_issue)
+
+
+def _type_key(label: str) -> str:
+    from sifasuo_desktop.documents.service import KEY_BY_LABEL
+
+    return KEY_BY_LABEL.get(label or "", label or "")
+
+
+def cmd_list(args) -> int:
+    from sifasuo_desktop.documents.service import list_documents
+
+    store = open_store(args, write=False)
+    try:
+        rows = list_documents(store)
+    finally:
+        store.close()
+    items = [{"id": r["id"], "type": r.get("doc_type") or "", "doc_no": r.get("doc_no") or "",
+              "recipient": r.get("recipient") or "", "status": r.get("status") or "草稿",
+              "title": r.get("title") or "", "doc_date": r.get("doc_date") or ""} for r in rows]
+    if args.json:
+        print_json(items)
+        return 0
+    if not items:
+        print("（没有文书）")
+        return 0
+    for it in items:
+        print("\t".join([it["id"], it["type"], it["doc_no"] or "（未编号）", it["recipient"], it["status"],
+                         it["title"]]))
+    return 0
+
+
+def cmd_render(args) -> int:
+    from sifasuo_desktop.documents.service import render
+
+    store = open_store(args, write=False)
+    try:
+        if store.get("documents", args.id) is None:
+            raise UserError(f"找不到文书“{args.id}”。")
+        res = render(store, args.id, args.out, receipt=args.receipt, with_seal=not args.no_seal)
+    finally:
+        store.close()
+    if hasattr(res, "pages"):
+        print(f"已输出：{args.out}（{res.pages}页；字体：" +
+              "，".join(f"{k} {v}" for k, v in res.fonts.items()) + "）")
+        if res.fallback_warning:
+            sys.stderr.write("注意：" + res.fallback_warning + "\n")
+    else:
+        print(f"已输出：{args.out}")
+    return 0
+
+
+def cmd_draft_overdue(args) -> int:
+    import datetime as dt
+
+    from sifasuo_desktop.documents.service import draft_dubanhan_for_overdue
+
+    store = open_store(args, write=True)
+    try:
+        today = dt.date.fromisoformat(args.today) if args.today else None
+        rows = draft_dubanhan_for_overdue(store, args.body, today)
+    finally:
+        store.close()
+    if args.json:
+        print_json([{"id": r["id"], "title": r["title"], "recipient": r["recipient"]} for r in rows])
+    else:
+        print(f"已起草督办函 {len(rows)} 份。")
+    return 0
+
+
+def cmd_issue(args) -> int:
+    from sifasuo_desktop.documents.service import issue
+
+    store = open_store(args, write=True)
+    try:
+        row = issue(store, args.id, args.date)
+    finally:
+        store.close()
+    print(f"已签发：{row['doc_no']}　{row['title']}")
+    return 0
+
+
+_ = _type_key

@@ -1,0 +1,559 @@
+"""Store glue for supervision documents: drafting from records, editing drafts, issuing with a gap-free
+文号, superseding, 送达 and replies, rendering a stored document. No Qt.
+
+A `documents` row keeps the printable columns (doc_type label, doc_no, title, recipient, content as plain
+text, cc, doc_date ...) and, in `layout_json`, the structured `Document` plus the ids of the records it
+concerns (`refs`). Row columns win over the JSON when they differ, so edits made in the generic record
+form are printed too. Once issued a document is frozen (service check + a trigger from m0020).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import re
+from pathlib import Path
+
+from sifasuo_desktop.domain.errors import UserError
+from sifasuo_desktop.domain.permissions import require
+from sifasuo_desktop.domain.validators import parse_date
+from sifasuo_desktop.store import documents_queries as Q
+
+from . import model as M
+from . import templates as T
+
+DRAFT, ISSUED, SERVED, REPLIED, VOID, SUPERSEDED = "草稿", "已签发", "已送达", "已反馈", "已作废", "被替代"
+FROZEN = (ISSUED, SERVED, REPLIED, VOID, SUPERSEDED)
+SERVICE_METHODS = ("直接送达", "留置送达", "邮寄送达", "电子送达", "委托送达", "公告送达")
+# ledger label (documents.doc_type) <-> template key
+LABEL = dict(M.DOC_TYPE_SHORT)
+KEY_BY_LABEL = {v: k for k, v in LABEL.items()}
+DEFAULT_REPLY_DAYS = {M.YIJIANSHU: 30, M.JIANYISHU: 15, M.JUEDINGSHU: 15, M.DUBANHAN: 10, M.ZHENGGAI: 15,
+                      M.TONGBAO: 30}
+OPEN_PROBLEM_STATES = ("待整改", "整改中", "退回重改")
+
+S_ISSUER = "documents.issuer"  # 发文机关, e.g. "青山县司法局"
+S_ISSUER_SUB = "documents.issuer_subtitle"
+S_COUNTY_GOV = "documents.county_gov"  # e.g. "青山县人民政府" (监督决定书)
+S_CODES = "documents.codes"  # {template key or label: 机关代字}
+S_SHORT = "documents.county_short"  # county 简称 used in default 代字, e.g. "青"
+S_CONTACT = "documents.contact"  # {"name": ..., "phone": ...}
+S_FONTS = "documents.fonts"  # {role: family name or file path}
+S_CC = "documents.cc"  # {template key: [抄送机关]}
+
+
+# ---------------------------------------------------------------------------- settings
+def doc_code(store, key: str) -> str:
+    codes = store.get_setting(S_CODES, {}) or {}
+    code = codes.get(key) or codes.get(LABEL.get(key, ""))
+    if code:
+        return code
+    short = store.get_setting(S_SHORT, "") or ""
+    return short + M.DEFAULT_CODES.get(key, "司文")
+
+
+def font_preferences(store) -> dict:
+    return dict(store.get_setting(S_FONTS, {}) or {})
+
+
+def seal_file(data_dir) -> Path:
+    """The office's scanned seal is kept only on this PC (never synced): <data>/documents/seal.png."""
+    return Path(data_dir) / "documents" / "seal.png"
+
+
+def set_seal(store, src: str | Path | None) -> Path | None:
+    require(store.actor, "settings")
+    dst = seal_file(store.data_dir)
+    if src is None:
+        if dst.exists():
+            dst.unlink()
+        return None
+    data = Path(src).read_bytes()
+    if not (data.startswith(b"\x89PNG") or data[:3] == b"\xff\xd8\xff"):
+        raise UserError("印章图片应为 PNG（建议透明背景）或 JPEG 文件。")
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    dst.write_bytes(data)
+    return dst
+
+
+def _facts_base(store) -> dict:
+    contact = store.get_setting(S_CONTACT, {}) or {}
+    org = store.org
+    facts = {
+        "issuer": store.get_setting(S_ISSUER, "") or "××县司法局",
+        "issuer_subtitle": store.get_setting(S_ISSUER_SUB, "") or "",
+        "county_gov": store.get_setting(S_COUNTY_GOV, "") or "××县人民政府",
+        "office": org.name if org and org.role == "township" else "××司法所",
+        "contact": contact.get("name", ""),
+        "phone": contact.get("phone", ""),
+        "date": _dt.date.today(),
+    }
+    return facts
+
+
+# ---------------------------------------------------------------------------- row <-> Document
+def _iso(d) -> str | None:
+    return d.isoformat() if isinstance(d, _dt.date) else (d or None)
+
+
+def _date(v) -> _dt.date | None:
+    if not v:
+        return None
+    if isinstance(v, _dt.date):
+        return v
+    return _dt.date.fromisoformat(str(v)[:10])
+
+
+def body_text(doc: M.Document) -> str:
+    """Plain text of the body, one paragraph per line; table rows as `| a | b |`."""
+    lines = []
+    for b in doc.body:
+        if isinstance(b, M.Table):
+            for row in b.rows:
+                lines.append("| " + " | ".join(c.replace("\n", " ") for c in row) + " |")
+        else:
+            lines.append(b.text)
+    return "\n".join(lines)
+
+
+_H1 = re.compile(r"^[一二三四五六七八九十]+、")
+_H2 = re.compile(r"^（[一二三四五六七八九十]+）")
+_INLINE_HEAD = re.compile(r"^([一二三四五六七八九十]+、[^。：]{1,20}[。：])(.+)$")
+
+
+def parse_body(text: str, old: list | None = None) -> list:
+    """Inverse of body_text: plain text lines -> paragraphs (headings detected) and tables."""
+    blocks: list = []
+    old_tables = [b for b in (old or []) if isinstance(b, M.Table)]
+    table_rows: list[list[str]] = []
+
+    def flush_table():
+        if table_rows:
+            ncols = max(len(r) for r in table_rows)
+            prev = old_tables.pop(0) if old_tables else None
+            widths = prev.widths if prev and len(prev.widths) == ncols else []
+            hdr = prev.header_rows if prev else 1
+            blocks.append(M.Table([list(r) for r in table_rows], widths, header_rows=hdr))
+            table_rows.clear()
+
+    for raw in (text or "").splitlines():
+        line = raw.strip()
+        if line.startswith("|") and line.endswith("|") and len(line) > 1:
+            table_rows.append([c.strip() for c in line[1:-1].split("|")])
+            continue
+        flush_table()
+        if not line:
+            continue
+        m = _INLINE_HEAD.match(line)
+        if _H1.match(line) and "。" not in line and len(line) <= 30:
+            blocks.append(M.Paragraph([M.Run(line)], M.H1))
+        elif _H2.match(line) and "。" not in line and len(line) <= 30:
+            blocks.append(M.Paragraph([M.Run(line)], M.H2))
+        elif m:
+            blocks.append(M.Paragraph([M.Run(m.group(1), "heiti"), M.Run(m.group(2), "fangsong")]))
+        else:
+            blocks.append(M.Paragraph([M.Run(line)]))
+    flush_table()
+    return blocks
+
+
+def _meta(row: dict) -> dict:
+    try:
+        return json.loads(row.get("layout_json") or "{}") or {}
+    except ValueError:
+        return {}
+
+
+def load_document(store, doc_id: str) -> M.Document:
+    """The printable Document for a stored row (row columns override the structured copy)."""
+    row = store.get("documents", doc_id)
+    if row is None or row.get("deleted"):
+        raise UserError("找不到该文书，可能已被删除。")
+    return document_from_row(store, row)
+
+
+def document_from_row(store, row: dict) -> M.Document:
+    meta = _meta(row)
+    key = KEY_BY_LABEL.get(row.get("doc_type") or "", M.YIJIANSHU)
+    if meta.get("document"):
+        doc = M.Document.from_dict(meta["document"])
+    else:  # a row typed in the generic form or imported: plain layout from the columns
+        base = _facts_base(store)
+        doc = T.build(key, base)
+        doc.body = []
+    doc.doc_type = key
+    doc.title = row.get("title") or doc.title
+    doc.recipient = row.get("recipient") or doc.recipient
+    if row.get("cc") is not None:
+        doc.cc = [c.strip() for c in re.split(r"[，,、;；\n]", row.get("cc") or "") if c.strip()]
+    if row.get("doc_date"):
+        doc.date = _date(row["doc_date"])
+    text = row.get("content") or ""
+    if text.strip() and text != body_text(doc):
+        doc.body = parse_body(text, doc.body)
+    status = row.get("status") or DRAFT
+    if status == DRAFT or not row.get("doc_no"):
+        doc.draft = status == DRAFT
+        year = (doc.date or _dt.date.today()).year
+        doc.doc_no = M.placeholder_doc_no(doc_code(store, key), year) if key != M.HUIZHENG else ""
+    else:
+        doc.doc_no = row["doc_no"]
+        doc.draft = False
+    return doc
+
+
+def _row_values(doc: M.Document, refs: dict, extra_meta: dict | None = None) -> dict:
+    meta = {"document": doc.to_dict(), "refs": refs}
+    meta.update(extra_meta or {})
+    return {
+        "doc_type": LABEL[doc.doc_type],
+        "title": doc.title.replace("\n", ""),
+        "recipient": doc.recipient,
+        "content": body_text(doc),
+        "cc": "，".join(doc.cc),
+        "doc_date": _iso(doc.date),
+        "layout_json": json.dumps(meta, ensure_ascii=False),
+    }
+
+
+# ---------------------------------------------------------------------------- drafting
+def create_draft(store, key: str, facts: dict | None = None, refs: dict | None = None, body_id: str | None = None,
+                 subject: str = "", supersedes_id: str | None = None) -> dict:
+    if key not in LABEL or key == M.HUIZHENG:
+        raise UserError(f"不能起草该类文书：{key}")
+    f = _facts_base(store)
+    f.update(facts or {})
+    cc_defaults = (store.get_setting(S_CC, {}) or {}).get(key)
+    if cc_defaults and not f.get("cc"):
+        f["cc"] = list(cc_defaults)
+    doc = T.build(key, f)
+    extra = {}
+    if f.get("deadline"):
+        extra["reply_deadline"] = _iso(f["deadline"])
+    elif f.get("reply_days"):
+        extra["reply_days"] = int(f["reply_days"])
+    values = _row_values(doc, refs or {}, extra)
+    values.update(status=DRAFT, body_id=body_id, subject=subject or doc.title, supersedes_id=supersedes_id)
+    values["doc_no"] = None
+    return store.insert("documents", values)
+
+
+def _body(store, body_id: str) -> dict:
+    body = store.get("bodies", body_id) if body_id else None
+    if body is None or body.get("deleted"):
+        raise UserError("找不到该被监督单位。")
+    return body
+
+
+def _problem_facts(p: dict) -> dict:
+    return {"category": p.get("category") or "", "description": p.get("description") or "",
+            "case_ref": "", "requirement": p.get("requirement") or "", "deadline": _date(p.get("deadline"))}
+
+
+def draft_for_problems(store, body_id: str, key: str = M.YIJIANSHU, problem_ids: list[str] | None = None,
+                       facts: dict | None = None) -> dict:
+    """A 意见书 / 建议书 / 整改通知单 / 决定书 about the open problems of one body."""
+    body = _body(store, body_id)
+    probs = Q.open_problems(store, body_id)
+    if problem_ids is not None:
+        wanted = set(problem_ids)
+        probs = [p for p in probs if p["id"] in wanted]
+    if not probs:
+        raise UserError(f"“{body['name']}”没有未销号的问题，无需制发文书。")
+    f = {"recipient": body["name"], "problems": [_problem_facts(p) for p in probs],
+         "found_date": _date(min(p.get("found_date") or "9999-12-31" for p in probs)) if any(
+             p.get("found_date") for p in probs) else None,
+         "source": probs[0].get("source") or "监督检查"}
+    dls = [p["deadline"] for p in probs if p.get("deadline")]
+    if dls and key in (M.ZHENGGAI, M.JUEDINGSHU):
+        f["deadline"] = _date(max(dls))
+    f.update(facts or {})
+    return create_draft(store, key, f, {"problems": [p["id"] for p in probs], "bodies": [body_id]}, body_id,
+                        subject=f"{body['name']}问题整改")
+
+
+def draft_for_visit(store, visit_id: str, key: str = M.YIJIANSHU, facts: dict | None = None) -> dict:
+    v = store.get("visits", visit_id)
+    if v is None or v.get("deleted"):
+        raise UserError("找不到该监督检查记录。")
+    body = _body(store, v.get("body_id"))
+    probs = store.rows("problems", "source_ref = ? AND coalesce(status,'') != '已销号'", (visit_id,),
+                       order_by="problem_no")
+    f = {"recipient": body["name"], "found_date": _date(v.get("visit_date")), "method": v.get("method") or "监督检查",
+         "source": v.get("method") or "监督检查", "problems": [_problem_facts(p) for p in probs]}
+    if not probs and v.get("findings"):
+        f["problems"] = [{"description": v["findings"]}]
+    f.update(facts or {})
+    return create_draft(store, key, f, {"visits": [visit_id], "problems": [p["id"] for p in probs],
+                                        "bodies": [body["id"]]}, body["id"], subject=f"{body['name']}监督检查")
+
+
+def draft_for_review_batch(store, batch_id: str, facts: dict | None = None) -> dict:
+    """案卷评查情况通报 from a review batch: grade counts per body and the problems found."""
+    batch = store.get("review_batches", batch_id)
+    if batch is None or batch.get("deleted"):
+        raise UserError("找不到该评查批次。")
+    rows = Q.review_grade_rows(store, batch_id)
+    if not rows:
+        raise UserError(f"评查批次“{batch.get('name') or ''}”还没有评查结果。")
+    names = store.ref_names("bodies")
+    total = {k: sum(int(r[k] or 0) for r in rows) for k in ("cases", "excellent", "good", "passed", "failed")}
+    reviews = store.rows("reviews", "batch_id = ?", (batch_id,))
+    case_nos = sorted({r["case_no"] for r in reviews if r.get("case_no")})
+    probs = []
+    if case_nos:
+        marks = ",".join("?" * len(case_nos))
+        probs = store.rows("problems", f"source = '案卷评查' AND source_ref IN ({marks})", case_nos,
+                           order_by="problem_no")
+    excellent = [f"{names.get(r['body_id'], '')}{r['case_no']}案卷" for r in reviews if r.get("grade") == "优秀"]
+    review = dict(year=batch.get("year") or _dt.date.today().year, units=len(rows), cases=total["cases"],
+                  excellent=total["excellent"], good=total["good"], passed=total["passed"], failed=total["failed"],
+                  permit="××", penalty="××", other="××", method=batch.get("mode") or None,
+                  rows=[dict(unit=names.get(r["body_id"], r["body_id"] or ""), cases=r["cases"],
+                             excellent=r["excellent"], good=r["good"], passed=r["passed"], failed=r["failed"],
+                             avg=r["avg"] if r["avg"] is not None else "") for r in rows],
+                  excellent_list=excellent[:10])
+    f = {"review": review, "problems": [_problem_facts(p) for p in probs[:12]]}
+    f.update(facts or {})
+    return create_draft(store, M.TONGBAO, f, {"review_batches": [batch_id], "problems": [p["id"] for p in probs]},
+                        subject=batch.get("name") or "案卷评查通报")
+
+
+def _overdue(problem: dict, today: _dt.date) -> bool:
+    try:
+        from sifasuo_desktop.domain.workflow import deadline_state
+    except ImportError:  # pragma: no cover - workflow module not installed
+        dl = _date(problem.get("deadline"))
+        return bool(dl and problem.get("status") != "已销号" and today > dl)
+    return deadline_state(problem, today) == "overdue"
+
+
+def draft_dubanhan_for_overdue(store, body_id: str, today: _dt.date | None = None, days: int = 10) -> list[dict]:
+    """One 督办函 draft for every overdue problem of the body that has no live 督办函 yet."""
+    today = today or _dt.date.today()
+    body = _body(store, body_id)
+    out = []
+    with store.transaction():
+        for p in Q.open_problems(store, body_id):
+            if not _overdue(p, today) or (p.get("status") or "待整改") not in OPEN_PROBLEM_STATES:
+                continue
+            docs = Q.documents_referencing(store, "problems", p["id"])
+            if any(d["doc_type"] == LABEL[M.DUBANHAN] and d["status"] not in (VOID, SUPERSEDED) for d in docs):
+                continue
+            earlier = [d for d in docs if d["doc_type"] in (LABEL[M.YIJIANSHU], LABEL[M.ZHENGGAI])
+                       and d["status"] in (ISSUED, SERVED, REPLIED) and d.get("doc_no")]
+            earlier.sort(key=lambda d: d.get("doc_date") or "")
+            f = {"recipient": body["name"], "problems": [_problem_facts(p)], "found_date": _date(p.get("found_date")),
+                 "source": p.get("source") or "监督检查", "deadline": today + _dt.timedelta(days=days),
+                 "matter": f"{(p.get('category') or '行政执法')}问题整改事项" if p.get("category") else None,
+                 "status": "未收到整改报告" if p.get("status") in ("待整改", None, "") else "整改仍未到位"}
+            if earlier:
+                e = earlier[-1]
+                f.update(earlier_doc_no=e["doc_no"], earlier_date=_date(e.get("doc_date")),
+                         earlier_deadline=_date(e.get("reply_deadline")) or _date(p.get("deadline")))
+            f = {k: v for k, v in f.items() if v is not None}
+            out.append(create_draft(store, M.DUBANHAN, f, {"problems": [p["id"]], "bodies": [body_id]}, body_id,
+                                    subject=f"督办：{p.get('problem_no') or ''}"))
+    return out
+
+
+# ---------------------------------------------------------------------------- editing, issuing
+def _require_draft(row: dict | None) -> dict:
+    if row is None or row.get("deleted"):
+        raise UserError("找不到该文书，可能已被删除。")
+    if (row.get("status") or DRAFT) != DRAFT:
+        raise UserError(f"文书已{row.get('status')}，内容不能再修改；如需更正，请制发新文书替代原文书。")
+    return row
+
+
+def save_draft(store, doc_id: str, doc: M.Document, expected_version: int | None = None) -> dict:
+    row = _require_draft(store.get("documents", doc_id))
+    if not doc.title.strip():
+        raise UserError("标题不能为空。")
+    meta = _meta(row)
+    values = _row_values(doc, meta.get("refs") or {}, {k: v for k, v in meta.items()
+                                                       if k not in ("document", "refs")})
+    return store.update("documents", doc_id, values, expected_version=expected_version)
+
+
+def _placeholder_problems(doc: M.Document) -> list[str]:
+    issues = []
+    if "××" in doc.all_text() or "×年×月×日" in doc.all_text():
+        issues.append("正文或抬头中还有未填写的“××”")
+    if not doc.title.strip():
+        issues.append("缺少标题")
+    if doc.doc_type != M.TONGBAO and not doc.recipient.strip():
+        issues.append("缺少主送单位")
+    if not doc.body:
+        issues.append("正文为空")
+    return issues
+
+
+def issue(store, doc_id: str, date: _dt.date | str | None = None) -> dict:
+    """签发: assign the next 文号 and freeze the document, all in one transaction."""
+    require(store.actor, "issue_document")
+    day = _date(parse_date(date)) if date else _dt.date.today()
+    with store.transaction():
+        row = _require_draft(store.get("documents", doc_id))
+        doc = document_from_row(store, row)
+        problems = _placeholder_problems(doc)
+        if problems:
+            raise UserError("文书还不能签发：" + "；".join(problems) + "。")
+        key = doc.doc_type
+        code = doc_code(store, key)
+        seq = Q.take_doc_number(store, code, key, day.year,
+                                exists=lambda s: Q.doc_no_in_use(store, M.format_doc_no(code, day.year, s), doc_id))
+        doc.doc_no = M.format_doc_no(code, day.year, seq)
+        doc.date = day
+        doc.draft = False
+        meta = _meta(row)
+        deadline = meta.get("reply_deadline")
+        if not deadline:
+            deadline = (day + _dt.timedelta(days=int(meta.get("reply_days") or DEFAULT_REPLY_DAYS.get(key, 15))))
+            deadline = deadline.isoformat()
+        values = _row_values(doc, meta.get("refs") or {}, {k: v for k, v in meta.items()
+                                                           if k not in ("document", "refs")})
+        values.update(doc_no=doc.doc_no, status=ISSUED, signer=store.actor.label, reply_deadline=deadline)
+        out = store.update("documents", doc_id, values, expected_version=row["version"], action="issue_document")
+        if row.get("supersedes_id"):
+            old = store.get("documents", row["supersedes_id"])
+            if old and old.get("status") not in (VOID, SUPERSEDED):
+                store.update("documents", old["id"], {"status": SUPERSEDED}, action="issue_document")
+    return out
+
+
+def supersede(store, doc_id: str) -> dict:
+    """Start a correction: a new draft with the same content that replaces `doc_id` when issued."""
+    row = store.get("documents", doc_id)
+    if row is None or row.get("deleted"):
+        raise UserError("找不到该文书。")
+    if row.get("status") not in (ISSUED, SERVED, REPLIED):
+        raise UserError("只有已签发的文书才需要制发更正文书；草稿可以直接修改。")
+    doc = document_from_row(store, row)
+    doc.doc_no = ""
+    doc.draft = True
+    meta = _meta(row)
+    values = _row_values(doc, meta.get("refs") or {}, {k: v for k, v in meta.items() if k not in ("document", "refs")})
+    values.update(status=DRAFT, body_id=row.get("body_id"), subject=row.get("subject"), supersedes_id=doc_id,
+                  doc_no=None, target_org=row.get("target_org"))
+    return store.insert("documents", values)
+
+
+def void(store, doc_id: str) -> dict:
+    """作废 a document. Its 文号 stays taken."""
+    require(store.actor, "issue_document")
+    row = store.get("documents", doc_id)
+    if row is None or row.get("deleted"):
+        raise UserError("找不到该文书。")
+    if row.get("status") in (VOID, SUPERSEDED):
+        raise UserError(f"文书已{row['status']}。")
+    return store.update("documents", doc_id, {"status": VOID}, action="issue_document")
+
+
+# ---------------------------------------------------------------------------- service and reply
+def _day(value, label: str, not_before: str | None = None) -> str:
+    try:
+        iso = parse_date(value)
+    except ValueError as exc:
+        raise UserError(f"{label}：{exc}") from None
+    if not iso:
+        raise UserError(f"请填写{label}。")
+    if iso > _dt.date.today().isoformat():
+        raise UserError(f"{label}不能晚于今天。")
+    if not_before and iso < not_before[:10]:
+        raise UserError(f"{label}不能早于成文日期（{not_before[:10]}）。")
+    return iso
+
+
+def record_service(store, doc_id: str, *, method: str, date, receiver: str, signer: str = "", servers: str = "",
+                   address: str = "", proxy_reason: str = "", refusal_reason: str = "", witness: str = "",
+                   note: str = "") -> dict:
+    """Record a 送达 (method, date, receiver, signer). Returns the service_receipts row."""
+    row = store.get("documents", doc_id)
+    if row is None or row.get("deleted"):
+        raise UserError("找不到该文书。")
+    if row.get("status") not in (ISSUED, SERVED, REPLIED):
+        raise UserError("文书尚未签发，不能登记送达。")
+    if method not in SERVICE_METHODS:
+        raise UserError("送达方式应为：" + "、".join(SERVICE_METHODS) + "。")
+    day = _day(date, "送达日期", row.get("doc_date"))
+    if not (receiver or "").strip():
+        raise UserError("请填写受送达人。")
+    if method == "留置送达" and not ((refusal_reason or "").strip() and (witness or "").strip()):
+        raise UserError("留置送达须填写拒收事由和见证人。")
+    if method == "直接送达" and not (signer or "").strip():
+        raise UserError("直接送达须填写签收人。")
+    with store.transaction():
+        rec = store.insert("service_receipts", {
+            "doc_id": doc_id, "receiver": receiver.strip(), "address": address, "method": method, "servers": servers,
+            "signer": signer, "sign_date": day, "proxy_reason": proxy_reason, "refusal_reason": refusal_reason,
+            "witness": witness, "note": note})
+        values = {"served_date": day, "served_method": method, "served_receiver": (signer or receiver).strip()}
+        if row.get("status") == ISSUED:
+            values["status"] = SERVED
+        store.update("documents", doc_id, values)
+    return rec
+
+
+def record_reply(store, doc_id: str, *, date, content: str) -> dict:
+    row = store.get("documents", doc_id)
+    if row is None or row.get("deleted"):
+        raise UserError("找不到该文书。")
+    if row.get("status") not in (ISSUED, SERVED, REPLIED):
+        raise UserError("文书尚未签发，不能登记反馈。")
+    day = _day(date, "反馈日期", row.get("doc_date"))
+    if not (content or "").strip():
+        raise UserError("请填写反馈内容。")
+    return store.update("documents", doc_id, {"reply_date": day, "reply_content": content.strip(),
+                                              "status": REPLIED})
+
+
+# ---------------------------------------------------------------------------- rendering
+def receipt_document(store, doc_id: str) -> M.Document:
+    row = store.get("documents", doc_id)
+    if row is None or row.get("deleted"):
+        raise UserError("找不到该文书。")
+    doc = document_from_row(store, row)
+    recs = store.rows("service_receipts", "doc_id = ?", (doc_id,), order_by="sign_date DESC, created_at DESC",
+                      limit=1)
+    r = recs[0] if recs else {}
+    sv = {"doc_title": doc.title.replace("\n", ""), "doc_no": row.get("doc_no") or "",
+          "receiver": r.get("receiver") or row.get("recipient") or "", "address": r.get("address") or "",
+          "method": r.get("method") or "", "server": r.get("servers") or "",
+          "date": _date(r.get("sign_date")), "proxy": r.get("proxy_reason") or "",
+          "refusal": "；".join(x for x in (r.get("refusal_reason"), ("见证人：" + r["witness"]) if r.get("witness")
+                                           else "") if x), "notes": r.get("note") or ""}
+    return T.build(M.HUIZHENG, {"issuer": doc.issuer, "service": sv})
+
+
+def render(store, doc_id: str, out: str | Path, *, receipt: bool = False, with_seal: bool = True):
+    """Write the document (or its 送达回证) to `out` (.pdf or .docx). Returns the pdf RenderResult or bytes."""
+    out = Path(out)
+    doc = receipt_document(store, doc_id) if receipt else load_document(store, doc_id)
+    suffix = out.suffix.lower()
+    if suffix == ".pdf":
+        from .fonts import default_resolver
+        from .pdf import render_pdf
+
+        seal = seal_file(store.data_dir)
+        use_seal = with_seal and not receipt and seal.exists() and not doc.draft
+        try:
+            return render_pdf(doc, out, resolver=default_resolver(font_preferences(store) or None),
+                              seal_image=str(seal) if use_seal else None)
+        except OSError as exc:
+            raise UserError(f"无法写入文件“{out}”：{exc.strerror or exc}") from exc
+    if suffix == ".docx":
+        from .docx_out import render_docx
+
+        try:
+            return render_docx(doc, out)
+        except OSError as exc:
+            raise UserError(f"无法写入文件“{out}”：{exc.strerror or exc}") from exc
+    raise UserError("输出文件应以 .pdf 或 .docx 结尾。")
+
+
+def list_documents(store, include_void: bool = True) -> list[dict]:
+    rows = store.rows("documents", order_by="coalesce(doc_date, created_at) DESC, doc_no")
+    if not include_void:
+        rows = [r for r in rows if r.get("status") not in (VOID, SUPERSEDED)]
+    return rows
