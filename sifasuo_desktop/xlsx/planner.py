@@ -1,0 +1,574 @@
+"""Import planning: read a workbook, map its columns, parse and validate every row, resolve links and
+decide per row create / update / unchanged — without writing anything.
+
+The plan is all-or-nothing: `plan.ok` is False as soon as one problem (error) exists, and then
+`store.import_apply.apply_plan` refuses it. Warnings (unknown columns, officer names matching nobody or
+several people, masked personal data kept as stored) do not block the import.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sifasuo_desktop.domain.errors import UserError, ValidationError
+from sifasuo_desktop.domain.ledgers import (BOOL, DATE, IDNO, LEDGERS, MONEY, NAMES, REF, Ledger,
+                                            normalize)
+from sifasuo_desktop.domain.validators import (mask_id_number, split_names, to_halfwidth, validate_id_number,
+                                               validate_uscc)
+
+from .headers import IMPORTABLE, ColumnMap, Detection, apply_manual, detect, norm_header
+from .reader import SheetGrid, load_grids
+from .values import Masked, cell_to_input
+
+PREVIEW_ROWS = 20
+# sheets are applied in this order so officers/powers created by one sheet are linkable from the next
+IMPORT_ORDER = ("bodies", "officers", "powers", "trainings", "cases", "inspections", "visits", "problems",
+                "documents", "complaints", "plan_tasks", "supervisors")
+# how a row finds the record it updates (first key whose fields are all filled wins)
+MATCH_KEYS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "bodies": (("name",),),
+    "officers": (("id_number",), ("name", "body_id")),
+    "trainings": (("officer_name", "training_date", "title"),),
+    "powers": (("code",), ("name", "body_id")),
+    "cases": (("case_no", "body_id"), ("case_no",)),
+    "inspections": (("inspect_date", "target_name"),),
+    "visits": (("visit_date", "body_id", "method"),),
+    "problems": (("problem_no",), ("found_date", "description")),
+    "documents": (("doc_no",), ("doc_type", "title", "doc_date")),
+    "complaints": (("received_date", "summary"),),
+    "plan_tasks": (("task_no",), ("task",)),
+    "supervisors": (("name", "phone"), ("name",)),
+}
+NOTE_PREFIXES = ("备注", "筛选条件", "注：", "注:", "说明", "填表说明", "填表人", "填报人", "制表", "审核人", "合计", "总计", "小计",
+                 "单位负责人", "负责人：", "联系电话：")
+EXAMPLE_MARK = "【示例】"
+
+
+@dataclass
+class Problem:
+    sheet: str
+    row: int | None            # Excel row number (1-based); None for the whole sheet/file
+    column: str                # "C 罚款金额" or ""
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"sheet": self.sheet, "row": self.row, "column": self.column, "message": self.message}
+
+    def __str__(self) -> str:
+        where = self.sheet
+        if self.row:
+            where += f" 第{self.row}行"
+        if self.column:
+            where += f" {self.column}列"
+        return f"{where}：{self.message}"
+
+
+@dataclass
+class RowAction:
+    table: str
+    op: str                    # create | update | unchanged
+    record_id: str
+    values: dict               # create: the full record; update: only changed fields
+    sheet: str
+    row: int
+    stored: dict = field(default_factory=dict)   # the record as it will be stored (for the preview)
+
+
+@dataclass
+class SheetPlan:
+    name: str
+    detection: Detection
+    rows_read: int = 0
+    actions: list[RowAction] = field(default_factory=list)
+    rejected_rows: set = field(default_factory=set)
+
+    @property
+    def ledger(self) -> Ledger:
+        return LEDGERS[self.detection.ledger]
+
+    @property
+    def header_row(self) -> int:
+        """1-based Excel row of the (last) header row."""
+        return self.detection.header_end + 1
+
+    def preview(self, n: int = PREVIEW_ROWS) -> list[tuple[int, str, dict]]:
+        return [(a.row, a.op, a.stored) for a in self.actions[:n]]
+
+
+@dataclass
+class ImportPlan:
+    path: str
+    sheets: list[SheetPlan] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    new_bodies: list[dict] = field(default_factory=list)      # {"id", "name", "body_type"}
+    skipped_sheets: list[str] = field(default_factory=list)
+    applied: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and bool(self.sheets)
+
+    def actions(self):
+        for s in self.sheets:
+            yield from s.actions
+
+    def count(self, op: str) -> int:
+        return sum(1 for a in self.actions() if a.op == op)
+
+    def summary(self) -> dict:
+        return {
+            "file": self.path,
+            "sheets": [{"sheet": s.name, "ledger": s.detection.ledger, "ledger_title": s.ledger.title,
+                        "header_row": s.header_row, "rows_read": s.rows_read,
+                        "columns": {f"{c.letter} {c.header}": (s.ledger.field(c.field).label if c.field else None)
+                                    for c in s.detection.columns}} for s in self.sheets],
+            "rows_read": sum(s.rows_read for s in self.sheets),
+            "created": self.count("create"),
+            "updated": self.count("update"),
+            "unchanged": self.count("unchanged"),
+            "rejected": sum(len(s.rejected_rows) for s in self.sheets),
+            "errors": [e.as_dict() for e in self.errors],
+            "warnings": [w.as_dict() for w in self.warnings],
+            "created_bodies": [b["name"] for b in self.new_bodies],
+            "applied": self.applied,
+        }
+
+
+def _blank(v) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip())
+
+
+def _key_text(v) -> str:
+    return "" if v is None else str(v).strip()
+
+
+class _Indexes:
+    """What the planner needs to know about the stored data, plus records planned so far."""
+
+    def __init__(self, store):
+        self.store = store
+        self.bodies: dict[str, str] = {}
+        for r in store.rows("bodies"):
+            if r.get("name"):
+                self.bodies.setdefault(r["name"].strip(), r["id"])
+        self.body_names = {v: k for k, v in self.bodies.items()}
+        self.officers_by_name: dict[str, list[dict]] = {}
+        self.officers_by_code: dict[str, str] = {}
+        for r in store.rows("officers"):
+            self.add_officer(r)
+        self.powers_by_code: dict[str, str] = {}
+        self.powers_by_name: dict[str, list[str]] = {}
+        for r in store.rows("powers"):
+            self.add_power(r)
+        self.records: dict[str, dict[str, dict]] = {}          # table -> id -> stored record
+        self.keys: dict[str, dict[tuple, list[str]]] = {}      # table -> key tuple -> ids
+
+    def add_officer(self, r: dict) -> None:
+        if r.get("name"):
+            self.officers_by_name.setdefault(r["name"].strip(), []).append(r)
+        for col in ("id_number", "cert_no"):
+            if r.get(col):
+                self.officers_by_code[str(r[col]).strip().upper()] = r["id"]
+
+    def add_power(self, r: dict) -> None:
+        if r.get("code"):
+            self.powers_by_code[str(r["code"]).strip()] = r["id"]
+        if r.get("name"):
+            self.powers_by_name.setdefault(r["name"].strip(), []).append(r["id"])
+
+    def table(self, table: str) -> dict[str, dict]:
+        recs = self.records.get(table)
+        if recs is None:
+            recs = {r["id"]: r for r in self.store.rows(table)}
+            self.records[table] = recs
+            idx: dict[tuple, list[str]] = {}
+            for r in recs.values():
+                for key in MATCH_KEYS.get(table, ()):
+                    kv = tuple(_key_text(r.get(k)) for k in key)
+                    if all(kv):
+                        idx.setdefault((key, kv), []).append(r["id"])
+            self.keys[table] = idx
+        return recs
+
+    def register(self, table: str, rec: dict) -> None:
+        self.table(table)[rec["id"]] = rec
+        for key in MATCH_KEYS.get(table, ()):
+            kv = tuple(_key_text(rec.get(k)) for k in key)
+            if all(kv):
+                ids = self.keys[table].setdefault((key, kv), [])
+                if rec["id"] not in ids:
+                    ids.append(rec["id"])
+        if table == "officers":
+            self.add_officer(rec)
+        elif table == "powers":
+            self.add_power(rec)
+
+
+def _body_type_guess(name: str) -> str | None:
+    if name.endswith("街道办事处") or name.endswith("街道"):
+        return "街道办"
+    if name.endswith("人民政府") or name.endswith("镇") or name.endswith("乡"):
+        return "乡镇政府"
+    if name.startswith("县") or "县" in name[:4] and name.endswith("局"):
+        return "县直部门"
+    return None
+
+
+def plan_import(store, path, ledger: str | None = None, manual: dict | None = None,
+                remembered: dict | None = None) -> ImportPlan:
+    """Plan importing `path` into `store` (nothing is written).
+
+    ledger: a ledger key or its Chinese title; only sheets of that ledger are imported.
+    manual: {sheet name: {header text or column index: field name or None}} mappings made by hand.
+    remembered: {layout signature: {header text: field name or None}} (store.import_apply.load_layouts).
+    """
+    key = resolve_ledger(ledger) if ledger else None
+    grids = load_grids(path)
+    plan = ImportPlan(str(path))
+    planned: list[tuple[SheetGrid, Detection]] = []
+    for grid in grids:
+        det = detect(grid, key)
+        if det is None:
+            plan.skipped_sheets.append(grid.name)
+            continue
+        led = LEDGERS[det.ledger]
+        mapping = dict((remembered or {}).get(det.signature(), {}))
+        mapping.update((manual or {}).get(grid.name, {}))
+        if mapping:
+            apply_manual(det, mapping)
+        # a sheet with a few matching words is a notes sheet, not a ledger
+        needed = [f.name for f in led.fields if f.required]
+        if not key and not any(c.field in needed or c.field == led.number_field for c in det.columns):
+            plan.skipped_sheets.append(grid.name)
+            continue
+        planned.append((grid, det))
+    if not planned:
+        what = f"“{LEDGERS[key].title}”台账的" if key else "可识别的台账"
+        raise UserError(f"在“{Path(path).name}”中没有找到{what}表头（已查看工作表：{'、'.join(g.name for g in grids)}）。"
+                        "请确认表头行含有“案号”“姓名”等列名，或用 --ledger 指定台账。")
+    planned.sort(key=lambda gd: IMPORT_ORDER.index(gd[1].ledger) if gd[1].ledger in IMPORT_ORDER else 99)
+    idx = _Indexes(store)
+    for grid, det in planned:
+        plan.sheets.append(_plan_sheet(plan, idx, grid, det))
+    return plan
+
+
+def resolve_ledger(name: str) -> str:
+    text = (name or "").strip()
+    if text in LEDGERS and text in IMPORTABLE:
+        return text
+    for k in IMPORTABLE:
+        led = LEDGERS[k]
+        if text in (led.title, led.title.replace("与证件", "")) or norm_header(text) == norm_header(led.title):
+            return k
+    choices = "、".join(f"{k}（{LEDGERS[k].title}）" for k in IMPORTABLE)
+    raise UserError(f"未知的台账“{name}”。可选：{choices}")
+
+
+def _col_label(col: ColumnMap) -> str:
+    return f"{col.letter} {col.header}"
+
+
+def _plan_sheet(plan: ImportPlan, idx: _Indexes, grid: SheetGrid, det: Detection) -> SheetPlan:
+    led = LEDGERS[det.ledger]
+    sp = SheetPlan(grid.name, det)
+    sheet = grid.name
+    err = plan.errors
+    for col in det.columns:
+        if col.how == "unknown":
+            plan.warnings.append(Problem(sheet, det.header_end + 1, _col_label(col), "无法识别的列，未导入（可在界面中手动对应）"))
+        elif col.how == "duplicate":
+            plan.warnings.append(Problem(sheet, det.header_end + 1, _col_label(col), "与前面的列对应同一字段，未导入"))
+    mapped = det.mapped()
+    have = {c.field for c in mapped}
+    missing = [f for f in led.fields if f.required and f.name not in have]
+    if missing:
+        for f in missing:
+            err.append(Problem(sheet, det.header_end + 1, "", f"缺少必填列“{f.label}”"))
+        return sp
+    label_to_col = {led.field(c.field).label: c for c in mapped}
+    claimed: dict[str, int] = {}     # record id -> Excel row that created/updates it
+    masked_cols: set[int] = set()
+    header_norms = {norm_header(c.header) for c in det.columns}
+    table = led.table
+    idx.table(table)
+    for r in range(det.data_start, len(grid.rows)):
+        row = grid.rows[r]
+        excel_row = r + 1
+        cells = [(c, row[c.index] if c.index < len(row) else None) for c in mapped]
+        texts = [str(v).strip() for v in row if not _blank(v)]
+        if not texts:
+            continue
+        first = texts[0]
+        if any(first.startswith(p) for p in NOTE_PREFIXES) and len(set(texts)) <= 2:
+            continue
+        if any(t.startswith(EXAMPLE_MARK) for t in texts):
+            continue
+        if sum(1 for t in texts if norm_header(t) in header_norms) >= max(2, len(texts) // 2):
+            continue  # header repeated (a sheet pasted from several printed pages)
+        if all(_blank(v) for _, v in cells):
+            continue
+        sp.rows_read += 1
+        row_errors: list[Problem] = []
+        inputs: dict = {}
+        refs: dict[str, tuple[ColumnMap, str]] = {}
+        for col, raw in cells:
+            f = led.field(col.field)
+            if f.kind == REF:
+                if not _blank(raw):
+                    refs[f.name] = (col, to_halfwidth(str(raw)).strip())
+                continue
+            try:
+                inputs[f.name] = cell_to_input(f, raw, col.factor)
+            except Masked:
+                if col.index not in masked_cols:
+                    masked_cols.add(col.index)
+                    plan.warnings.append(Problem(sheet, excel_row, _col_label(col),
+                                                 f"{f.label}为脱敏值（含*），导入时保留原有数据"))
+            except ValueError as exc:
+                row_errors.append(Problem(sheet, excel_row, _col_label(col), str(exc)))
+                inputs.pop(f.name, None)
+        try:
+            values = normalize(led, inputs, partial=True)
+        except ValidationError as exc:
+            values = {}
+            bad = set()
+            for label, msg in exc.errors.items():
+                col = label_to_col.get(label)
+                row_errors.append(Problem(sheet, excel_row, _col_label(col) if col else label, msg))
+                if col:
+                    bad.add(col.field)
+            good = {k: v for k, v in inputs.items() if k not in bad}
+            try:
+                values = normalize(led, good, partial=True)
+            except ValidationError:
+                values = {}
+        values = {k: v for k, v in values.items() if v is not None and v != ""}
+        _cross_checks(led, values, label_to_col, sheet, excel_row, row_errors)
+        # links
+        links: dict = {}
+        for fname, (col, text) in refs.items():
+            f = led.field(fname)
+            rid = _resolve_ref(plan, idx, f, text, sheet, excel_row, col)
+            if rid:
+                links[fname] = rid
+        values.update(links)
+        if table == "trainings" and "officer_id" not in values:
+            oid = _officer_for_training(plan, idx, values, sheet, excel_row, label_to_col)
+            if oid:
+                values["officer_id"] = oid
+        for fname in ("officer_names",):
+            if led.has(fname) and led.field(fname).kind == NAMES and values.get(fname) and table in ("cases", "inspections"):
+                col = label_to_col[led.field(fname).label]
+                ids = _link_officers(plan, idx, values[fname], values.get("body_id"), sheet, excel_row, col)
+                values["officer_ids"] = json.dumps(ids)
+        # which stored (or earlier planned) record this row updates
+        target = None
+        key_used = _first_key(table, values)
+        if key_used is not None:
+            names = "、".join(led.field(k).label for k in key_used[0])
+            shown_key = "/".join(_key_display(idx, k, v) for k, v in zip(*key_used))
+            ids = idx.keys[table].get(key_used, [])
+            if len(ids) > 1 and values.get("body_id") and "body_id" not in key_used[0]:
+                ids = [i for i in ids if idx.records[table][i].get("body_id") == values["body_id"]] or ids
+            free = [i for i in ids if i not in claimed]
+            if ids and not free:
+                prev = claimed[ids[0]]
+                row_errors.append(Problem(sheet, excel_row, "", f"与第{prev}行的{names}“{shown_key}”重复"))
+            elif len(free) == 1:
+                target = free[0]
+            elif len(free) > 1:
+                same = [i for i in free if not any(_differs(idx.records[table][i].get(k), v)
+                                                   for k, v in values.items())]
+                if same:
+                    target = same[0]
+                else:
+                    row_errors.append(Problem(sheet, excel_row, "", f"{names}“{shown_key}”对应已有的{len(free)}条记录，"
+                                                                    "无法确定更新哪一条"))
+        if target is None:
+            flagged = {p.column for p in row_errors}
+            for f in led.fields:
+                if f.required and f.name not in values:
+                    col = label_to_col.get(f.label)
+                    where = _col_label(col) if col else f.label
+                    if where not in flagged:
+                        row_errors.append(Problem(sheet, excel_row, where, "必填"))
+        if row_errors:
+            err.extend(row_errors)
+            sp.rejected_rows.add(excel_row)
+            continue
+        if target is None:
+            rec = dict(values, id=str(uuid.uuid4()))
+            idx.register(table, rec)
+            claimed[rec["id"]] = excel_row
+            shown = _stored(idx, led, rec) if len(sp.actions) < PREVIEW_ROWS else {}
+            sp.actions.append(RowAction(table, "create", rec["id"], rec, sheet, excel_row, shown))
+        else:
+            before = idx.records[table][target]
+            changed = {k: v for k, v in values.items() if _differs(before.get(k), v)}
+            after = dict(before, **changed)
+            idx.register(table, after)
+            claimed[target] = excel_row
+            op = "update" if changed else "unchanged"
+            shown = _stored(idx, led, after) if len(sp.actions) < PREVIEW_ROWS else {}
+            sp.actions.append(RowAction(table, op, target, changed, sheet, excel_row, shown))
+    return sp
+
+
+def _differs(old, new) -> bool:
+    if old is None:
+        return new is not None
+    if isinstance(new, float) or isinstance(old, float):
+        try:
+            return abs(float(old) - float(new)) > 0.005
+        except (TypeError, ValueError):
+            return True
+    return str(old) != str(new)
+
+
+def _first_key(table: str, values: dict):
+    for key in MATCH_KEYS.get(table, ()):
+        kv = tuple(_key_text(values.get(k)) for k in key)
+        if all(kv):
+            return (key, kv)
+    return None
+
+
+def _key_display(idx: _Indexes, field: str, value: str) -> str:
+    if field == "body_id":
+        return idx.body_names.get(value, value)
+    return value
+
+
+def _cross_checks(led: Ledger, values: dict, label_to_col: dict, sheet: str, row: int, out: list) -> None:
+    if led.key == "cases" and values.get("party_code"):
+        code = to_halfwidth(str(values["party_code"])).strip().upper()
+        col = label_to_col.get(led.field("party_code").label)
+        where = _col_label(col) if col else "统一社会信用代码"
+        ptype = values.get("party_type")
+        if len(code) == 18:
+            if ptype == "自然人":
+                msg = validate_id_number(code)
+            elif ptype in ("法人", "其他组织"):
+                msg = validate_uscc(code)
+            else:
+                msg = None if (validate_uscc(code) is None or validate_id_number(code) is None) else \
+                    "统一社会信用代码（或身份证号）校验位不正确"
+            if msg:
+                out.append(Problem(sheet, row, where, msg))
+            else:
+                values["party_code"] = code
+        elif ptype in ("法人", "其他组织"):
+            out.append(Problem(sheet, row, where, "统一社会信用代码应为18位"))
+
+
+def _resolve_ref(plan: ImportPlan, idx: _Indexes, f, text: str, sheet: str, row: int, col: ColumnMap) -> str | None:
+    if f.ref == "bodies":
+        name = text
+        rid = idx.bodies.get(name)
+        if rid is None:
+            rid = str(uuid.uuid4())
+            idx.bodies[name] = rid
+            idx.body_names[rid] = name
+            plan.new_bodies.append({"id": rid, "name": name, "body_type": _body_type_guess(name), "status": "有效"})
+        return rid
+    if f.ref == "powers":
+        rid = idx.powers_by_code.get(text)
+        if rid:
+            return rid
+        ids = idx.powers_by_name.get(text, [])
+        if len(ids) == 1:
+            return ids[0]
+        msg = f"赋权事项“{text}”在赋权事项台账中不存在，未关联" if not ids else f"赋权事项“{text}”有{len(ids)}条同名记录，未关联"
+        plan.warnings.append(Problem(sheet, row, _col_label(col), msg))
+        return None
+    if f.ref == "officers":
+        rid = idx.officers_by_code.get(text.upper())
+        if rid:
+            return rid
+        found = idx.officers_by_name.get(text, [])
+        if len(found) == 1:
+            return found[0]["id"]
+        msg = f"“{text}”在执法人员台账中不存在，未关联" if not found else f"“{text}”有{len(found)}名同名执法人员，未关联"
+        plan.warnings.append(Problem(sheet, row, _col_label(col), msg))
+        return None
+    plan.warnings.append(Problem(sheet, row, _col_label(col), f"“{text}”无法关联到{LEDGERS[f.ref].title}，未导入该列"))
+    return None
+
+
+def _officer_for_training(plan, idx: _Indexes, values: dict, sheet: str, row: int, label_to_col) -> str | None:
+    if values.get("id_number"):
+        rid = idx.officers_by_code.get(values["id_number"].upper())
+        if rid:
+            return rid
+    name = values.get("officer_name")
+    if not name:
+        return None
+    found = idx.officers_by_name.get(name, [])
+    if values.get("id_number") and found:
+        found = [o for o in found if (o.get("id_number") or "").upper() == values["id_number"].upper()] or found
+    col = label_to_col.get("姓名")
+    where = _col_label(col) if col else "姓名"
+    if len(found) == 1:
+        return found[0]["id"]
+    if not found:
+        plan.warnings.append(Problem(sheet, row, where, f"“{name}”在执法人员台账中不存在，未关联"))
+    else:
+        plan.warnings.append(Problem(sheet, row, where, f"“{name}”有{len(found)}名同名执法人员，请填写身份证号区分；未关联"))
+    return None
+
+
+def _link_officers(plan, idx: _Indexes, names: str, body_id, sheet: str, row: int, col: ColumnMap) -> list[str]:
+    """Officer names (optionally 'name(证号或身份证号)') → officer ids; unmatched/ambiguous names are warnings."""
+    ids: list[str] = []
+    for token in split_names(names):
+        token = token.replace("（", "(").replace("）", ")")
+        name, code = token, None
+        if "(" in token and token.endswith(")"):
+            name, code = token[:-1].split("(", 1)
+            name, code = name.strip(), code.strip().upper()
+        if code:
+            rid = idx.officers_by_code.get(code)
+            if rid:
+                ids.append(rid)
+                continue
+        found = idx.officers_by_name.get(name, [])
+        if len(found) > 1 and body_id:
+            found = [o for o in found if o.get("body_id") == body_id] or found
+        if len(found) == 1:
+            if found[0]["id"] not in ids:
+                ids.append(found[0]["id"])
+        elif not found:
+            plan.warnings.append(Problem(sheet, row, _col_label(col), f"“{name}”在执法人员台账中不存在，未关联"))
+        else:
+            plan.warnings.append(Problem(sheet, row, _col_label(col),
+                                         f"“{name}”有{len(found)}名同名执法人员，未关联（可写作“姓名(执法证号)”区分）"))
+    return ids
+
+
+def _stored(idx: _Indexes, led: Ledger, rec: dict) -> dict:
+    """label → display text of a record as it will be stored (preview)."""
+    out = {}
+    for f in led.fields:
+        v = rec.get(f.name)
+        if v is None or v == "":
+            continue
+        if f.kind == REF:
+            if f.ref == "bodies":
+                v = idx.body_names.get(v, v)
+            elif f.ref == "officers":
+                v = next((o["name"] for lst in idx.officers_by_name.values() for o in lst if o["id"] == v), v)
+            elif f.ref == "powers":
+                v = next((n for n, ids in idx.powers_by_name.items() if v in ids), v)
+        elif f.kind == BOOL:
+            v = "是" if v else "否"
+        elif f.kind == MONEY:
+            v = f"{float(v):.2f}"
+        elif f.kind == IDNO:
+            v = mask_id_number(v)
+        out[f.label] = str(v)
+    return out

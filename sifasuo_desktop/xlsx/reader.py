@@ -1,0 +1,75 @@
+"""Read a workbook into plain value grids. Merged cells carry the top-left value in every cell they cover."""
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sifasuo_desktop.domain.errors import UserError
+
+
+@dataclass
+class SheetGrid:
+    name: str
+    rows: list[list]                     # rows[r][c], 0-based; trailing empty columns trimmed
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # (r1, c1, r2, c2) 0-based inclusive
+
+    @property
+    def ncols(self) -> int:
+        return max((len(r) for r in self.rows), default=0)
+
+
+def _is_blank(v) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip())
+
+
+def load_grids(path) -> list[SheetGrid]:
+    """All visible worksheets of an .xlsx file as SheetGrids. Raises UserError (Chinese) for unreadable files."""
+    import openpyxl
+
+    p = Path(path)
+    if not p.is_file():
+        raise UserError(f"找不到文件“{p}”。")
+    suffix = p.suffix.lower()
+    if suffix == ".xls":
+        raise UserError(f"“{p.name}”是旧版 Excel 97-2003 (.xls) 文件，请在 Excel/WPS 中“另存为”.xlsx 后再导入。")
+    if suffix == ".et":
+        raise UserError(f"“{p.name}”是 WPS 表格格式，请在 WPS 中“另存为”Excel (.xlsx) 后再导入。")
+    try:
+        wb = openpyxl.load_workbook(str(p), data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        raise UserError(f"无法读取“{p.name}”：不是有效的 .xlsx 文件（{type(exc).__name__}）。") from exc
+    except Exception as exc:  # openpyxl raises assorted errors for damaged files
+        raise UserError(f"无法读取“{p.name}”：文件已损坏或格式不受支持（{exc}）。") from exc
+    grids = []
+    try:
+        for ws in wb.worksheets:
+            if getattr(ws, "sheet_state", "visible") != "visible":
+                continue
+            rows = [list(r) for r in ws.iter_rows(values_only=True)]
+            merged = []
+            for rng in ws.merged_cells.ranges:
+                r1, c1, r2, c2 = rng.min_row - 1, rng.min_col - 1, rng.max_row - 1, rng.max_col - 1
+                merged.append((r1, c1, r2, c2))
+                if r1 >= len(rows):
+                    continue
+                top = rows[r1][c1] if c1 < len(rows[r1]) else None
+                for r in range(r1, min(r2, len(rows) - 1) + 1):
+                    row = rows[r]
+                    if len(row) <= c2:
+                        row.extend([None] * (c2 + 1 - len(row)))
+                    for c in range(c1, c2 + 1):
+                        row[c] = top
+            width = 0
+            for row in rows:
+                for i in range(len(row) - 1, -1, -1):
+                    if not _is_blank(row[i]):
+                        width = max(width, i + 1)
+                        break
+            rows = [row[:width] for row in rows]
+            while rows and all(_is_blank(v) for v in rows[-1]):
+                rows.pop()
+            grids.append(SheetGrid(ws.title, rows, merged))
+    finally:
+        wb.close()
+    return grids
