@@ -1,0 +1,179 @@
+"""Read queries behind the statistics pages, the `sifasuo stats` command and the dashboard.
+
+Lean SELECTs of the needed columns for the needed dates; the counting itself is in domain/stats.py.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+
+from sifasuo_desktop.domain import stats as st
+from sifasuo_desktop.domain import workflow as wf
+
+CASE_COLS = ("id", "body_id", "case_type", "filed_date", "decision_date", "penalty_kinds", "fine_amount",
+             "confiscation_amount", "is_major", "legal_review_date", "published_date", "status")
+INSP_COLS = ("id", "body_id", "inspect_date", "result")
+OFFICER_COLS = ("id", "body_id", "duty_status", "cert_status", "cert_expiry")
+TRAINING_COLS = ("officer_id", "training_date", "hours")
+PROBLEM_COLS = ("id", "body_id", "problem_no", "description", "deadline", "status", "closed_date", "found_date")
+REVIEW_COLS = ("id", "body_id", "review_date", "grade", "score", "batch_id")
+
+
+def _select(store, table: str, cols, where: str = "", params=(), org: str | None = None) -> list[dict]:
+    sql = f"SELECT {', '.join(cols)} FROM {table} WHERE deleted = 0"
+    params = list(params)
+    if where:
+        sql += f" AND ({where})"
+    if org:
+        sql += " AND owner_org = ?"
+        params.append(org)
+    cur = store.conn.cursor()
+    cur.row_factory = None
+    return [dict(zip(cols, r)) for r in cur.execute(sql, params).fetchall()]
+
+
+# ---------------------------------------------------------------------------- rules engine glue
+def _calendar(store):
+    try:
+        from sifasuo_desktop.store.rules_queries import load_calendar
+    except ImportError:  # rules module not installed: package calendar only
+        from sifasuo_desktop.domain.calendar import WorkCalendar
+        return WorkCalendar()
+    return load_calendar(store)
+
+
+def _publish_days(store):
+    """case_type -> working days to publish (None: not published case by case), as GS-01/GS-02 read it."""
+    first, other, skip = 7, 20, {"行政处罚(简易程序)"}
+    gs01_types = {"行政处罚(一般程序)", "行政许可"}
+    try:
+        from sifasuo_desktop.domain.rules.deadlines import GS01_TYPES, GS_SKIP_TYPES
+        from sifasuo_desktop.store.rules_queries import load_params
+
+        params = load_params(store)
+        first = int(params["GS-01"]["deadline_workdays"])
+        other = int(params["GS-02"]["deadline_workdays"])
+        gs01_types, skip = set(GS01_TYPES), set(GS_SKIP_TYPES)
+    except (ImportError, KeyError, TypeError, ValueError):
+        pass
+
+    def days(case_type):
+        if not case_type or case_type in skip:
+            return None
+        return first if case_type in gs01_types else other
+    return days
+
+
+# ---------------------------------------------------------------------------- reports
+def period_report(store, kind: str, year: int, number: int | None = None, org: str | None = None,
+                  as_of: _dt.date | None = None) -> tuple[st.Period, list[st.StatTable]]:
+    """The tables of one report: monthly/quarterly → the per-body summary; annual → the 年报 tables 1–5 and the
+    per-body summary of the year."""
+    period = st.make_period(kind, year, number)
+    as_of = as_of or _dt.date.today()
+    y0, y1 = f"{period.year}-01-01", period.end
+    cases = _select(store, "cases", CASE_COLS,
+                    "(decision_date BETWEEN ? AND ?) OR (decision_date IS NULL AND filed_date BETWEEN ? AND ?)"
+                    " OR (filed_date BETWEEN ? AND ?)",
+                    (period.start, period.end, period.start, period.end, period.start, period.end), org)
+    insp = _select(store, "inspections", INSP_COLS, "inspect_date BETWEEN ? AND ?", (period.start, period.end), org)
+    officers = _select(store, "officers", OFFICER_COLS, org=org)
+    trainings = _select(store, "trainings", TRAINING_COLS, "training_date BETWEEN ? AND ?", (y0, y1), org)
+    problems = _select(store, "problems", PROBLEM_COLS, "deadline <= ?", (period.end,), org)
+    reviews = _select(store, "reviews", REVIEW_COLS, "review_date BETWEEN ? AND ?", (period.start, period.end), org)
+    bodies = _select(store, "bodies", ("id", "name"), org=org)
+    summary = st.period_summary(period, bodies, cases, insp, officers, trainings, problems, reviews,
+                                cal=_calendar(store), publish_days=_publish_days(store), as_of=as_of,
+                                required_hours=_required_hours(store))
+    if kind == "annual":
+        return period, [*st.annual_tables(period.year, cases, insp, officers), summary]
+    return period, [summary]
+
+
+def _required_hours(store) -> float:
+    try:
+        from sifasuo_desktop.store.rules_queries import load_params
+
+        return float(load_params(store)["RY-04"]["required_hours"])
+    except (ImportError, KeyError, TypeError, ValueError):
+        return st.REQUIRED_HOURS
+
+
+# ---------------------------------------------------------------------------- dashboard
+RECORD_TYPE_LABELS = {"cases": "执法案件", "inspections": "行政检查", "officers": "执法人员", "bodies": "执法主体",
+                      "powers": "赋权事项", "problems": "问题整改", "documents": "监督文书", "trainings": "培训"}
+
+
+def week_items(store, today: _dt.date) -> dict:
+    """"What must I do this week": overdue (red) and due-soon (yellow) items by record type.
+
+    Uses the rules engine (check_store) when installed; otherwise the problems' 整改期限 (ZG-01 reading).
+    Returns {"items": [dict(severity, record_type, record_id, ref, message, due_date, code)], "by_type":
+    {type: {"red": n, "yellow": n}}, "by_rule": {code: n}, "notices": [...], "source": "rules"|"problems"}.
+    """
+    items = []
+    notices: list[str] = []
+    source = "problems"
+    try:
+        from sifasuo_desktop.store.rules_queries import check_store
+    except ImportError:
+        check_store = None
+    if check_store is not None:
+        res = check_store(store, today=today)
+        notices = list(res.notices)
+        source = "rules"
+        for f in res.findings:
+            items.append({"severity": f.severity, "record_type": f.record_type, "record_id": f.record_id,
+                          "ref": f.ref, "message": f.message, "due_date": f.due_date, "code": f.code,
+                          "title": getattr(f, "title", "")})
+    else:
+        for p in _select(store, "problems", PROBLEM_COLS, "status IS NOT ? AND deadline IS NOT NULL", (wf.CLOSED,)):
+            state = wf.deadline_state(p, today)
+            if state:
+                items.append({"severity": "red" if state == "overdue" else "yellow", "record_type": "problems",
+                              "record_id": p["id"], "ref": p["problem_no"], "code": "ZG-01", "title": "整改逾期",
+                              "message": f"整改期限{p['deadline']}" + ("已过，尚未销号" if state == "overdue"
+                                                                   else "将到，尚未销号") + f"：{(p['description'] or '')[:30]}",
+                              "due_date": p["deadline"]})
+    items.sort(key=lambda i: (i["severity"] != "red", i.get("due_date") or "9999", i.get("ref") or ""))
+    by_type: dict[str, dict[str, int]] = {}
+    by_rule: dict[str, int] = {}
+    for i in items:
+        t = by_type.setdefault(i["record_type"], {"red": 0, "yellow": 0})
+        t[i["severity"]] = t.get(i["severity"], 0) + 1
+        by_rule[i["code"]] = by_rule.get(i["code"], 0) + 1
+    return {"items": items, "by_type": by_type, "by_rule": dict(sorted(by_rule.items())), "notices": notices,
+            "source": source}
+
+
+def _month_group(store, table: str, date_col: str, year: int, extra: str = "", group_col: str | None = None):
+    g = f", {group_col}" if group_col else ""
+    sql = (f"SELECT substr({date_col}, 6, 2){g}, count(*) FROM {table} WHERE deleted = 0 AND {date_col} >= ? "
+           f"AND {date_col} <= ? {extra} GROUP BY 1{', 2' if group_col else ''}")
+    return store.conn.execute(sql, (f"{year}-01-01", f"{year}-12-31")).fetchall()
+
+
+def monthly_series(store, year: int) -> dict:
+    """Counts by month for the dashboard: cases by type (立案), decisions, inspections, problems found,
+    and the rectification rate by month."""
+    by_type: dict[str, list[int]] = {}
+    for m, ctype, n in _month_group(store, "cases", "filed_date", year, group_col="case_type"):
+        key = st.CASE_TYPES_SHORT.get(ctype or "其他", ctype or "其他")
+        by_type.setdefault(key, [0] * 12)
+        if m and m.isdigit() and 1 <= int(m) <= 12:
+            by_type[key][int(m) - 1] += n
+
+    def simple(table, col):
+        out = [0] * 12
+        for m, n in _month_group(store, table, col, year):
+            if m and m.isdigit() and 1 <= int(m) <= 12:
+                out[int(m) - 1] += n
+        return out
+
+    problems = _select(store, "problems", ("deadline", "status", "closed_date"), "deadline <= ?", (f"{year}-12-31",))
+    order = [v for v in st.CASE_TYPES_SHORT.values() if v in by_type] + [k for k in by_type
+                                                                         if k not in st.CASE_TYPES_SHORT.values()]
+    return {"year": year, "cases_by_type": {k: by_type[k] for k in order},
+            "cases_filed": [sum(v[i] for v in by_type.values()) for i in range(12)],
+            "decisions": simple("cases", "decision_date"), "inspections": simple("inspections", "inspect_date"),
+            "problems_found": simple("problems", "found_date"), "problems_closed": simple("problems", "closed_date"),
+            "rectification_rate": st.rectification_rate_by_month(problems, year)}
