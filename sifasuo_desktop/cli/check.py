@@ -1,0 +1,119 @@
+"""check (warning rules) and holidays (schedules for years chinesecalendar does not know)."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from sifasuo_desktop.cli.common import date_arg, open_store
+from sifasuo_desktop.domain.errors import UserError
+
+
+def register(sub, common):
+    p = sub.add_parser("check", parents=[common], help="运行预警规则，列出全部预警")
+    p.add_argument("--today", type=date_arg, help="按指定日期检查（YYYY-MM-DD，默认今天）")
+    p.add_argument("--json", action="store_true", help="以JSON数组输出（节假日数据缺失的提示写到标准错误）")
+    p.add_argument("--rule", action="append", metavar="CODE", help="只运行指定规则（可重复，如 --rule GS-01）")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("holidays", parents=[common], help="节假日安排（程序未收录年份）")
+    hs = p.add_subparsers(dest="holidays_command", metavar="ACTION", required=True)
+    q = hs.add_parser("import", parents=[common], help="从文件导入节假日安排（CSV：日期,类型 或 JSON），需管理员")
+    q.add_argument("file", help="CSV（每行 date,kind；kind 为 holiday/休 或 workday/班）或 JSON 文件")
+    q.set_defaults(func=cmd_holidays_import)
+    q = hs.add_parser("list", parents=[common], help="列出数据库中已导入的节假日安排")
+    q.set_defaults(func=cmd_holidays_list)
+
+
+def cmd_check(args) -> int:
+    from sifasuo_desktop.domain.rules import CODES, SEVERITY_LABELS
+    from sifasuo_desktop.store.rules_queries import check_store
+
+    codes = None
+    if args.rule:
+        codes = [c.strip().upper() for c in args.rule]
+        unknown = [c for c in codes if c not in CODES]
+        if unknown:
+            raise UserError(f"未知的规则代码：{'、'.join(unknown)}（可用：{'、'.join(CODES)}）")
+    store = open_store(args, write=False)
+    try:
+        result = check_store(store, today=args.today, codes=codes)
+    finally:
+        store.close()
+    if args.json:
+        for n in result.notices:
+            sys.stderr.write(f"提示：{n}\n")
+        _write_json_array([f.to_dict() for f in result.findings])
+        return 0
+    counts = result.counts()
+    out = sys.stdout
+    out.write(f"检查日期：{result.today}  红色预警 {counts['red']} 条，黄色预警 {counts['yellow']} 条\n")
+    for n in result.notices:
+        out.write(f"提示：{n}\n")
+    current = None
+    for f in result.findings:
+        key = (f.severity, f.code)
+        if key != current:
+            current = key
+            n = sum(1 for g in result.findings if (g.severity, g.code) == key)
+            out.write(f"\n【{SEVERITY_LABELS[f.severity]}】{f.code} {f.title}（{n}条）\n")
+        due = f"  期限：{f.due_date}" if f.due_date else ""
+        body = f"  [{f.body}]" if f.body else ""
+        out.write(f"  {f.ref}：{f.message}{due}{body}\n")
+    if not result.findings:
+        out.write("没有预警。\n")
+    return 0
+
+
+def cmd_holidays_import(args) -> int:
+    from sifasuo_desktop.domain.calendar import parse_holiday_file
+    from sifasuo_desktop.store.rules_queries import import_holidays
+
+    path = Path(args.file)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise UserError(f"无法读取文件“{path}”：{exc.strerror or exc}") from None
+    text = None
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(enc)
+            break
+        except UnicodeDecodeError:
+            continue
+    if text is None:
+        raise UserError(f"文件“{path}”不是文本文件（应为UTF-8或GBK编码的CSV/JSON）。")
+    entries = parse_holiday_file(text, path.name)  # validates everything before the store is touched
+    store = open_store(args, write=True)
+    try:
+        res = import_holidays(store, entries, source=path.name)
+    finally:
+        store.close()
+    print(f"已导入{'、'.join(res['years'])}年节假日安排：新增{res['added']}天，修改{res['changed']}天，"
+          f"未变{res['unchanged']}天。")
+    return 0
+
+
+def cmd_holidays_list(args) -> int:
+    from sifasuo_desktop.store.rules_queries import holiday_summary
+
+    store = open_store(args, write=False)
+    try:
+        summary = holiday_summary(store)
+    finally:
+        store.close()
+    if not summary:
+        print("数据库中没有导入的节假日安排（使用程序自带的国务院安排）。")
+    for year, c in sorted(summary.items()):
+        print(f"{year}年：放假{c.get('holiday', 0)}天，调休上班{c.get('workday', 0)}天")
+    return 0
+
+
+def _write_json_array(items: list[dict]) -> None:
+    """A JSON array, one finding per line (fast for tens of thousands of findings, easy to grep)."""
+    dumps = json.JSONEncoder(ensure_ascii=False, default=str).encode
+    out = sys.stdout
+    if not items:
+        out.write("[]\n")
+        return
+    out.write("[\n" + ",\n".join(dumps(i) for i in items) + "\n]\n")

@@ -1,0 +1,76 @@
+"""Warning rules (预警): the contract is shared/domain/rules.md.
+
+Every rule is a pure function over plain records (dicts as stored) with its parameters passed in.
+
+    run_all(data, params, today, calendar=None) -> list[Finding]
+
+`data` keys (each a list of dicts; missing keys mean "no records"): cases, inspections, officers,
+trainings, bodies, powers, problems, documents, service_receipts. `params` is `effective_params(...)`
+(defaults merged with the stored "rules" setting) or None for the defaults. `calendar` is a
+WorkCalendar (holiday overrides from the database); after the run, `calendar.notices()` lists the
+years that fell back to Monday–Friday.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from ..calendar import WorkCalendar, to_date
+from . import deadlines, inspections, penalties, personnel, powers
+from .base import (RED, SEVERITY_LABELS, YELLOW, Context, Finding, effective_params, load_defaults,
+                   rule_titles, validate_settings)
+
+__all__ = ["Finding", "RED", "YELLOW", "SEVERITY_LABELS", "RULES", "run_all", "effective_params",
+           "load_defaults", "rule_titles", "validate_settings", "sort_key"]
+
+RULES = {
+    "GS-01": deadlines.gs01,
+    "GS-02": deadlines.gs02,
+    "BA-01": deadlines.ba01,
+    "RY-01": personnel.ry01,
+    "RY-02": personnel.ry02,
+    "RY-03": personnel.ry03,
+    "RY-04": personnel.ry04,
+    "FZ-01": personnel.fz01,
+    "FZ-02": personnel.fz02,
+    "FZ-03": personnel.fz03,
+    "JC-01": inspections.jc01,
+    "JC-02": inspections.jc02,
+    "ZG-01": deadlines.zg01,
+    "DB-01": deadlines.db01,
+    "DB-02": deadlines.db02,
+    # FQ-01 and FQ-02 run together (one finding per power)
+    "TZ-01": penalties.tz01,
+    "SX-01": penalties.sx01,
+}
+CODES = tuple(load_defaults())  # contract order
+_ORDER = {c: i for i, c in enumerate(CODES)}
+
+
+def sort_key(f: Finding):
+    return (0 if f.severity == RED else 1, _ORDER.get(f.code, 99), f.due_date or "9999", f.ref, f.record_id)
+
+
+def run_all(data: dict, params: dict | None, today, calendar: WorkCalendar | None = None,
+            codes=None) -> list[Finding]:
+    """Run every enabled rule (or only `codes`); findings sorted red first, then by rule and due date."""
+    today = to_date(today) if not isinstance(today, dt.date) else today
+    if today is None:
+        raise ValueError("today must be a date")
+    params = params or effective_params()
+    cal = calendar or WorkCalendar()
+    ctx = Context(data, today, cal)
+    wanted = set(codes) if codes else set(CODES)
+
+    def on(code):
+        return code in wanted and params.get(code, {}).get("enabled", True)
+
+    out: list[Finding] = []
+    for code, fn in RULES.items():
+        if on(code):
+            out.extend(fn(ctx, data, params[code]))
+    p01 = params["FQ-01"] if on("FQ-01") else None
+    p02 = params["FQ-02"] if on("FQ-02") else None
+    if p01 or p02:
+        out.extend(powers.fq(ctx, data, p01, p02))
+    out.sort(key=sort_key)
+    return out

@@ -1,0 +1,1 @@
+"""Package data (JSON defaults, tables) shipped with the app."""

@@ -1,0 +1,149 @@
+"""Loading plain records for the warning rules (lean SELECTs, needed columns only), running them, and
+the holiday-schedule table.
+
+    check_store(store, today=None) -> CheckResult(findings, notices)
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sifasuo_desktop.domain.calendar import WorkCalendar, fallback_notice, overrides_from_rows
+from sifasuo_desktop.domain.errors import UserError
+from sifasuo_desktop.domain.permissions import require
+from sifasuo_desktop.domain.rules import Finding, effective_params, run_all
+
+SETTINGS_KEY = "rules"
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "cases": ("id", "owner_org", "case_no", "body_id", "case_type", "power_id", "party_type", "violation_date",
+              "filed_date", "extension_days", "decision_date", "penalty_kinds", "fine_amount",
+              "confiscation_amount", "officer_names", "officer_ids", "is_major", "legal_review_date",
+              "legal_reviewer", "hearing_notified", "published_date", "closed_date", "life_safety", "status"),
+    "inspections": ("id", "owner_org", "inspect_date", "body_id", "target_name", "target_uscc", "inspect_type",
+                    "is_joint", "officer_names", "officer_ids"),
+    "officers": ("id", "owner_org", "name", "id_number", "body_id", "cert_no", "cert_issued", "cert_expiry",
+                 "cert_status", "is_legal_reviewer", "duty_status"),
+    "trainings": ("officer_id", "id_number", "officer_name", "training_date", "hours"),
+    "bodies": ("id", "owner_org", "name", "township", "status"),
+    "powers": ("id", "owner_org", "code", "name", "body_id", "effective_date", "status", "revoked_date"),
+    "problems": ("id", "owner_org", "problem_no", "description", "body_id", "deadline", "status", "closed_date"),
+    "documents": ("id", "owner_org", "doc_type", "doc_no", "title", "recipient", "body_id", "doc_date",
+                  "reply_deadline", "reply_date", "status", "served_date"),
+    "service_receipts": ("doc_id",),
+}
+
+
+@dataclass
+class CheckResult:
+    findings: list[Finding]
+    notices: list[str] = field(default_factory=list)
+    today: dt.date | None = None
+
+    def counts(self) -> dict[str, int]:
+        out = {"red": 0, "yellow": 0}
+        for f in self.findings:
+            out[f.severity] = out.get(f.severity, 0) + 1
+        return out
+
+
+def _existing(store, table: str) -> list[str]:
+    try:
+        have = set(store.columns(table))
+    except Exception:  # table missing (older schema): no records
+        return []
+    return [c for c in COLUMNS[table] if c in have]
+
+
+def load_table(store, table: str) -> list[dict]:
+    cols = _existing(store, table)
+    if not cols:
+        return []
+    cur = store.conn.cursor()
+    cur.row_factory = None  # plain tuples: much faster than sqlite3.Row → dict
+    rows = cur.execute(f"SELECT {', '.join(cols)} FROM {table} WHERE deleted = 0").fetchall()
+    if "description" in cols:
+        i = cols.index("description")
+        rows = [r[:i] + ((r[i] or "")[:30],) + r[i + 1:] for r in rows]
+    return [dict(zip(cols, r)) for r in rows]
+
+
+def load_data(store) -> dict[str, list[dict]]:
+    return {table: load_table(store, table) for table in COLUMNS}
+
+
+def load_params(store) -> dict:
+    try:
+        stored = store.get_setting(SETTINGS_KEY, {})
+    except Exception:  # a broken value must not stop the checks
+        stored = {}
+    return effective_params(stored)
+
+
+def holiday_rows(store) -> list[dict]:
+    if "holidays" not in _table_names(store):
+        return []
+    return [dict(r) for r in store.conn.execute(
+        "SELECT date, kind, owner_org, updated_at FROM holidays WHERE deleted = 0")]
+
+
+def _table_names(store) -> set[str]:
+    return {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def load_calendar(store) -> WorkCalendar:
+    local = store.meta("org_code")
+    return WorkCalendar(overrides_from_rows(holiday_rows(store), local))
+
+
+def check_store(store, today=None, codes=None) -> CheckResult:
+    """Run every enabled rule over the store's records as of `today` (default: the local date)."""
+    if today is None:
+        today = dt.date.today()
+    elif isinstance(today, str):
+        today = dt.date.fromisoformat(today)
+    cal = load_calendar(store)
+    findings = run_all(load_data(store), load_params(store), today, cal, codes=codes)
+    # the years the checks look at (last year, this year, next year) are announced too, if missing
+    for y in (today.year,):
+        if not cal.known_year(y):
+            cal.fallback_years.add(y)
+    return CheckResult(findings, cal.notices(), today)
+
+
+# ---------------------------------------------------------------------- holidays table
+def import_holidays(store, entries: list[tuple[str, str]], source: str = "") -> dict:
+    """Store [(iso_date, kind)] in the holidays table (admin only): new dates inserted, changed kinds
+    updated, unchanged rows left alone; all in one transaction. Returns counts."""
+    require(store.actor, "settings")
+    if not entries:
+        raise UserError("没有要导入的日期。")
+    existing = {r["date"]: r for r in store.rows("holidays")}
+    added = changed = same = 0
+    with store.transaction():
+        for iso, kind in entries:
+            row = existing.get(iso)
+            if row is None:
+                store.insert("holidays", {"date": iso, "kind": kind, "source": source}, action="settings")
+                added += 1
+            elif row["kind"] != kind:
+                store.update("holidays", row["id"], {"kind": kind, "source": source}, action="settings")
+                changed += 1
+            else:
+                same += 1
+    years = sorted({iso[:4] for iso, _ in entries})
+    return {"added": added, "changed": changed, "unchanged": same, "years": years}
+
+
+def holiday_summary(store) -> dict[int, dict[str, int]]:
+    """{year: {"holiday": n, "workday": n}} of the schedules stored in the database."""
+    out: dict[int, dict[str, int]] = {}
+    for r in holiday_rows(store):
+        y = int(r["date"][:4])
+        out.setdefault(y, {"holiday": 0, "workday": 0})
+        out[y][r["kind"]] = out[y].get(r["kind"], 0) + 1
+    return out
+
+
+__all__ = ["CheckResult", "check_store", "load_data", "load_params", "load_calendar", "import_holidays",
+           "holiday_summary", "fallback_notice", "SETTINGS_KEY"]
