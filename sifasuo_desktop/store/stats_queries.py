@@ -177,3 +177,26 @@ def monthly_series(store, year: int) -> dict:
             "decisions": simple("cases", "decision_date"), "inspections": simple("inspections", "inspect_date"),
             "problems_found": simple("problems", "found_date"), "problems_closed": simple("problems", "closed_date"),
             "rectification_rate": st.rectification_rate_by_month(problems, year)}
+
+
+# ---------------------------------------------------------------------------- output
+def _column_kind(label: str, values) -> str:
+    vals = [v for v in values if v is not None and v != ""]
+    if vals and all(isinstance(v, bool) is False and isinstance(v, int) for v in vals):
+        return "int"
+    if vals and all(isinstance(v, (int, float)) for v in vals):
+        return "money" if ("金额" in label or "元" in label) else "float"
+    return "text"
+
+
+def export_tables_xlsx(tables, path, org_name: str = "", report_date: _dt.date | None = None):
+    """Every table on its own formatted sheet (the spreadsheet module's writer), notes under each table."""
+    from sifasuo_desktop.xlsx.writer import Column, add_table_sheet, new_workbook, save
+
+    wb = new_workbook()
+    for t in tables:
+        cols = [Column(label, _column_kind(label, [r[j] for r in t.rows if j < len(r)]))
+                for j, label in enumerate(t.columns)]
+        add_table_sheet(wb, t.title, cols, t.rows, org_name=org_name, report_date=report_date,
+                        sheet_name=t.title.split(" ")[0] if t.key.startswith("t") else t.title, notes=t.notes)
+    return save(wb, path)
