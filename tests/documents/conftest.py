@@ -2,6 +2,8 @@ import datetime as dt
 
 import pytest
 
+from sifasuo_desktop.documents import service as S
+
 from sifasuo_desktop.documents import fonts as F
 
 HANZI = ("行政执法监督是县级人民政府对所属部门和乡镇人民政府行政执法工作进行的监督检查各单位应当"
@@ -42,3 +44,33 @@ FACTS = dict(
     service=dict(doc_title="行政执法监督督办函", doc_no="青司督函〔2026〕3号", receiver="青山镇人民政府",
                  address="青山镇人民路1号"),
 )
+
+
+TODAY = dt.date.today()
+
+
+@pytest.fixture
+def ds(store):
+    store.set_setting(S.S_ISSUER, "青山县司法局")
+    store.set_setting(S.S_SHORT, "青")
+    store.set_setting(S.S_CONTACT, {"name": "刘明", "phone": "0530-1234567"})
+    body = store.insert("bodies", {"name": "青山镇人民政府", "body_type": "乡镇人民政府"})
+    other = store.insert("bodies", {"name": "县市场监督管理局", "body_type": "县直部门"})
+    old = (TODAY - dt.timedelta(days=40)).isoformat()
+    late = (TODAY - dt.timedelta(days=5)).isoformat()
+    future = (TODAY + dt.timedelta(days=20)).isoformat()
+    probs = [
+        store.insert("problems", {"problem_no": "青问〔2026〕1号", "found_date": old, "source": "监督检查",
+                                  "body_id": body["id"], "category": "程序", "description": "重大执法决定未经法制审核",
+                                  "requirement": "补齐法制审核", "deadline": late, "status": "待整改"}),
+        store.insert("problems", {"problem_no": "青问〔2026〕2号", "found_date": old, "source": "监督检查",
+                                  "body_id": body["id"], "category": "文书归档", "description": "当事人王堃的送达回证缺签名",
+                                  "requirement": "规范归档", "deadline": late, "status": "整改中"}),
+        store.insert("problems", {"problem_no": "青问〔2026〕3号", "found_date": old, "source": "监督检查",
+                                  "body_id": body["id"], "category": "执法证件", "description": "无证人员参与检查",
+                                  "requirement": "停止无证执法", "deadline": future, "status": "待整改"}),
+        store.insert("problems", {"problem_no": "青问〔2026〕4号", "found_date": old, "source": "监督检查",
+                                  "body_id": body["id"], "category": "其他", "description": "已整改完毕",
+                                  "deadline": late, "status": "已销号"}),
+    ]
+    return store, body, other, probs

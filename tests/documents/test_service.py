@@ -19,33 +19,6 @@ STAFF_ACTOR = Actor("li", STAFF, "李干事")
 TODAY = dt.date.today()
 
 
-@pytest.fixture
-def ds(store):
-    store.set_setting(S.S_ISSUER, "青山县司法局")
-    store.set_setting(S.S_SHORT, "青")
-    store.set_setting(S.S_CONTACT, {"name": "刘明", "phone": "0530-1234567"})
-    body = store.insert("bodies", {"name": "青山镇人民政府", "body_type": "乡镇人民政府"})
-    other = store.insert("bodies", {"name": "县市场监督管理局", "body_type": "县直部门"})
-    old = (TODAY - dt.timedelta(days=40)).isoformat()
-    late = (TODAY - dt.timedelta(days=5)).isoformat()
-    future = (TODAY + dt.timedelta(days=20)).isoformat()
-    probs = [
-        store.insert("problems", {"problem_no": "青问〔2026〕1号", "found_date": old, "source": "监督检查",
-                                  "body_id": body["id"], "category": "程序", "description": "重大执法决定未经法制审核",
-                                  "requirement": "补齐法制审核", "deadline": late, "status": "待整改"}),
-        store.insert("problems", {"problem_no": "青问〔2026〕2号", "found_date": old, "source": "监督检查",
-                                  "body_id": body["id"], "category": "文书归档", "description": "当事人王堃的送达回证缺签名",
-                                  "requirement": "规范归档", "deadline": late, "status": "整改中"}),
-        store.insert("problems", {"problem_no": "青问〔2026〕3号", "found_date": old, "source": "监督检查",
-                                  "body_id": body["id"], "category": "执法证件", "description": "无证人员参与检查",
-                                  "requirement": "停止无证执法", "deadline": future, "status": "待整改"}),
-        store.insert("problems", {"problem_no": "青问〔2026〕4号", "found_date": old, "source": "监督检查",
-                                  "body_id": body["id"], "category": "其他", "description": "已整改完毕",
-                                  "deadline": late, "status": "已销号"}),
-    ]
-    return store, body, other, probs
-
-
 def test_draft_from_problems_is_prefilled_and_editable(ds):
     store, body, _other, probs = ds
     row = S.draft_for_problems(store, body["id"])

@@ -1,0 +1,440 @@
+"""监督文书 in the main window: draft from records, edit drafts, issue, preview/print, export PDF/DOCX,
+record 送达 and replies, 送达回证, corrections. Installed through ui/extensions.py."""
+from __future__ import annotations
+
+import datetime as _dt
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QDate, QMarginsF, Qt
+from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
+from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
+                               QInputDialog, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QVBoxLayout)
+
+from sifasuo_desktop.documents import model as M
+from sifasuo_desktop.documents import service as S
+from sifasuo_desktop.domain.errors import UserError
+from sifasuo_desktop.domain.permissions import allowed
+
+PRINT_DPI = 300
+
+
+# ---------------------------------------------------------------------------- PDF -> printer
+def pdf_page_images(data: bytes, dpi: int = PRINT_DPI):
+    """Yield one QImage (white background, RGB) per PDF page. QtPdf when present, else pypdfium2."""
+    try:
+        from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize
+        from PySide6.QtPdf import QPdfDocument
+    except ImportError:
+        QPdfDocument = None
+    if QPdfDocument is not None:  # pragma: no cover - depends on the PySide6_Pdf wheel
+        buf = QBuffer()
+        buf.setData(QByteArray(data))
+        buf.open(QIODevice.ReadOnly)
+        doc = QPdfDocument()
+        doc.load(buf)
+        for i in range(doc.pageCount()):
+            s = doc.pagePointSize(i)
+            img = doc.render(i, QSize(round(s.width() / 72 * dpi), round(s.height() / 72 * dpi)))
+            out = QImage(img.size(), QImage.Format_RGB32)
+            out.fill(Qt.white)
+            p = QPainter(out)
+            p.drawImage(0, 0, img)
+            p.end()
+            yield out
+        return
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(data)
+    try:
+        for i in range(len(pdf)):
+            page = pdf[i]
+            pil = page.render(scale=dpi / 72.0).to_pil().convert("RGB")
+            w, h = pil.size
+            yield QImage(pil.tobytes("raw", "RGB"), w, h, 3 * w, QImage.Format_RGB888).copy()
+            page.close()
+    finally:
+        pdf.close()
+
+
+def make_printer(title: str = "") -> QPrinter:
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
+                                      QMarginsF(0, 0, 0, 0)))
+    printer.setFullPage(True)  # paint on the whole sheet: actual size, never fit-to-page
+    printer.setDuplex(QPrinter.DuplexMode.DuplexLongSide)  # 双面印刷
+    if title:
+        printer.setDocName(title)
+    return printer
+
+
+def paint_pdf(printer: QPrinter, data: bytes) -> int:
+    """Paint every page of the PDF 1:1 onto the printer's paper. Returns the number of pages painted."""
+    dpi = min(PRINT_DPI, max(72, printer.resolution()))
+    painter = QPainter()
+    if not painter.begin(printer):
+        raise UserError("无法开始打印，请检查打印机。")
+    n = 0
+    try:
+        target = printer.paperRect(QPrinter.Unit.DevicePixel)
+        for img in pdf_page_images(data, dpi):
+            if n:
+                printer.newPage()
+            painter.drawImage(target, img)
+            n += 1
+    finally:
+        painter.end()
+    return n
+
+
+# ---------------------------------------------------------------------------- dialogs
+def _qdate(iso: str | None) -> QDate:
+    d = _dt.date.fromisoformat(iso[:10]) if iso else _dt.date.today()
+    return QDate(d.year, d.month, d.day)
+
+
+def _iso(qd: QDate) -> str:
+    return _dt.date(qd.year(), qd.month(), qd.day()).isoformat()
+
+
+class DocumentEditor(QDialog):
+    """Edit a draft (title, 主送, 正文, 抄送, 署名). Issued documents open read-only."""
+
+    def __init__(self, parent, store, doc_id: str):
+        super().__init__(parent)
+        self.store = store
+        self.doc_id = doc_id
+        self.row = store.get("documents", doc_id)
+        self.doc = S.document_from_row(store, self.row)
+        self.saved = None
+        self.read_only = (self.row.get("status") or S.DRAFT) != S.DRAFT
+        self.setWindowTitle(("查看" if self.read_only else "编辑") + "文书 — " + (self.row.get("doc_type") or ""))
+        self.resize(760, 640)
+        lay = QVBoxLayout(self)
+        if self.read_only:
+            lay.addWidget(QLabel(f"文书已{self.row.get('status')}（{self.row.get('doc_no') or ''}），内容已冻结；"
+                                 "如需更正，请使用“制发更正文书”。"))
+        form = QFormLayout()
+        self.title_edit = QLineEdit(self.doc.title.replace("\n", ""))
+        self.recipient_edit = QLineEdit(self.doc.recipient)
+        self.body_edit = QPlainTextEdit(S.body_text(self.doc))
+        self.cc_edit = QLineEdit("，".join(self.doc.cc))
+        self.signature_edit = QLineEdit(self.doc.signature)
+        self.issuer_edit = QLineEdit(self.doc.issuer)
+        form.addRow("发文机关", self.issuer_edit)
+        form.addRow("标题", self.title_edit)
+        form.addRow("主送单位", self.recipient_edit)
+        form.addRow("正文（每行一段）", self.body_edit)
+        form.addRow("抄送", self.cc_edit)
+        form.addRow("署名", self.signature_edit)
+        lay.addLayout(form)
+        self.error = QLabel("")
+        self.error.setStyleSheet("color: #d32f2f")
+        lay.addWidget(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.Close if self.read_only else
+                                   (QDialogButtonBox.Save | QDialogButtonBox.Cancel))
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        self.buttons = buttons
+        lay.addWidget(buttons)
+        for w in (self.title_edit, self.recipient_edit, self.cc_edit, self.signature_edit, self.issuer_edit):
+            w.setReadOnly(self.read_only)
+        self.body_edit.setReadOnly(self.read_only)
+
+    def edited_document(self) -> M.Document:
+        doc = self.doc
+        doc.title = self.title_edit.text().strip()
+        doc.recipient = self.recipient_edit.text().strip()
+        doc.body = S.parse_body(self.body_edit.toPlainText(), doc.body)
+        doc.cc = [c.strip() for c in self.cc_edit.text().replace(",", "，").split("，") if c.strip()]
+        doc.signature = self.signature_edit.text().strip()
+        doc.issuer = self.issuer_edit.text().strip()
+        return doc
+
+    def save(self) -> None:
+        try:
+            doc = self.edited_document()
+            if not doc.recipient and doc.doc_type != M.TONGBAO:
+                raise UserError("主送单位不能为空。")
+            if not doc.body:
+                raise UserError("正文不能为空。")
+            self.saved = S.save_draft(self.store, self.doc_id, doc, expected_version=self.row["version"])
+        except UserError as exc:
+            self.error.setText(exc.message)
+            return
+        self.accept()
+
+
+class ServiceDialog(QDialog):
+    def __init__(self, parent, store, doc_id: str):
+        super().__init__(parent)
+        self.store = store
+        self.doc_id = doc_id
+        self.saved = None
+        row = store.get("documents", doc_id)
+        self.setWindowTitle("登记送达 — " + (row.get("doc_no") or row.get("title") or ""))
+        lay = QVBoxLayout(self)
+        form = QFormLayout()
+        self.method = QComboBox()
+        self.method.addItems(S.SERVICE_METHODS)
+        self.date = QDateEdit(_qdate(None))
+        self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat("yyyy-MM-dd")
+        self.receiver = QLineEdit(row.get("recipient") or "")
+        self.signer = QLineEdit()
+        self.servers = QLineEdit()
+        self.address = QLineEdit()
+        self.refusal = QLineEdit()
+        self.witness = QLineEdit()
+        self.note = QLineEdit()
+        for label, w in (("送达方式", self.method), ("送达日期", self.date), ("受送达人", self.receiver),
+                         ("签收人", self.signer), ("送达人", self.servers), ("送达地点", self.address),
+                         ("拒收事由", self.refusal), ("见证人", self.witness), ("备注", self.note)):
+            form.addRow(label, w)
+        lay.addLayout(form)
+        self.error = QLabel("")
+        self.error.setStyleSheet("color: #d32f2f")
+        lay.addWidget(self.error)
+        b = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel)
+        b.accepted.connect(self.save)
+        b.rejected.connect(self.reject)
+        lay.addWidget(b)
+
+    def save(self) -> None:
+        try:
+            self.saved = S.record_service(
+                self.store, self.doc_id, method=self.method.currentText(), date=_iso(self.date.date()),
+                receiver=self.receiver.text(), signer=self.signer.text().strip(), servers=self.servers.text().strip(),
+                address=self.address.text().strip(), refusal_reason=self.refusal.text().strip(),
+                witness=self.witness.text().strip(), note=self.note.text().strip())
+        except UserError as exc:
+            self.error.setText(exc.message)
+            return
+        self.accept()
+
+
+class ReplyDialog(QDialog):
+    def __init__(self, parent, store, doc_id: str):
+        super().__init__(parent)
+        self.store = store
+        self.doc_id = doc_id
+        self.saved = None
+        row = store.get("documents", doc_id)
+        self.setWindowTitle("登记反馈 — " + (row.get("doc_no") or ""))
+        lay = QVBoxLayout(self)
+        form = QFormLayout()
+        self.date = QDateEdit(_qdate(None))
+        self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat("yyyy-MM-dd")
+        self.content = QPlainTextEdit(row.get("reply_content") or "")
+        form.addRow("反馈日期", self.date)
+        form.addRow("反馈内容", self.content)
+        lay.addLayout(form)
+        self.error = QLabel("")
+        self.error.setStyleSheet("color: #d32f2f")
+        lay.addWidget(self.error)
+        b = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel)
+        b.accepted.connect(self.save)
+        b.rejected.connect(self.reject)
+        lay.addWidget(b)
+
+    def save(self) -> None:
+        try:
+            self.saved = S.record_reply(self.store, self.doc_id, date=_iso(self.date.date()),
+                                        content=self.content.toPlainText())
+        except UserError as exc:
+            self.error.setText(exc.message)
+            return
+        self.accept()
+
+
+# ---------------------------------------------------------------------------- controller
+class DocumentsController:
+    def __init__(self, window):
+        self.window = window
+        self.printer: QPrinter | None = None  # QPrintPreviewDialog does not own its printer: keep a reference
+        self.preview: QPrintPreviewDialog | None = None
+        self.pages_painted = 0
+        self.last_warning = ""
+
+    @property
+    def store(self):
+        return self.window.store
+
+    def _status(self, text: str) -> None:
+        self.window.statusBar().showMessage(text, 8000)
+
+    def _warn_fonts(self, res) -> None:
+        self.last_warning = getattr(res, "fallback_warning", "") or ""
+        if self.last_warning:
+            QMessageBox.warning(self.window, "字体提示", self.last_warning)
+
+    def _render_bytes(self, doc_id: str, receipt: bool = False):
+        with tempfile.TemporaryDirectory() as tmp:
+            return S.render(self.store, doc_id, Path(tmp) / "doc.pdf", receipt=receipt)
+
+    # record actions on the 监督文书 ledger
+    def edit(self, record: dict):
+        dlg = DocumentEditor(self.window, self.store, record["id"])
+        dlg.exec()
+        if dlg.saved:
+            self._status("文书草稿已保存。")
+        return dlg.saved
+
+    def issue(self, record: dict):
+        if not allowed(self.window.actor, "issue_document"):
+            raise UserError("只有所长/负责人或管理员可以签发文书。")
+        if (record.get("status") or S.DRAFT) != S.DRAFT:
+            raise UserError(f"文书已{record.get('status')}，不能重复签发。")
+        answer = QMessageBox.question(self.window, "签发文书",
+                                      f"确定签发《{record.get('title')}》吗？签发后将分配文号，内容不能再修改。",
+                                      QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
+        if answer != QMessageBox.Yes:
+            return None
+        row = S.issue(self.store, record["id"])
+        self._status(f"已签发：{row['doc_no']}")
+        return row
+
+    def preview_print(self, record: dict, receipt: bool = False):
+        res = self._render_bytes(record["id"], receipt)
+        self._warn_fonts(res)
+        self.printer = make_printer(record.get("title") or "")
+        self.preview = QPrintPreviewDialog(self.printer, self.window)
+        self.preview.setWindowTitle("打印预览（实际大小，请勿缩放）")
+
+        def paint(printer):
+            self.pages_painted = paint_pdf(printer, res.data)
+
+        self.preview.paintRequested.connect(paint)
+        self.preview.exec()
+        return res
+
+    def export(self, record: dict, suffix: str, receipt: bool = False):
+        name = (record.get("doc_no") or record.get("title") or "文书").replace("/", "_")
+        if receipt:
+            name += "-送达回证"
+        flt = "PDF 文件 (*.pdf)" if suffix == ".pdf" else "Word 文档 (*.docx)"
+        path, _ = QFileDialog.getSaveFileName(self.window, "导出文书", name + suffix, flt)
+        if not path:
+            return None
+        if not path.lower().endswith(suffix):
+            path += suffix
+        res = S.render(self.store, record["id"], path, receipt=receipt)
+        if suffix == ".pdf":
+            self._warn_fonts(res)
+        self._status(f"已导出：{path}")
+        return path
+
+    def serve(self, record: dict):
+        dlg = ServiceDialog(self.window, self.store, record["id"])
+        dlg.exec()
+        return dlg.saved
+
+    def reply(self, record: dict):
+        dlg = ReplyDialog(self.window, self.store, record["id"])
+        dlg.exec()
+        return dlg.saved
+
+    def supersede(self, record: dict):
+        row = S.supersede(self.store, record["id"])
+        self._status("已生成更正文书草稿，签发后原文书标记为“被替代”。")
+        return self.edit(row) or row
+
+    # drafting from other ledgers
+    def draft_opinion(self, body: dict, key: str = M.YIJIANSHU):
+        row = S.draft_for_problems(self.store, body["id"], key)
+        self._status(f"已起草{S.LABEL[key]}：{row['title']}")
+        return self._open_draft(row)
+
+    def draft_overdue(self, body: dict):
+        rows = S.draft_dubanhan_for_overdue(self.store, body["id"])
+        if not rows:
+            raise UserError(f"“{body.get('name')}”没有需要督办的逾期问题（或已起草督办函）。")
+        self._status(f"已为逾期问题起草督办函 {len(rows)} 份，请到“监督文书”台账修改并签发。")
+        return rows
+
+    def draft_from_visit(self, visit: dict):
+        row = S.draft_for_visit(self.store, visit["id"])
+        return self._open_draft(row)
+
+    def draft_review_notice(self):
+        batches = self.store.rows("review_batches", order_by="year DESC, name")
+        if not batches:
+            raise UserError("还没有评查批次。")
+        labels = [f"{b.get('name') or ''}（{b.get('year') or ''}）" for b in batches]
+        label, ok = QInputDialog.getItem(self.window, "起草评查通报", "评查批次", labels, 0, False)
+        if not ok:
+            return None
+        row = S.draft_for_review_batch(self.store, batches[labels.index(label)]["id"])
+        return self._open_draft(row)
+
+    def _open_draft(self, row: dict):
+        view = getattr(self.window, "ledger_view", None)
+        if view is not None:
+            self.window.show_page("documents")
+            v = self.window.ledger_view("documents")
+            v.ensure_loaded()
+            v.refresh()
+            v.select_record(row["id"])
+        self.edit(row)
+        return row
+
+    def settings_dialog(self):
+        store = self.store
+        dlg = QDialog(self.window)
+        dlg.setWindowTitle("文书设置")
+        form = QFormLayout(dlg)
+        issuer = QLineEdit(store.get_setting(S.S_ISSUER, "") or "")
+        short = QLineEdit(store.get_setting(S.S_SHORT, "") or "")
+        contact = store.get_setting(S.S_CONTACT, {}) or {}
+        cname = QLineEdit(contact.get("name", ""))
+        cphone = QLineEdit(contact.get("phone", ""))
+        form.addRow("发文机关（如 ××县司法局）", issuer)
+        form.addRow("机关代字前缀（县简称）", short)
+        form.addRow("联系人", cname)
+        form.addRow("联系电话", cphone)
+        b = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel)
+        b.accepted.connect(dlg.accept)
+        b.rejected.connect(dlg.reject)
+        form.addRow(b)
+        if dlg.exec():
+            store.set_setting(S.S_ISSUER, issuer.text().strip())
+            store.set_setting(S.S_SHORT, short.text().strip())
+            store.set_setting(S.S_CONTACT, {"name": cname.text().strip(), "phone": cphone.text().strip()})
+            self._status("文书设置已保存。")
+
+    def choose_seal(self):
+        path, _ = QFileDialog.getOpenFileName(self.window, "选择印章图片（仅保存在本机）", "",
+                                              "图片 (*.png *.jpg *.jpeg)")
+        if path:
+            S.set_seal(self.store, path)
+            self._status("印章图片已保存在本机，签发后的 PDF 将加盖该印章。")
+
+
+def _guard(window, fn):
+    def run(*args):
+        try:
+            return fn(*args)
+        except UserError as exc:
+            QMessageBox.warning(window, "无法完成", exc.message)
+            return None
+    return run
+
+
+def install(window) -> DocumentsController:
+    c = DocumentsController(window)
+    window.documents_controller = c
+    g = lambda fn: _guard(window, fn)  # noqa: E731
+    for text, cb in (("编辑文书", c.edit), ("签发", c.issue), ("预览/打印", c.preview_print),
+                     ("导出PDF", lambda r: c.export(r, ".pdf")), ("导出DOCX", lambda r: c.export(r, ".docx")),
+                     ("登记送达", c.serve), ("登记反馈", c.reply),
+                     ("送达回证", lambda r: c.preview_print(r, receipt=True)), ("制发更正文书", c.supersede)):
+        window.add_record_action("documents", text, cb)
+    window.add_record_action("bodies", "起草监督意见书", c.draft_opinion)
+    window.add_record_action("bodies", "逾期问题督办函", c.draft_overdue)
+    window.add_record_action("visits", "起草监督意见书", c.draft_from_visit)
+    window.add_menu_action("监督", "起草案卷评查通报…", g(c.draft_review_notice))
+    window.add_menu_action("监督", "文书设置…", g(c.settings_dialog))
+    window.add_menu_action("监督", "印章图片…", g(c.choose_seal))
+    return c
