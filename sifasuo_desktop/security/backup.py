@@ -316,10 +316,23 @@ def thin_plan(times: list[dt.datetime]) -> set[dt.datetime]:
     return keep
 
 
+def _clean_temp(folder: Path, min_age_s: int = 600) -> None:
+    """Leftovers of interrupted backups (*.part, .plain-*, .check-*) older than min_age_s."""
+    cutoff = dt.datetime.now().timestamp() - min_age_s
+    for p in folder.iterdir():
+        if p.name.endswith(".part") or p.name.startswith((".plain-", ".check-")):
+            try:
+                if p.stat().st_mtime < cutoff:
+                    p.unlink()
+            except OSError:
+                pass
+
+
 def thin(folder: Path, now: dt.datetime | None = None) -> list[Path]:
     """Delete automatic backups that thin_plan does not keep; returns the deleted files."""
     if not folder.is_dir():
         return []
+    _clean_temp(folder)
     files = {}
     for p in folder.iterdir():
         t = _auto_time(p.name)
