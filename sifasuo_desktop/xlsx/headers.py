@@ -139,8 +139,12 @@ def _row_fields(ledger: Ledger, rows, r: int, ncols: int, lower: int | None = No
     for c in range(ncols):
         name = None
         if lower is not None:
-            name = match_header(ledger, _cell(rows, lower, c))
-        if name is None:
+            below = _cell(rows, lower, c)
+            name = match_header(ledger, below)
+            # the upper cell counts only above an empty cell (a group title or a header not split in two)
+            if name is None and (below is None or str(below).strip() == "" or below == _cell(rows, r, c)):
+                name = match_header(ledger, _cell(rows, r, c))
+        else:
             name = match_header(ledger, _cell(rows, r, c))
         if name is not None:
             out[c] = name
@@ -168,7 +172,9 @@ def detect(grid, ledger: str | None = None, min_score: int = 2) -> Detection | N
         for r in range(scan):
             single = _row_fields(led, rows, r, ncols)
             cands = [(len(set(single.values())), r, r, single)]
-            if r + 1 < len(rows):
+            # two-row headers exist only with merged cells (a group title spanning sub-headers, or a
+            # header cell spanning both rows)
+            if r + 1 < len(rows) and any(m[0] == r and (m[2] > m[0] or m[3] > m[1]) for m in grid.merged):
                 combo = _row_fields(led, rows, r, ncols, lower=r + 1)
                 n = len(set(combo.values()))
                 nxt = len(set(_row_fields(led, rows, r + 1, ncols).values()))

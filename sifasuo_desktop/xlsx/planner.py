@@ -45,6 +45,9 @@ MATCH_KEYS: dict[str, tuple[tuple[str, ...], ...]] = {
 NOTE_PREFIXES = ("备注", "筛选条件", "注：", "注:", "说明", "填表说明", "填表人", "填报人", "制表", "审核人", "合计", "总计", "小计",
                  "单位负责人", "负责人：", "联系电话：")
 EXAMPLE_MARK = "【示例】"
+# numbers people type with full-width digits (２０２５) but match on
+HALFWIDTH_FIELDS = ("case_no", "problem_no", "code", "cert_no", "doc_no", "task_no", "party_code")
+NOTES_SHEETS = ("填写说明", "说明", "填表说明", "注意事项")
 
 
 @dataclass
@@ -231,6 +234,9 @@ def plan_import(store, path, ledger: str | None = None, manual: dict | None = No
     plan = ImportPlan(str(path))
     planned: list[tuple[SheetGrid, Detection]] = []
     for grid in grids:
+        if grid.name.strip() in NOTES_SHEETS:
+            plan.skipped_sheets.append(grid.name)
+            continue
         det = detect(grid, key)
         if det is None:
             plan.skipped_sheets.append(grid.name)
@@ -348,6 +354,9 @@ def _plan_sheet(plan: ImportPlan, idx: _Indexes, grid: SheetGrid, det: Detection
             except ValidationError:
                 values = {}
         values = {k: v for k, v in values.items() if v is not None and v != ""}
+        for k in HALFWIDTH_FIELDS:
+            if isinstance(values.get(k), str):
+                values[k] = to_halfwidth(values[k]).strip()
         _cross_checks(led, values, label_to_col, sheet, excel_row, row_errors)
         # links
         links: dict = {}
