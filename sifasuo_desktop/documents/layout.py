@@ -479,6 +479,7 @@ def layout(doc: Document, resolver: F.FontResolver | None = None) -> Layout:
         add(b.blank(2))
         add(b.title_rows(doc.title), keep=True)
     else:  # PLAIN and FORM: title block, 文号 on the right
+        show_first_number = doc.header != FORM  # a one-page form carries no page number
         rows = []
         if doc.issuer:
             rows += b.title_rows(doc.issuer)
@@ -584,12 +585,28 @@ def layout(doc: Document, resolver: F.FontResolver | None = None) -> Layout:
     # ---- pagination ----
     pages: list[PageLayout] = [PageLayout(1, show_number=show_first_number)]
     cur = first_row
-    for g in groups:
+    # the last keep-together group (the signature block) should share its page with the 版记 rather than
+    # leave the 版记 alone on a page of its own
+    footer_need = (1 + len(footer_rows)) if footer_rows else 0
+    for gi, g in enumerate(groups):
+        extra = footer_need if (g.keep and gi == len(groups) - 1) else 0
         chosen = None
-        for alt in g.alternatives:
-            if not g.keep or cur + len(alt) <= ROWS:
-                chosen = alt
-                break
+        if not g.keep:
+            chosen = g.alternatives[0]
+        if chosen is None and extra:
+            for alt in g.alternatives:
+                if cur + len(alt) + extra <= ROWS:
+                    chosen = alt
+                    break
+            if chosen is None and cur > 0 and len(g.alternatives[0]) + extra <= ROWS:
+                pages.append(PageLayout(len(pages) + 1))
+                cur = 0
+                chosen = g.alternatives[0]
+        if chosen is None:
+            for alt in g.alternatives:
+                if cur + len(alt) <= ROWS:
+                    chosen = alt
+                    break
         if chosen is None:
             chosen = g.alternatives[0]
             if len(chosen) <= ROWS and cur > 0:

@@ -517,6 +517,9 @@ def receipt_document(store, doc_id: str) -> M.Document:
     recs = store.rows("service_receipts", "doc_id = ?", (doc_id,), order_by="sign_date DESC, created_at DESC",
                       limit=1)
     r = recs[0] if recs else {}
+    if not r and row.get("served_date"):  # 送达 typed into the ledger without a receipt record
+        r = {"method": row.get("served_method"), "sign_date": row.get("served_date"),
+             "receiver": row.get("served_receiver") or row.get("recipient")}
     sv = {"doc_title": doc.title.replace("\n", ""), "doc_no": row.get("doc_no") or "",
           "receiver": r.get("receiver") or row.get("recipient") or "", "address": r.get("address") or "",
           "method": r.get("method") or "", "server": r.get("servers") or "",

@@ -190,6 +190,21 @@ def test_no_page_holds_only_signature_and_date(resolver, n):
             assert tags.index("date") == tags.index("sig") + 1
 
 
+@pytest.mark.parametrize("header", [M.LETTER, M.GENERAL, M.PLAIN])
+@pytest.mark.parametrize("n", range(0, 24, 2))
+def test_banji_never_alone_on_a_page(resolver, n, header):
+    d = long_doc(header=header, n_paras=1, chars=26 + 28 * n, printed_by="青山县司法局办公室")
+    d.cc = ["青山镇党委", "县人民政府办公室"]
+    lay = layout(d, resolver)
+    for p in lay.pages:
+        tags = [p.rows[r].tag for r in sorted(p.rows)]
+        if "cc" in tags:
+            assert "date" in tags, (n, header, tags)  # 版记 shares the page with the signature block
+        if "date" in tags:
+            before = [t for t in tags[:tags.index("sig")] if t != "blank"]
+            assert len(before) >= 2, (n, tags)
+
+
 def test_seal_image_centred_over_date(resolver, tmp_path):
     from PIL import Image, ImageDraw
 
@@ -228,3 +243,4 @@ def test_every_document_type_renders(resolver, doc_type):
     if doc_type == M.HUIZHENG:
         assert res.pages == 1
         assert pdf.pages[0].lines  # ruled form
+        assert not [c for c in pdf.pages[0].chars if c["top"] / MM > 262 and c["text"].strip()]  # no page number

@@ -220,6 +220,18 @@ def test_render_pdf_docx_and_receipt(ds, tmp_path, resolver):
         S.render(store, row["id"], tmp_path / "x.txt")
 
 
+def test_receipt_uses_service_typed_into_the_ledger(ds, tmp_path):
+    store, body, _o, _p = ds
+    store.actor = LEADER_ACTOR
+    row = S.issue(store, S.draft_for_problems(store, body["id"])["id"], TODAY)
+    store.update("documents", row["id"], {"served_date": TODAY.isoformat(), "served_method": "邮寄送达",
+                                          "served_receiver": "青山镇党政办", "status": "已送达"})
+    doc = S.receipt_document(store, row["id"])
+    cells = {r[0]: r[1] for r in doc.body[0].rows}
+    assert cells["送达方式"] == "邮寄送达" and cells["受送达人"] == "青山镇党政办"
+    assert M.format_cn_date(TODAY) in cells["受送达人签名\n或盖章"]
+
+
 def test_seal_only_local_and_validated(ds, tmp_path):
     store, *_ = ds
     bad = tmp_path / "seal.txt"
