@@ -386,8 +386,11 @@ def _plan_sheet(plan: ImportPlan, idx: _Indexes, grid: SheetGrid, det: Detection
                 ids = [i for i in ids if idx.records[table][i].get("body_id") == values["body_id"]] or ids
             free = [i for i in ids if i not in claimed]
             if ids and not free:
+                # the same number twice in one file: kept as two records (the app allows it and its
+                # checks flag it), but said out loud
                 prev = claimed[ids[0]]
-                row_errors.append(Problem(sheet, excel_row, "", f"与第{prev}行的{names}“{shown_key}”重复"))
+                plan.warnings.append(Problem(sheet, excel_row, "", f"与第{prev}行的{names}“{shown_key}”重复，"
+                                                                   "作为另一条记录导入，请核实"))
             elif len(free) == 1:
                 target = free[0]
             elif len(free) > 1:

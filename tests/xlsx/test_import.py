@@ -119,13 +119,29 @@ def test_bad_values_refuse_whole_file(store, tmp_path):
     assert store.count("officers") == before
 
 
-def test_in_file_duplicate_key_is_an_error(store, tmp_path):
+def test_in_file_duplicate_key_is_kept_with_a_warning(store, tmp_path):
     rows = [["问题编号", "发现日期", "来源", "问题描述"],
             ["WT-1", "2025-01-02", "监督检查", "未亮证执法"],
             ["WT-1", "2025-01-03", "监督检查", "文书不规范"]]
     f = make_book(tmp_path / "p.xlsx", {"问题": (rows, [])})
+    plan = plan_import(store, f)
+    s = plan.summary()
+    assert (s["errors"], s["created"]) == ([], 2)
+    assert s["warnings"] == [{"sheet": "问题", "row": 3, "column": "",
+                              "message": "与第2行的问题编号“WT-1”重复，作为另一条记录导入，请核实"}]
+    apply_plan(store, plan)
+    # the file again: each row finds its own record
+    again = plan_import(store, f).summary()
+    assert (again["created"], again["unchanged"], again["errors"]) == (0, 2, [])
+    # a changed row that could be either record is refused rather than guessed
+    import openpyxl
+    wb = openpyxl.load_workbook(f)
+    wb.active["D2"] = "新描述"
+    wb.active["D3"] = "另一个描述"
+    wb.save(f)
     s = plan_import(store, f).summary()
-    assert s["errors"] == [{"sheet": "问题", "row": 3, "column": "", "message": "与第2行的问题编号“WT-1”重复"}]
+    assert s["errors"][0] == {"sheet": "问题", "row": 2, "column": "",
+                              "message": "问题编号“WT-1”对应已有的2条记录，无法确定更新哪一条"}
 
 
 def test_uscc_check_digit_on_cases_and_inspections(store, tmp_path):
