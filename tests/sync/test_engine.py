@@ -136,7 +136,7 @@ def test_9_replays(world, tmp_path):
     world.county.update("review_standards", std["id"], {"version_label": "2026修订版"})
     p2 = world.export(world.county, "T01")
     s = engine.import_file(world.town, p2)
-    assert s.status == "applied" and s.imported == 1
+    assert s.status == "applied" and s.imported == 2  # the standard + the orgs row of registered T02
     assert world.town.get("review_standards", std["id"])["version_label"] == "2026修订版"
     s = engine.import_file(world.town, p1)
     assert s.status == "ignored" and world.town.get("review_standards", std["id"])["version"] == 2
