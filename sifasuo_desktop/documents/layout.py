@@ -496,12 +496,33 @@ def layout(doc: Document, resolver: F.FontResolver | None = None) -> Layout:
     elif doc.header != FORM:
         add(b.blank())
 
+    heading: list[Row] = []  # a heading is kept with the first line of what follows it
     for blk in doc.body:
         if isinstance(blk, Table):
-            groups.extend(b.table_rows(blk))
-        else:
-            for row in b.paragraph(blk):
-                add([row])
+            tgroups = b.table_rows(blk)
+            if heading and tgroups:
+                tgroups[0] = Group([heading + tgroups[0].rows], keep=True)
+            elif heading:
+                add(heading, keep=True)
+            heading = []
+            groups.extend(tgroups)
+            continue
+        rows = b.paragraph(blk)
+        if blk.kind in (H1, H2) and len(rows) <= 3:
+            if heading:
+                add(heading, keep=True)
+            heading = rows
+            continue
+        if heading and rows:
+            add(heading + rows[:1], keep=True)
+            rows = rows[1:]
+        elif heading:
+            add(heading, keep=True)
+        heading = []
+        for row in rows:
+            add([row])
+    if heading:
+        add(heading, keep=True)
 
     if doc.attachments:
         add(b.blank())

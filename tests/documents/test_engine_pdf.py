@@ -244,3 +244,16 @@ def test_every_document_type_renders(resolver, doc_type):
         assert res.pages == 1
         assert pdf.pages[0].lines  # ruled form
         assert not [c for c in pdf.pages[0].chars if c["top"] / MM > 262 and c["text"].strip()]  # no page number
+
+
+@pytest.mark.parametrize("n", range(0, 22))
+def test_heading_never_last_line_of_a_page(resolver, n):
+    body = [Paragraph([Run(hanzi(26 + 28 * n) + "。")]), Paragraph([Run("三、整改期限及报送要求")], M.H1),
+            Paragraph([Run(hanzi(60, 5) + "。")])]
+    d = Document(M.YIJIANSHU, "行政执法监督意见书", "青山县司法局", doc_no="青司监意〔2026〕1号",
+                 recipient="青山镇人民政府", recipient_label="被监督单位", body=body, header=M.PLAIN)
+    lay = layout(d, resolver)
+    for p in lay.pages:
+        last = max(p.rows)
+        assert p.rows[last].text != "三、整改期限及报送要求", n
+    assert sum(1 for p in lay.pages for r in p.rows.values() if r.text == "三、整改期限及报送要求") == 1
