@@ -1,0 +1,8 @@
+"""Modules that add pages, menu actions and record actions to the main window.
+
+Each listed module has `install(window)`. A missing module (feature not installed) is skipped.
+"""
+EXTENSIONS: list[str] = [
+    "sifasuo_desktop.ui.extensions_flow",
+    "sifasuo_desktop.ui.documents_ui",
+]
