@@ -67,3 +67,23 @@ def require(actor: Actor, action: str) -> None:
         raise PermissionDenied(
             f"账号“{actor.label}”（{role}）无权{ACTION_LABELS.get(action, action)}。"
         )
+
+
+# Field changes that need more than "edit", whichever path makes them (generic record form, import, CLI):
+# the storage layer calls this from Store.update, so hiding a button is never the only protection.
+_PROBLEM_CLOSED = "已销号"
+_DOC_ISSUING_STATES = ("已签发", "已作废", "被替代")
+
+
+def field_change_actions(table: str, before: dict, changes: dict) -> set[str]:
+    """The extra actions an update of `before` with `changes` needs (besides the caller's action)."""
+    need: set[str] = set()
+    if table == "problems":
+        if "status" in changes and _PROBLEM_CLOSED in (changes["status"], before.get("status")):
+            need.add("close_problem")
+        if "closed_date" in changes:
+            need.add("close_problem")
+    elif table == "documents":
+        if changes.get("status") in _DOC_ISSUING_STATES or "doc_no" in changes or "signer" in changes:
+            need.add("issue_document")
+    return need

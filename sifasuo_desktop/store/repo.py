@@ -16,7 +16,7 @@ from typing import Callable, Iterable
 
 from sifasuo_desktop.domain.errors import ConflictError, UserError
 from sifasuo_desktop.domain.ledgers import LEDGERS, REF
-from sifasuo_desktop.domain.permissions import SYSTEM, Actor, require
+from sifasuo_desktop.domain.permissions import SYSTEM, Actor, field_change_actions, require
 from sifasuo_desktop.paths import db_path
 
 from . import migrations as _migrations
@@ -81,6 +81,27 @@ def audit_hash(prev_hash: str, ts: str, actor: str, action: str, table: str, rec
     return h.hexdigest()
 
 
+def friendly_db_error(exc: BaseException) -> str | None:
+    """A Chinese message for storage failures the user can act on (disk full, read-only, locked)."""
+    if not isinstance(exc, sqlite3.OperationalError):
+        return None
+    text = str(exc).lower()
+    if "full" in text:
+        return "磁盘空间已满，本次修改没有保存（之前保存的数据完好）。请清理磁盘空间后重试。"
+    if "readonly" in text or "read-only" in text:
+        return "数据文件夹是只读的（没有写入权限），本次修改没有保存。请检查文件夹权限，或把数据文件夹放到可写的位置。"
+    if "locked" in text:
+        return "数据文件正被其他程序占用，本次修改没有保存，请稍后重试。"
+    return None
+
+
+def _open_error(path: Path, exc: BaseException) -> str | None:
+    if friendly_db_error(exc) and "readonly" in str(exc).lower() or not os.access(path.parent, os.W_OK):
+        return (f"无法打开数据文件“{path}”：数据文件夹是只读的（没有写入权限）。请检查文件夹权限，"
+                "或把数据文件夹复制到可写的位置；数据没有任何改动。")
+    return None
+
+
 def connect(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=10)
     conn.row_factory = sqlite3.Row
@@ -122,7 +143,7 @@ class Store:
         try:
             conn = connect(path)
         except sqlite3.Error as exc:
-            raise StoreError(f"无法打开数据文件“{path}”：{exc}") from exc
+            raise StoreError(_open_error(path, exc) or f"无法打开数据文件“{path}”：{exc}") from exc
         try:
             if check:
                 row = conn.execute("PRAGMA quick_check").fetchone()
@@ -131,6 +152,8 @@ class Store:
             cls._migrate(conn, data_dir)
         except sqlite3.DatabaseError as exc:
             conn.close()
+            if _open_error(path, exc):
+                raise StoreError(_open_error(path, exc)) from exc
             raise StoreError(f"数据文件“{path}”无法读取（{exc}），可能已损坏，请从备份恢复。") from exc
         except BaseException:
             conn.close()
@@ -255,7 +278,7 @@ class Store:
             self._depth += 1
             try:
                 yield self
-            except BaseException:
+            except BaseException as exc:
                 self._depth -= 1
                 if self._depth == 0:
                     if self.conn.in_transaction:
@@ -263,6 +286,8 @@ class Store:
                     self._pending = Changes()
                     self._ref_cache.clear()
                     self._load_meta()
+                    if friendly_db_error(exc):
+                        raise StoreError(friendly_db_error(exc)) from exc
                 else:
                     self.conn.execute(f"ROLLBACK TO SAVEPOINT sp{self._depth}")
                     self.conn.execute(f"RELEASE SAVEPOINT sp{self._depth}")
@@ -272,10 +297,12 @@ class Store:
                 if self._depth == 0:
                     try:
                         self.conn.execute("COMMIT")
-                    except sqlite3.Error:
+                    except sqlite3.Error as exc:
                         if self.conn.in_transaction:
                             self.conn.execute("ROLLBACK")
                         self._load_meta()
+                        if friendly_db_error(exc):
+                            raise StoreError(friendly_db_error(exc)) from exc
                         raise
                     changes, self._pending = self._pending, Changes()
                     if changes:
@@ -404,6 +431,8 @@ class Store:
             changed = {k: v for k, v in changes.items() if before.get(k) != v}
             if not changed:
                 return before
+            for extra in field_change_actions(table, before, changed):
+                require(self.actor, extra)
             now = utc_now()
             changed.update(version=before["version"] + 1, updated_at=now, updated_by=self.actor.username)
             sets = ", ".join(f"{k} = ?" for k in changed)
