@@ -134,7 +134,13 @@ def week_items(store, today: _dt.date) -> dict:
                               "message": f"整改期限{p['deadline']}" + ("已过，尚未销号" if state == "overdue"
                                                                    else "将到，尚未销号") + f"：{(p['description'] or '')[:30]}",
                               "due_date": p["deadline"]})
-    items.sort(key=lambda i: (i["severity"] != "red", i.get("due_date") or "9999", i.get("ref") or ""))
+    # red first, the most recently broken on top (the oldest ones are usually long-standing); then yellow,
+    # the nearest deadline on top
+    reds = sorted((i for i in items if i["severity"] == "red"), key=lambda i: (i.get("due_date") or "", i.get("ref") or ""),
+                  reverse=True)
+    others = sorted((i for i in items if i["severity"] != "red"),
+                    key=lambda i: (i.get("due_date") or "9999", i.get("ref") or ""))
+    items = reds + others
     by_type: dict[str, dict[str, int]] = {}
     by_rule: dict[str, int] = {}
     for i in items:

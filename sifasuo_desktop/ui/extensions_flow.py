@@ -1,0 +1,49 @@
+"""GUI plug-in for the supervision workflow: problem rectification, case-file review, statistics page.
+
+The dashboard itself is the main window's 首页 (ui/dashboard.py).
+"""
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog
+
+
+def install(window) -> None:
+    from .problem_panel import NewProblemDialog, new_problem_from, open_problem_dialog
+    from .review_form import ReviewResultsDialog, ReviewScoringDialog, import_standard
+    from .stats_page import StatsPage
+
+    window.stats_page = StatsPage(window)
+    window.add_page("stats", "统计报表", window.stats_page)
+
+    # problems: the workflow dialog from the list and from the record form
+    window.add_record_action("problems", "整改流程…", lambda rec: open_problem_dialog(window, rec["id"]))
+    window.add_form_action("problems", "整改流程…", lambda form, rec: _problem_from_form(window, form, rec))
+
+    # sources that create problems directly
+    for table, text in (("visits", "登记发现的问题…"), ("reviews", "登记问题…"), ("complaints", "转为问题…")):
+        window.add_record_action(table, text, lambda rec, t=table: new_problem_from(window, t, rec))
+        window.add_form_action(table, text, lambda form, rec, t=table: new_problem_from(window, t, rec))
+
+    # reviews: the scoring form (new, from a case, or an existing review)
+    window.add_record_action("reviews", "评分表…", lambda rec: ReviewScoringDialog(window, review=rec).exec())
+    window.add_record_action("cases", "案卷评查评分…", lambda rec: ReviewScoringDialog(window, case=rec).exec())
+
+    window.add_menu_action("监督", "登记问题…", lambda: NewProblemDialog(window).exec())
+    window.add_menu_action("监督", "案卷评查评分…", lambda: ReviewScoringDialog(window).exec())
+    window.add_menu_action("监督", "评查结果（按批次、按单位）…", lambda: ReviewResultsDialog(window).exec())
+    window.add_menu_action("统计", "首页概况", lambda: window.show_page("dashboard"))
+    window.add_menu_action("统计", "统计报表（月汇总/季通报/年报）", lambda: window.show_page("stats"))
+    window.add_menu_action("工具", "导入评查标准(.xlsx)…", lambda: import_standard(window))
+
+
+def _problem_from_form(window, form, rec) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from .problem_panel import open_problem_dialog
+
+    if not rec or not rec.get("id"):
+        QMessageBox.information(form, "整改流程", "请先保存问题记录。")
+        return
+    open_problem_dialog(window, rec["id"])
+    if isinstance(form, QDialog):
+        form.reject()   # the form's values are stale after a workflow step
