@@ -222,14 +222,17 @@ def _body_type_guess(name: str) -> str | None:
 
 
 def plan_import(store, path, ledger: str | None = None, manual: dict | None = None,
-                remembered: dict | None = None) -> ImportPlan:
+                remembered: dict | None = None, progress=None) -> ImportPlan:
     """Plan importing `path` into `store` (nothing is written).
 
     ledger: a ledger key or its Chinese title; only sheets of that ledger are imported.
     manual: {sheet name: {header text or column index: field name or None}} mappings made by hand.
     remembered: {layout signature: {header text: field name or None}} (store.import_apply.load_layouts).
+    progress: optional callable(percent, text), called now and then (GUI progress dialogs).
     """
     key = resolve_ledger(ledger) if ledger else None
+    if progress:
+        progress(2, "正在读取文件…")
     grids = load_grids(path)
     plan = ImportPlan(str(path))
     planned: list[tuple[SheetGrid, Detection]] = []
@@ -258,8 +261,12 @@ def plan_import(store, path, ledger: str | None = None, manual: dict | None = No
                         "请确认表头行含有“案号”“姓名”等列名，或用 --ledger 指定台账。")
     planned.sort(key=lambda gd: IMPORT_ORDER.index(gd[1].ledger) if gd[1].ledger in IMPORT_ORDER else 99)
     idx = _Indexes(store)
-    for grid, det in planned:
+    for i, (grid, det) in enumerate(planned):
+        if progress:
+            progress(30 + int(60 * i / len(planned)), f"正在检查工作表“{grid.name}”…")
         plan.sheets.append(_plan_sheet(plan, idx, grid, det))
+    if progress:
+        progress(95, "检查完成")
     return plan
 
 
