@@ -7,6 +7,7 @@ Store.insert/update do. Call it inside `with store.transaction():`.
 """
 from __future__ import annotations
 
+from sifasuo_desktop.domain.ledgers import LEDGERS
 from sifasuo_desktop.domain.permissions import require
 
 from .repo import StoreError, audit_hash, canonical_json, utc_now
@@ -47,7 +48,13 @@ def apply_remote_rows(store, table: str, items: list[tuple[dict | None, dict]], 
         "INSERT INTO change_log(stream_id, table_name, record_id, version, op, ts) VALUES (?,?,?,?,?,?)",
         change_rows)
     store._ref_cache.pop(table, None)
+    if table in LEDGERS:  # same search index rows as Store._index_record, written in bulk
+        store.conn.executemany("DELETE FROM search_index WHERE record_id = ?",
+                               [(row["id"],) for _, row in items if row["deleted"]])
+        store.conn.executemany(
+            "INSERT INTO search_index(table_name, record_id, body) VALUES (?,?,?) "
+            "ON CONFLICT(record_id) DO UPDATE SET body=excluded.body",
+            [(table, row["id"], store.search_text(table, row)) for _, row in items if not row["deleted"]])
     for _, row in items:
-        store._index_record(table, row)
         store._pending.add(table, row["id"])
     return len(items)
