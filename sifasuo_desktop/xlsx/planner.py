@@ -317,8 +317,8 @@ def _plan_sheet(plan: ImportPlan, idx: _Indexes, grid: SheetGrid, det: Detection
         if not texts:
             continue
         first = texts[0]
-        if any(first.startswith(p) for p in NOTE_PREFIXES) and len(set(texts)) <= 2:
-            continue
+        if any(first.startswith(p) for p in NOTE_PREFIXES):
+            continue  # 备注/说明/填表人/合计 rows below (or between) the records
         if any(t.startswith(EXAMPLE_MARK) for t in texts):
             continue
         if sum(1 for t in texts if norm_header(t) in header_norms) >= max(2, len(texts) // 2):

@@ -7,12 +7,14 @@ domain/validators.py and domain/ledgers.py.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 
 from sifasuo_desktop.domain.ledgers import (BOOL, CHOICE, DATE, FLOAT, IDNO, INT, LONGTEXT, MONEY, MULTI, PHONE,
                                             TEXT, USCC, Field)
 from sifasuo_desktop.domain.validators import to_halfwidth
 
 EXCEL_EPOCH = _dt.date(1899, 12, 30)
+_TIME_SUFFIX = re.compile(r"^(\S+?)(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)$")
 MIN_SERIAL, MAX_SERIAL = 1, 2958465   # 1900-01-01 .. 9999-12-31
 
 
@@ -45,13 +47,15 @@ def cell_to_input(f: Field, value, factor: float = 1.0):
         if isinstance(value, (_dt.datetime, _dt.date)):
             return value
         if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if 19000101 <= value <= 29991231 and float(value).is_integer():
+                return str(int(value))  # 20250305 typed as a number
             if MIN_SERIAL <= value <= MAX_SERIAL:
-                # 20250305 typed as a number is a date too
-                if 19000101 <= value <= 29991231 and float(value).is_integer():
-                    return str(int(value))
                 return serial_to_date(value)
             raise ValueError(f"无法识别的日期“{_num_text(value)}”")
         text = to_halfwidth(str(value)).strip()
+        m = _TIME_SUFFIX.match(text)
+        if m:
+            text = m.group(1)  # "2025-03-05 00:00:00" (a date pasted as text)
         if text.isdigit() and len(text) <= 5 and MIN_SERIAL <= int(text) <= 99999:
             return serial_to_date(int(text))
         return text
