@@ -202,10 +202,13 @@ class ProblemDialog(QDialog):
 
     def run_action(self, action: str) -> bool:
         dlg = self.step_dialog_factory(self, self.store, self.problem, action, self.actor, self.today)
-        if dlg.exec() == QDialog.Accepted:
+        try:
+            accepted = dlg.exec() == QDialog.Accepted
+        finally:
+            dlg.deleteLater()
+        if accepted:
             self.reload()
-            return True
-        return False
+        return accepted
 
     def _open_evidence(self, row: int, col: int) -> None:
         if col != 6:
