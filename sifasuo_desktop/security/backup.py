@@ -419,8 +419,11 @@ def _prepare(backup_file: Path, target: Path, passphrase: str | None) -> dict:
         if is_encrypted(backup_file):
             decrypt_file(backup_file, target, passphrase=passphrase)
         else:
-            src = sqlite3.connect(f"file:{backup_file}?mode=ro", uri=True)
-            dst = sqlite3.connect(str(target))
+            try:
+                src = sqlite3.connect(f"file:{backup_file}?mode=ro", uri=True)
+                dst = sqlite3.connect(str(target))
+            except sqlite3.Error as exc:
+                raise UserError(f"无法读取备份文件或写入临时文件（{exc}）。") from exc
             try:
                 src.backup(dst)
             except sqlite3.DatabaseError as exc:
@@ -440,6 +443,10 @@ def check_backup(backup_file, passphrase: str | None = None, work_dir=None) -> d
     """Decrypt if needed and check a backup without touching any data folder."""
     backup_file = Path(backup_file)
     work = Path(work_dir) if work_dir else backup_file.parent
+    try:
+        work.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"无法写入文件夹“{work}”：{exc.strerror or exc}") from exc
     tmp = _unique(work / f".check-{_stamp()}.sqlite3")
     try:
         return _prepare(backup_file, tmp, passphrase)

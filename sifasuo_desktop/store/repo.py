@@ -288,7 +288,7 @@ class Store:
                     self._load_meta()
                     if friendly_db_error(exc):
                         raise StoreError(friendly_db_error(exc)) from exc
-                else:
+                elif self.conn.in_transaction:  # SQLite may already have rolled back everything (disk full)
                     self.conn.execute(f"ROLLBACK TO SAVEPOINT sp{self._depth}")
                     self.conn.execute(f"RELEASE SAVEPOINT sp{self._depth}")
                 raise
