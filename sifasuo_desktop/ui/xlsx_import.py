@@ -18,6 +18,7 @@ from sifasuo_desktop.domain.permissions import allowed
 from sifasuo_desktop.store.import_apply import apply_plan, load_layouts
 from sifasuo_desktop.xlsx.headers import IMPORTABLE
 from sifasuo_desktop.xlsx.planner import plan_import
+from sifasuo_desktop.xlsx.reader import load_grids
 
 OP_LABELS = {"create": "新增", "update": "更新", "unchanged": "无变化"}
 RED = QBrush(QColor("#c62828"))
@@ -59,6 +60,7 @@ class XlsxImportDialog(QDialog):
         self.window_ = window
         self.store = window.store
         self.plan = None
+        self.grids = None
         self.path: str | None = None
         self.manual: dict[str, dict] = {}
         self.setWindowTitle("导入Excel台账")
@@ -147,6 +149,7 @@ class XlsxImportDialog(QDialog):
 
     def load(self, path) -> None:
         self.path = str(path)
+        self.grids = None
         self.manual = {}
         self.file_edit.setText(self.path)
         self.replan()
@@ -156,8 +159,12 @@ class XlsxImportDialog(QDialog):
             return
         progress = _Progress(self, "正在检查文件")
         try:
+            if self.grids is None:
+                progress(2, "正在读取文件…")
+                self.grids = load_grids(self.path)
             self.plan = plan_import(self.store, self.path, ledger=self.ledger_box.currentData(),
-                                    manual=self.manual, remembered=load_layouts(self.store), progress=progress)
+                                    manual=self.manual, remembered=load_layouts(self.store), progress=progress,
+                                    grids=self.grids)
         except UserError as exc:
             self.plan = None
             self.summary.setText(f"<span style='color:#c62828'>{exc.message}</span>")

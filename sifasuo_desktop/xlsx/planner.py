@@ -222,18 +222,20 @@ def _body_type_guess(name: str) -> str | None:
 
 
 def plan_import(store, path, ledger: str | None = None, manual: dict | None = None,
-                remembered: dict | None = None, progress=None) -> ImportPlan:
+                remembered: dict | None = None, progress=None, grids: list[SheetGrid] | None = None) -> ImportPlan:
     """Plan importing `path` into `store` (nothing is written).
 
     ledger: a ledger key or its Chinese title; only sheets of that ledger are imported.
     manual: {sheet name: {header text or column index: field name or None}} mappings made by hand.
     remembered: {layout signature: {header text: field name or None}} (store.import_apply.load_layouts).
     progress: optional callable(percent, text), called now and then (GUI progress dialogs).
+    grids: the file already read by reader.load_grids (re-planning after a mapping change).
     """
     key = resolve_ledger(ledger) if ledger else None
     if progress:
         progress(2, "正在读取文件…")
-    grids = load_grids(path)
+    if grids is None:
+        grids = load_grids(path)
     plan = ImportPlan(str(path))
     planned: list[tuple[SheetGrid, Detection]] = []
     for grid in grids:
@@ -264,7 +266,11 @@ def plan_import(store, path, ledger: str | None = None, manual: dict | None = No
     for i, (grid, det) in enumerate(planned):
         if progress:
             progress(30 + int(60 * i / len(planned)), f"正在检查工作表“{grid.name}”…")
-        plan.sheets.append(_plan_sheet(plan, idx, grid, det))
+        tick = None
+        if progress:
+            lo, span, total = 30 + 60 * i / len(planned), 60 / len(planned), max(len(grid.rows), 1)
+            tick = lambda r, name=grid.name: progress(int(lo + span * r / total), f"正在检查工作表“{name}”第{r}行…")
+        plan.sheets.append(_plan_sheet(plan, idx, grid, det, tick))
     if progress:
         progress(95, "检查完成")
     return plan
@@ -286,7 +292,7 @@ def _col_label(col: ColumnMap) -> str:
     return f"{col.letter} {col.header}"
 
 
-def _plan_sheet(plan: ImportPlan, idx: _Indexes, grid: SheetGrid, det: Detection) -> SheetPlan:
+def _plan_sheet(plan: ImportPlan, idx: _Indexes, grid: SheetGrid, det: Detection, tick=None) -> SheetPlan:
     led = LEDGERS[det.ledger]
     sp = SheetPlan(grid.name, det)
     sheet = grid.name
@@ -312,6 +318,8 @@ def _plan_sheet(plan: ImportPlan, idx: _Indexes, grid: SheetGrid, det: Detection
     for r in range(det.data_start, len(grid.rows)):
         row = grid.rows[r]
         excel_row = r + 1
+        if tick and r % 500 == 0:
+            tick(r)
         cells = [(c, row[c.index] if c.index < len(row) else None) for c in mapped]
         texts = [str(v).strip() for v in row if not _blank(v)]
         if not texts:
