@@ -63,6 +63,10 @@ def _print_summary(plan, s: dict, dry_run: bool) -> None:
               f"无变化{s['unchanged']}条，有问题{s['rejected']}行\n")
     if s["created_bodies"]:
         out.write(f"{verb}新建执法主体：{'、'.join(s['created_bodies'])}\n")
+    if s["unmatched_officers"]:
+        out.write(f"未找到的执法人员：{'、'.join(s['unmatched_officers'])}\n")
+    if s["ambiguous_officers"]:
+        out.write(f"有同名、未能关联的执法人员：{'、'.join(s['ambiguous_officers'])}\n")
     for w in plan.warnings:
         out.write(f"提示：{w}\n")
     for e in plan.errors:

@@ -109,7 +109,14 @@ class ImportPlan:
     warnings: list[Problem] = field(default_factory=list)
     new_bodies: list[dict] = field(default_factory=list)      # {"id", "name", "body_type"}
     skipped_sheets: list[str] = field(default_factory=list)
+    unmatched_names: list[str] = field(default_factory=list)   # officer names matching nobody
+    ambiguous_names: list[str] = field(default_factory=list)   # officer names matching several people
     applied: bool = False
+
+    def _name_problem(self, name: str, ambiguous: bool) -> None:
+        target = self.ambiguous_names if ambiguous else self.unmatched_names
+        if name not in target:
+            target.append(name)
 
     @property
     def ok(self) -> bool:
@@ -137,6 +144,8 @@ class ImportPlan:
             "errors": [e.as_dict() for e in self.errors],
             "warnings": [w.as_dict() for w in self.warnings],
             "created_bodies": [b["name"] for b in self.new_bodies],
+            "unmatched_officers": list(self.unmatched_names),
+            "ambiguous_officers": list(self.ambiguous_names),
             "applied": self.applied,
         }
 
@@ -521,6 +530,7 @@ def _resolve_ref(plan: ImportPlan, idx: _Indexes, f, text: str, sheet: str, row:
         if len(found) == 1:
             return found[0]["id"]
         msg = f"“{text}”在执法人员台账中不存在，未关联" if not found else f"“{text}”有{len(found)}名同名执法人员，未关联"
+        plan._name_problem(text, bool(found))
         plan.warnings.append(Problem(sheet, row, _col_label(col), msg))
         return None
     plan.warnings.append(Problem(sheet, row, _col_label(col), f"“{text}”无法关联到{LEDGERS[f.ref].title}，未导入该列"))
@@ -542,6 +552,7 @@ def _officer_for_training(plan, idx: _Indexes, values: dict, sheet: str, row: in
     where = _col_label(col) if col else "姓名"
     if len(found) == 1:
         return found[0]["id"]
+    plan._name_problem(name, bool(found))
     if not found:
         plan.warnings.append(Problem(sheet, row, where, f"“{name}”在执法人员台账中不存在，未关联"))
     else:
@@ -570,8 +581,10 @@ def _link_officers(plan, idx: _Indexes, names: str, body_id, sheet: str, row: in
             if found[0]["id"] not in ids:
                 ids.append(found[0]["id"])
         elif not found:
+            plan._name_problem(name, False)
             plan.warnings.append(Problem(sheet, row, _col_label(col), f"“{name}”在执法人员台账中不存在，未关联"))
         else:
+            plan._name_problem(name, True)
             plan.warnings.append(Problem(sheet, row, _col_label(col),
                                          f"“{name}”有{len(found)}名同名执法人员，未关联（可写作“姓名(执法证号)”区分）"))
     return ids

@@ -47,6 +47,7 @@ def test_messy_cases_exact_summary(store, tmp_path):
     warnings = {(w["row"], w["message"]) for w in s["warnings"]}
     assert (6, "“王五”在执法人员台账中不存在，未关联") in warnings
     assert any(r == 8 and "“赵六”有2名同名执法人员" in m for r, m in warnings)
+    assert (s["unmatched_officers"], s["ambiguous_officers"]) == (["王五"], ["赵六"])
     assert store.count("cases") == 0  # planning writes nothing
     apply_plan(store, plan)
     cases = {c["case_no"]: c for c in store.rows("cases")}
