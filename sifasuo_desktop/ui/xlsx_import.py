@@ -119,6 +119,7 @@ class XlsxImportDialog(QDialog):
         self.tabs = QTabWidget()
         self.preview = QTableWidget(0, 0)
         self.preview.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.preview.verticalHeader().setVisible(False)
         self.problems = QTableWidget(0, 5)
         self.problems.setHorizontalHeaderLabels(["类型", "工作表", "行", "列", "说明"])
         self.problems.horizontalHeader().setSectionResizeMode(4, QHeaderView.Stretch)

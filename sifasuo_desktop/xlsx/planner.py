@@ -397,8 +397,9 @@ def _plan_sheet(plan: ImportPlan, idx: _Indexes, grid: SheetGrid, det: Detection
         for fname in ("officer_names",):
             if led.has(fname) and led.field(fname).kind == NAMES and values.get(fname) and table in ("cases", "inspections"):
                 col = label_to_col[led.field(fname).label]
-                ids = _link_officers(plan, idx, values[fname], values.get("body_id"), sheet, excel_row, col)
+                ids, names = _link_officers(plan, idx, values[fname], values.get("body_id"), sheet, excel_row, col)
                 values["officer_ids"] = json.dumps(ids)
+                values[fname] = "、".join(names)  # "李四(证号)" keeps only the name
         # which stored (or earlier planned) record this row updates
         target = None
         key_used = _first_key(table, values)
@@ -560,15 +561,19 @@ def _officer_for_training(plan, idx: _Indexes, values: dict, sheet: str, row: in
     return None
 
 
-def _link_officers(plan, idx: _Indexes, names: str, body_id, sheet: str, row: int, col: ColumnMap) -> list[str]:
-    """Officer names (optionally 'name(证号或身份证号)') → officer ids; unmatched/ambiguous names are warnings."""
+def _link_officers(plan, idx: _Indexes, names: str, body_id, sheet: str, row: int,
+                   col: ColumnMap) -> tuple[list[str], list[str]]:
+    """Officer names (optionally 'name(证号或身份证号)') → (officer ids, plain names); names matching nobody or
+    several people are warnings."""
     ids: list[str] = []
+    plain: list[str] = []
     for token in split_names(names):
         token = token.replace("（", "(").replace("）", ")")
         name, code = token, None
         if "(" in token and token.endswith(")"):
             name, code = token[:-1].split("(", 1)
             name, code = name.strip(), code.strip().upper()
+        plain.append(name)
         if code:
             rid = idx.officers_by_code.get(code)
             if rid:
@@ -587,7 +592,7 @@ def _link_officers(plan, idx: _Indexes, names: str, body_id, sheet: str, row: in
             plan._name_problem(name, True)
             plan.warnings.append(Problem(sheet, row, _col_label(col),
                                          f"“{name}”有{len(found)}名同名执法人员，未关联（可写作“姓名(执法证号)”区分）"))
-    return ids
+    return ids, plain
 
 
 def _stored(idx: _Indexes, led: Ledger, rec: dict) -> dict:

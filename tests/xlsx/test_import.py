@@ -63,7 +63,7 @@ def test_messy_cases_exact_summary(store, tmp_path):
     assert json.loads(c1["officer_ids"]) == [zhang, li]
     assert json.loads(c2["officer_ids"]) == [zhang]
     assert json.loads(c3["officer_ids"]) == [li]
-    assert json.loads(c4["officer_ids"]) == [li]
+    assert json.loads(c4["officer_ids"]) == [li] and c4["officer_names"] == "李四"
     squad = store.rows("bodies", "name = ?", ("示范镇综合行政执法队",))
     assert len(squad) == 1 and c2["body_id"] == squad[0]["id"]
     # audited like any other write
