@@ -299,17 +299,20 @@ def _log_attempt(store, summary: ImportSummary) -> None:
 
 
 def import_files(store, paths, dry_run: bool = False, now: _dt.datetime | None = None,
-                 progress=None) -> list[ImportSummary]:
+                 progress=None, cancelled=None) -> list[ImportSummary]:
     out = []
+    n = max(len(paths), 1)
     for i, p in enumerate(paths):
-        if progress:
-            progress(int(100 * i / max(len(paths), 1)), f"正在导入 {Path(p).name}")
-        out.append(import_file(store, p, dry_run=dry_run, now=now))
+        def file_progress(pct, text, i=i):
+            if progress:
+                progress(int((100 * i + pct) / n), text)
+        file_progress(0, f"正在校验 {Path(p).name}")
+        out.append(import_file(store, p, dry_run=dry_run, now=now, progress=file_progress, cancelled=cancelled))
     return out
 
 
 def import_file(store, path, dry_run: bool = False, now: _dt.datetime | None = None,
-                fail_after: int | None = None) -> ImportSummary:
+                fail_after: int | None = None, progress=None, cancelled=None) -> ImportSummary:
     path = Path(path)
     summary = ImportSummary(str(path), dry_run=dry_run)
     try:
@@ -321,13 +324,14 @@ def import_file(store, path, dry_run: bool = False, now: _dt.datetime | None = N
                 summary.warnings.append(f"分卷已收到 {status['have']}/{status['count']}，"
                                         f"其余分卷到齐后将自动合并导入（{status['package_name']}）")
                 return summary
-            result = import_file(store, whole, dry_run, now, fail_after)
+            result = import_file(store, whole, dry_run, now, fail_after, progress, cancelled)
             result.file = str(path)
             if result.status != "rejected" and not dry_run:
                 PartStore(sync_dir(store, "parts")).discard(status["package_sha256"])
             return result
         pkg = open_package(path, local_keys(store), trust_lookup(store), schema_version())
-        apply_package(store, pkg, summary, dry_run=dry_run, now=now, fail_after=fail_after)
+        apply_package(store, pkg, summary, dry_run=dry_run, now=now, fail_after=fail_after, progress=progress,
+                      cancelled=cancelled)
     except SyncError as exc:
         summary.status, summary.code, summary.rejected_reason = "rejected", exc.code, exc.message
     except UserError as exc:
@@ -354,7 +358,8 @@ def _clock_warnings(m: dict, st: dict | None, now: _dt.datetime) -> list[str]:
 
 
 def apply_package(store, pkg: VerifiedPackage, summary: ImportSummary, dry_run: bool = False,
-                  now: _dt.datetime | None = None, fail_after: int | None = None, force: bool = False) -> None:
+                  now: _dt.datetime | None = None, fail_after: int | None = None, force: bool = False,
+                  progress=None, cancelled=None) -> None:
     conn = store.conn
     me = store.org
     m = pkg.manifest
@@ -422,6 +427,11 @@ def apply_package(store, pkg: VerifiedPackage, summary: ImportSummary, dry_run: 
                 if len(block) >= BLOCK:
                     ctx.run(block)
                     block = []
+                    if cancelled is not None and cancelled():
+                        raise UserError("已取消导入，本机数据没有任何改变。")
+                    if progress is not None:
+                        progress(int(95 * ctx.done / max(records_total, 1)),
+                                 f"正在写入 {ctx.done}/{records_total} 条记录")
             ctx.run(block)
             sq.upsert_stream(conn, sid, sender, seq_to, seq.get("prev_stream_id"), m["created_at_local"], stamp)
             if me.role == "county" and isinstance(m.get("state_digest"), dict):

@@ -1,0 +1,121 @@
+"""The sync page and dialogs, driven through the real main window (county side)."""
+import pytest
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from sifasuo_desktop.domain.permissions import SYSTEM
+from sifasuo_desktop.store import sync_queries as sq
+from sifasuo_desktop.sync import engine
+from sifasuo_desktop.sync.drives import _posix
+from sifasuo_desktop.ui.main_window import MainWindow
+
+from .world import World, add_cases
+
+
+@pytest.fixture()
+def world(tmp_path):
+    w = World(tmp_path)
+    yield w
+    w.close()
+
+
+@pytest.fixture()
+def county_window(qtbot, world):
+    w = MainWindow(world.county, SYSTEM)
+    qtbot.addWidget(w)
+    w.show()
+    return w
+
+
+def _auto_close_boxes(monkeypatch, seen):
+    for name in ("information", "warning"):
+        monkeypatch.setattr(QMessageBox, name, lambda parent, title, text, *a, _n=name: seen.append((title, text)))
+
+
+def test_sync_page_import_and_resolve_conflict(qtbot, world, county_window, monkeypatch):
+    ids = add_cases(world.town, 3)
+    pkg = world.export(world.town)
+    assert "sync" in county_window.page_keys()
+    page = county_window.sync_page
+    county_window.show_page("sync")
+    assert page.towns.rowCount() == 1 and page.towns.item(0, 0).text() == "第1镇司法所"
+    assert page.towns.item(0, 2).text() == "从未"
+    seen = []
+    _auto_close_boxes(monkeypatch, seen)
+    from sifasuo_desktop.ui import sync_ui
+    results = sync_ui.import_packages(county_window, [str(pkg)])
+    assert results[0].imported == 4
+    assert seen and "新增 4 条" in seen[-1][1]
+    assert page.towns.item(0, 3).text() != "0"
+    # the ledger view of the county now shows the township's cases
+    assert county_window.store.count("cases") == 3
+    # a conflict appears on the page and is resolved from there
+    world.down()
+    world.town.conn.execute("UPDATE cases SET party = '偷改' WHERE id = ?", (ids[0],))
+    world.town.conn.execute("INSERT INTO change_log(stream_id, table_name, record_id, version, op, ts) "
+                            "VALUES (?, 'cases', ?, 1, 'update', 'x')", (world.town.stream_id, ids[0]))
+    sync_ui.import_packages(county_window, [str(world.export(world.town))])
+    page.refresh()
+    assert page.conflicts.rowCount() == 1
+    assert page.conflicts.item(0, 1).text() == "硬冲突" and page.conflicts.item(0, 7).text() == "当事人"
+    page.conflicts.selectRow(0)
+    page.resolve("keep")
+    assert page.conflicts.rowCount() == 0
+    assert sq.conflicts(world.county.conn, open_only=False)[0]["resolution"] == "保留本机数据"
+
+
+def test_rejected_package_shows_reason(qtbot, world, county_window, monkeypatch, tmp_path):
+    bad = tmp_path / "bad.tspkg"
+    bad.write_bytes(b"TSPKG-1\n\x00\x00")
+    seen = []
+    _auto_close_boxes(monkeypatch, seen)
+    from sifasuo_desktop.ui import sync_ui
+    results = sync_ui.import_packages(county_window, [str(bad)])
+    assert results[0].status == "rejected"
+    assert "已拒绝" in seen[-1][1] and "不完整" in seen[-1][1]
+
+
+def test_export_dialog_to_folder_and_by_mail(qtbot, world, county_window, monkeypatch, tmp_path):
+    from sifasuo_desktop.ui import sync_ui
+    seen = []
+    _auto_close_boxes(monkeypatch, seen)
+    opened = []
+    monkeypatch.setattr(sync_ui.QDesktopServices, "openUrl", lambda url: opened.append(url.toString()))
+    dlg = sync_ui.ExportDialog(county_window)
+    assert dlg.peer.count() == 1 and dlg.peer.currentData() == "T01"
+    folder = tmp_path / "U盘"
+    folder.mkdir()
+    dlg.target.insertItem(0, str(folder), str(folder))
+    dlg.target.setCurrentIndex(0)
+    dlg.do_export()
+    assert len(dlg.result_paths) == 1 and dlg.result_paths[0].parent == folder
+    assert engine.import_file(world.town, dlg.result_paths[0]).status == "applied"
+    dlg = sync_ui.ExportDialog(county_window)
+    dlg.mail.setChecked(True)
+    dlg.do_export()
+    assert any(u.startswith("mailto:") for u in opened) and any(u.startswith("file:") for u in opened)
+    assert dlg.result_paths[0].parent.name == "outbox"
+
+
+def test_trust_dialog_requires_confirmation(qtbot, world, county_window, monkeypatch, tmp_path):
+    from sifasuo_desktop.sync.keys import LocalKeys
+    from sifasuo_desktop.ui import sync_ui
+    t2 = LocalKeys.generate("T02", "第二镇司法所", "township")
+    path = t2.write_identity(tmp_path / "t2.json")
+    seen = []
+    _auto_close_boxes(monkeypatch, seen)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.No)
+    assert sync_ui.trust_file(county_window, str(path)) is None
+    assert "T02" not in sq.township_names(world.county.conn)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.Yes)
+    assert sync_ui.trust_file(county_window, str(path)).org_code == "T02"
+    assert county_window.sync_page.towns.rowCount() == 2
+
+
+def test_removable_drive_listing(tmp_path):
+    media = tmp_path / "media"
+    (media / "KINGSTON").mkdir(parents=True)
+    (media / "unmounted").mkdir()
+    mounts = tmp_path / "mounts"
+    mounts.write_text(f"/dev/sdb1 {media / 'KINGSTON'} vfat rw 0 0\n")
+    drives = _posix(str(mounts), roots=[media])
+    assert drives == [("U盘 KINGSTON", media / "KINGSTON")]
