@@ -5,5 +5,6 @@ Each listed module has `install(window)`. A missing module (feature not installe
 EXTENSIONS: list[str] = [
     "sifasuo_desktop.ui.extensions_flow",
     "sifasuo_desktop.ui.documents_ui",
+    "sifasuo_desktop.ui.sync_ui",
     "sifasuo_desktop.ui.extensions_xlsx",
 ]
