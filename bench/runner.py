@@ -44,6 +44,9 @@ def log(msg: str) -> None:
 def _env() -> dict[str, str]:
     env = dict(os.environ)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    # an installed app runs from bytecode (the bundle's PYZ holds .pyc); let the warm-up run write
+    # __pycache__ so the timed runs do not re-compile every module from source
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     return env
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # What CI runs for the installers (issue 8). Needs root (apt-get) and network to the Debian mirror.
+#   installer/ci-check.sh [--skip-bundle]     (--skip-bundle reuses dist/sifasuo)
 #   1. build the PyInstaller bundle + .deb (gzip-compressed here for speed; releases use xz)
 #   2. apt-get install -y ./dist/<pkg>.deb  (pulls the computed Depends)
 #   3. from the INSTALLED copy (/usr/bin/sifasuo -> /opt/apps/<appid>/files/sifasuo):
@@ -16,7 +17,11 @@ ROOT=$(pwd)
 PYTHON="${PYTHON:-$ROOT/.venv/bin/python}"
 APPID=cn.gov.sifasuo.desktop
 WORK=$(mktemp -d /tmp/sifasuo-ci.XXXXXX)
-trap 'rm -rf "$WORK"' EXIT
+cleanup() {
+  rm -rf "$WORK"
+  if dpkg -s "$APPID" >/dev/null 2>&1; then $SUDO dpkg -r "$APPID" >/dev/null 2>&1 || true; fi
+}
+trap cleanup EXIT
 SUDO=""
 [ "$(id -u)" = 0 ] || SUDO="sudo"
 step() { echo; echo "== [$(date +%H:%M:%S)] $*"; }
@@ -37,7 +42,11 @@ fi
 
 step "build bundle + .deb"
 rm -f dist/${APPID}_*.deb
-SIFASUO_DEB_COMPRESS=gzip installer/build-linux.sh
+if [ "${1:-}" = "--skip-bundle" ]; then
+  SIFASUO_DEB_COMPRESS=gzip installer/build-linux.sh --skip-bundle
+else
+  SIFASUO_DEB_COMPRESS=gzip installer/build-linux.sh
+fi
 DEB=$(ls dist/${APPID}_*.deb)
 echo "built $DEB ($(du -h "$DEB" | cut -f1))"
 
@@ -61,21 +70,29 @@ cd "$WORK"
 export QT_QPA_PLATFORM=offscreen
 
 step "bundle selftest (installed copy)"
-SIFASUO_BUNDLE_SELFTEST=1 /usr/bin/sifasuo | tee "$WORK/selftest.json"
+SIFASUO_BUNDLE_SELFTEST=1 timeout 120 /usr/bin/sifasuo | tee "$WORK/selftest.json"
 
 step "sifasuo --data-dir D --quit-after-startup"
+# an empty folder would open the (modal) first-run setup dialog, so D is initialised first
+T="timeout --kill-after=10 180"
+$T /usr/bin/sifasuo init --data-dir "$WORK/D" --role township --org-name 示范镇司法所 --org-code 379901101000
 t=$(date +%s%N)
-/usr/bin/sifasuo --data-dir "$WORK/D" --quit-after-startup
+$T /usr/bin/sifasuo --data-dir "$WORK/D" --quit-after-startup
 echo "started and quit in $(( ($(date +%s%N) - t) / 1000000 )) ms; data dir: $(ls "$WORK/D" | tr '\n' ' ')"
 
 step "sifasuo demo --cases 200 + check"
-/usr/bin/sifasuo demo --data-dir "$WORK/D2" --cases 200
+$T /usr/bin/sifasuo demo --data-dir "$WORK/D2" --cases 200
 set +e
-/usr/bin/sifasuo check --help >"$WORK/check-help.txt" 2>&1
+$T /usr/bin/sifasuo check --help >"$WORK/check-help.txt" 2>&1
 has_check=$?
 set -e
 if [ "$has_check" = 0 ]; then
-  /usr/bin/sifasuo check --data-dir "$WORK/D2" --json >"$WORK/check.json"
+  set +e
+  $T /usr/bin/sifasuo check --data-dir "$WORK/D2" --json >"$WORK/check.json"
+  rc=$?
+  set -e
+  echo "check exit code $rc"
+  [ "$rc" -le 1 ] || { echo "check failed"; exit 1; }
   "$PYTHON" - "$WORK/check.json" <<'PY'
 import json, sys
 data = json.load(open(sys.argv[1], encoding="utf-8"))
