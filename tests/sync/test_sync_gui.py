@@ -18,12 +18,23 @@ def world(tmp_path):
     w.close()
 
 
+def _dispose(*windows):
+    """Close and delete windows before their stores close (no queued refresh may hit a closed database)."""
+    from PySide6.QtCore import QEvent
+    for w in windows:
+        w.close()
+        w.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.DeferredDelete)
+    QApplication.processEvents()
+
+
 @pytest.fixture()
-def county_window(qtbot, world):
+def county_window(world, qtbot):
     w = MainWindow(world.county, SYSTEM)
-    qtbot.addWidget(w)
     w.show()
-    return w
+    QApplication.processEvents()
+    yield w
+    _dispose(w)
 
 
 def _auto_close_boxes(monkeypatch, seen):
@@ -31,7 +42,7 @@ def _auto_close_boxes(monkeypatch, seen):
         monkeypatch.setattr(QMessageBox, name, lambda parent, title, text, *a, _n=name: seen.append((title, text)))
 
 
-def test_sync_page_import_and_resolve_conflict(qtbot, world, county_window, monkeypatch):
+def test_sync_page_import_and_resolve_conflict(world, county_window, qtbot, monkeypatch):
     ids = add_cases(world.town, 3)
     pkg = world.export(world.town)
     assert "sync" in county_window.page_keys()
@@ -63,7 +74,7 @@ def test_sync_page_import_and_resolve_conflict(qtbot, world, county_window, monk
     assert sq.conflicts(world.county.conn, open_only=False)[0]["resolution"] == "保留本机数据"
 
 
-def test_rejected_package_shows_reason(qtbot, world, county_window, monkeypatch, tmp_path):
+def test_rejected_package_shows_reason(world, county_window, qtbot, monkeypatch, tmp_path):
     bad = tmp_path / "bad.tspkg"
     bad.write_bytes(b"TSPKG-1\n\x00\x00")
     seen = []
@@ -74,7 +85,7 @@ def test_rejected_package_shows_reason(qtbot, world, county_window, monkeypatch,
     assert "已拒绝" in seen[-1][1] and "不完整" in seen[-1][1]
 
 
-def test_export_dialog_to_folder_and_by_mail(qtbot, world, county_window, monkeypatch, tmp_path):
+def test_export_dialog_to_folder_and_by_mail(world, county_window, qtbot, monkeypatch, tmp_path):
     from sifasuo_desktop.ui import sync_ui
     seen = []
     _auto_close_boxes(monkeypatch, seen)
@@ -96,7 +107,7 @@ def test_export_dialog_to_folder_and_by_mail(qtbot, world, county_window, monkey
     assert dlg.result_paths[0].parent.name == "outbox"
 
 
-def test_trust_dialog_requires_confirmation(qtbot, world, county_window, monkeypatch, tmp_path):
+def test_trust_dialog_requires_confirmation(world, county_window, qtbot, monkeypatch, tmp_path):
     from sifasuo_desktop.sync.keys import LocalKeys
     from sifasuo_desktop.ui import sync_ui
     t2 = LocalKeys.generate("T02", "第二镇司法所", "township")
@@ -119,3 +130,41 @@ def test_removable_drive_listing(tmp_path):
     mounts.write_text(f"/dev/sdb1 {media / 'KINGSTON'} vfat rw 0 0\n")
     drives = _posix(str(mounts), roots=[media])
     assert drives == [("U盘 KINGSTON", media / "KINGSTON")]
+
+
+@pytest.fixture()
+def world2(tmp_path):
+    w = World(tmp_path, 2)
+    yield w
+    w.close()
+
+
+def test_county_ledgers_have_township_column_and_filter(world2, qtbot):
+    from PySide6.QtCore import Qt
+    w = world2
+    if True:
+        add_cases(w.towns[0], 3)
+        add_cases(w.towns[1], 2, start=10)
+        for t in w.towns:
+            engine.import_file(w.county, w.export(t))
+        win = MainWindow(w.county, SYSTEM)
+        win.show()
+        QApplication.processEvents()
+        view = win.ledger_view("cases")
+        view.ensure_loaded()
+        view.apply_filters()
+        model = view.model
+        assert model.headerData(0, Qt.Horizontal) == "乡镇"
+        cell = lambda r: model.data(model.index(r, 0)).replace("● ", "")  # noqa: E731  (warning badge mark)
+        shown = {cell(r) for r in range(model.rowCount())}
+        assert shown == {"第1镇司法所", "第2镇司法所"}
+        box = view.township_filter
+        box.setCurrentIndex(box.findData("T02"))
+        assert model.rowCount() == 2
+        assert {cell(r) for r in range(model.rowCount())} == {"第2镇司法所"}
+        # a township's own window is unchanged
+        twin = MainWindow(w.towns[0], SYSTEM)
+        QApplication.processEvents()   # let the dashboards' start-up refresh run while they exist
+        assert twin.ledger_view("cases").model.headerData(0, Qt.Horizontal) != "乡镇"
+        assert not hasattr(twin.ledger_view("cases"), "township_filter")
+        _dispose(win, twin)
