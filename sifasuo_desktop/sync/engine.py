@@ -300,14 +300,49 @@ def _log_attempt(store, summary: ImportSummary) -> None:
 
 def import_files(store, paths, dry_run: bool = False, now: _dt.datetime | None = None,
                  progress=None, cancelled=None) -> list[ImportSummary]:
-    out = []
-    n = max(len(paths), 1)
-    for i, p in enumerate(paths):
+    """Import several files. Parts of split packages are collected first (any order, any file names),
+    so giving all parts at once imports the package once; missing parts leave it waiting (held)."""
+    paths = [Path(p) for p in paths]
+    out: list[ImportSummary] = []
+    jobs: list[tuple[Path, str | None]] = []        # (file to import, sha of a reassembled part group)
+    groups: dict[str, dict] = {}
+    for p in paths:
+        if not is_part(p):
+            jobs.append((p, None))
+            continue
+        try:
+            require(store.actor, "sync")
+            whole, status = PartStore(sync_dir(store, "parts")).add(p)
+        except (SyncError, UserError) as exc:
+            s = ImportSummary(str(p), status="rejected", code=getattr(exc, "code", "error"),
+                              rejected_reason=exc.message, dry_run=dry_run)
+            _log_attempt(store, s)
+            out.append(s)
+            continue
+        g = groups.setdefault(status["package_sha256"], {"status": status, "whole": None, "first": p})
+        g["status"] = status
+        if whole is not None:
+            g["whole"] = whole
+    for sha, g in groups.items():
+        if g["whole"] is not None:
+            jobs.append((g["whole"], sha))
+        else:
+            st = g["status"]
+            s = ImportSummary(str(g["first"]), status="held", dry_run=dry_run)
+            s.warnings.append(f"分卷已收到 {st['have']}/{st['count']}，其余分卷到齐后将自动合并导入"
+                              f"（{st['package_name']}）")
+            _log_attempt(store, s)
+            out.append(s)
+    n = max(len(jobs), 1)
+    for i, (p, sha) in enumerate(jobs):
         def file_progress(pct, text, i=i):
             if progress:
                 progress(int((100 * i + pct) / n), text)
-        file_progress(0, f"正在校验 {Path(p).name}")
-        out.append(import_file(store, p, dry_run=dry_run, now=now, progress=file_progress, cancelled=cancelled))
+        file_progress(0, f"正在校验 {p.name}")
+        s = import_file(store, p, dry_run=dry_run, now=now, progress=file_progress, cancelled=cancelled)
+        if sha is not None and s.status != "rejected" and not dry_run:
+            PartStore(sync_dir(store, "parts")).discard(sha)
+        out.append(s)
     return out
 
 
