@@ -167,11 +167,14 @@ def results_from_piece(label: str, value, target: float | None = None) -> list[R
         notes = []
         for key, v in value.items():
             name = f"{label}: {key}"
+            if key.startswith("demo"):  # the piece's own set-up (building its data), not a figure
+                continue
             if isinstance(v, (int, float)) and not isinstance(v, bool):
                 if key.endswith("_ms"):
                     out.append(Result(f"{label}: {key[:-3]}", float(v) / 1000.0, "s", target))
                 elif key.endswith(("_s", "seconds")) or key in ("export", "import", "render", "total"):
-                    out.append(Result(name.removesuffix("_s"), float(v), "s", target))
+                    short = key.removesuffix("_seconds").removesuffix("_s").replace("_", " ")
+                    out.append(Result(f"{label}: {short}", float(v), "s", target))
                 else:
                     notes.append(f"{key}={v:g}")
             elif isinstance(v, dict) and ("seconds" in v or "ms" in v or "value" in v):

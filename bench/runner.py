@@ -175,9 +175,11 @@ def bench_ledger(data_dir: Path, repeat: int) -> list[Result]:
         total = store.conn.execute("select count(*) from cases where deleted = 0").fetchone()[0]
 
         def first_page(model):
+            """What the ledger view waits for: the visible rows' cells and the "共 N 条" count."""
             for row in range(min(VISIBLE_ROWS, model.rowCount())):
                 for col in range(model.columnCount()):
                     model.data(model.index(row, col), Qt.DisplayRole)
+            model.total()
 
         def open_ledger():
             m = LedgerTableModel(store, "cases")
@@ -190,7 +192,8 @@ def bench_ledger(data_dir: Path, repeat: int) -> list[Result]:
         cold = ms(time.perf_counter() - cold_t0)
         med, samples = _timed(open_ledger, repeat)
         out = [Result("cases ledger: first page", med, "ms", TARGET_FIRST_PAGE_MS,
-                      note=f"first call {cold:.0f} ms; {VISIBLE_ROWS} rows × all columns", samples=samples)]
+                      note=f"first call {cold:.0f} ms; {VISIBLE_ROWS} rows × all columns + count",
+                      samples=samples)]
 
         term3, term2 = pick_search_terms(store)
         for label, term in (("3 chars", term3), ("2 chars", term2)):
@@ -207,10 +210,11 @@ def bench_ledger(data_dir: Path, repeat: int) -> list[Result]:
 
             med, samples = _timed(search, repeat)
             t0 = time.perf_counter()
-            n_total = model.total()
-            count_ms = ms(time.perf_counter() - t0)
-            out.append(Result(f"search {label} “{term}” (first page)", med, "ms", TARGET_SEARCH_MS,
-                              note=f"{n_total:,} hits; counting them {count_ms:.0f} ms", samples=samples))
+            model.set_query(model.query)
+            page_only = ms(time.perf_counter() - t0)
+            out.append(Result(f"search {label} “{term}”", med, "ms", TARGET_SEARCH_MS,
+                              note=f"{model.total():,} hits; query for the first page alone {page_only:.0f} ms",
+                              samples=samples))
 
         model = LedgerTableModel(store, "cases")
         model.set_query(LedgerQuery("cases"))
@@ -226,31 +230,34 @@ def bench_ledger(data_dir: Path, repeat: int) -> list[Result]:
                 first_page(model)
 
             med, samples = _timed(sort, repeat)
-            out.append(Result(f"sort by {label} (first page)", med, "ms", TARGET_SEARCH_MS, samples=samples))
+            out.append(Result(f"sort by {label}", med, "ms", TARGET_SEARCH_MS, samples=samples))
         return out
     finally:
         store.close()
 
 
 def pick_search_terms(store) -> tuple[str | None, str | None]:
-    """A 3-character and a 2-character Chinese string that occur in the cases (deterministic)."""
+    """A 3-character string from a 案由 and a 2-character one from a person's name (deterministic).
+
+    The 2-character term is a surname + first given-name character of a natural-person party
+    (e.g. 张伟): few hits, so the instr() scan cannot stop early — the worst case a user meets.
+    """
     rows = store.conn.execute(
-        "select party, cause from cases where deleted = 0 and party is not null order by rowid limit 500"
+        "select party, cause, party_type from cases where deleted = 0 order by rowid limit 2000"
     ).fetchall()
     rng = random.Random(8)
-    cjk = lambda s: all("\u4e00" <= ch <= "\u9fff" for ch in s)  # noqa: E731
+    cjk = lambda s: bool(s) and all("\u4e00" <= ch <= "\u9fff" for ch in s)  # noqa: E731
+    people = [r[0] for r in rows if r[2] == "自然人" and r[0] and len(r[0]) >= 2 and cjk(r[0][:2])]
+    causes = [r[1] for r in rows if r[1] and len(r[1]) >= 5]
     three = two = None
     for _ in range(200):
-        if not rows:
-            break
-        party, cause = rng.choice(rows)
-        text = cause or ""
-        if not three and len(text) >= 5:
+        if not three and causes:
+            text = rng.choice(causes)
             i = rng.randrange(0, len(text) - 3)
             if cjk(text[i:i + 3]):
                 three = text[i:i + 3]
-        if not two and party and len(party) >= 2 and cjk(party[:2]):
-            two = party[:2]  # surname + first given-name character, e.g. 张伟
+        if not two and people:
+            two = rng.choice(people)[:2]
         if three and two:
             break
     return three, two
@@ -351,7 +358,8 @@ def main(argv: list[str] | None = None) -> int:
         results += bench_check(data_dir)
         work = (tmp or Path(tempfile.mkdtemp(prefix="sifasuo-bench-"))) / "pieces"
         work.mkdir(parents=True, exist_ok=True)
-        results += bench_pieces({"data_dir": data_dir, "work_dir": work, "cases": cases, "quick": args.quick})
+        results += bench_pieces({"data_dir": data_dir, "work_dir": work, "workdir": work, "cases": cases,
+                                 "n_cases": cases, "quick": args.quick})
     finally:
         if tmp and not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)

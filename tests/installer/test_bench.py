@@ -1,0 +1,132 @@
+"""The benchmark's plumbing (bench/core.py) and its ledger figures on a small demo."""
+from __future__ import annotations
+
+import sqlite3
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench import core  # noqa: E402
+from bench.core import NOT_BUILT, Result  # noqa: E402
+
+
+def test_result_status_against_target():
+    assert Result("x", 90.0, "ms", 100.0).status == "ok"
+    assert Result("x", 100.0, "ms", 100.0).status == "ok"
+    assert Result("x", 101.0, "ms", 100.0).status == "MISSED"
+    assert Result("x", 5.0, "s").status == ""
+    assert Result("x", None, target=1.0).status == ""
+
+
+def test_value_text():
+    assert Result("x", None).value_text() == NOT_BUILT
+    assert Result("x", None, note="failed (exit 1)").value_text() == "failed (exit 1)"
+    assert Result("x", 1.234, "x").value_text() == "1.23×"
+    assert Result("x", 12.34, "ms").value_text() == "12.3 ms"
+    assert Result("x", 1234.4, "ms").value_text() == "1234 ms"
+    assert Result("x", 0.25, "s").value_text() == "0.25 s"
+    assert Result("x", 399.6, "MB").value_text() == "400 MB"
+
+
+def test_median():
+    assert core.median([3.0, 1.0, 2.0]) == 2.0
+    assert core.median([1.0, 2.0, 3.0, 10.0]) == 2.5
+    with pytest.raises(ValueError):
+        core.median([])
+
+
+def test_format_table_aligns_chinese_columns():
+    table = core.format_table([Result("搜索 3 字", 12.0, "ms", 150.0), Result("render", None)])
+    lines = table.splitlines()
+    assert len(lines) == 4
+    widths = {core._width(line) for line in lines}
+    assert len(widths) == 1, lines  # every line has the same display width
+    assert "n/a (not built yet)" in lines[3]
+    assert "ok" in lines[2]
+
+
+def test_results_from_piece_number_and_dict():
+    [r] = core.results_from_piece("render", 0.3, 0.5)
+    assert (r.value, r.unit, r.status) == (0.3, "s", "ok")
+    rows = core.results_from_piece("sync", {"demo_seconds": 9.0, "export_seconds": 1.5, "import_seconds": 2.0,
+                                            "records": 10, "status": "applied"})
+    names = [r.name for r in rows]
+    assert names == ["sync: export", "sync: import"]
+    assert "records=10" in rows[-1].note and "status=applied" in rows[-1].note
+    [bad] = core.results_from_piece("x", "oops")
+    assert bad.value is None and "unexpected" in bad.note
+
+
+def test_call_with_context_passes_only_declared_arguments():
+    def a(n_cases, workdir=None):
+        return (n_cases, workdir)
+
+    def b(repeat=5):
+        return repeat
+
+    def c(**kw):
+        return sorted(kw)
+
+    ctx = {"n_cases": 7, "workdir": "w", "cases": 7}
+    assert core.call_with_context(a, ctx) == (7, "w")
+    assert core.call_with_context(b, ctx) == 5
+    assert core.call_with_context(c, ctx) == ["cases", "n_cases", "workdir"]
+
+
+def test_optional_piece_missing_module_is_none_but_broken_module_raises(tmp_path, monkeypatch):
+    assert core.optional_piece("sifasuo_desktop.no_such_piece.bench", "f") is None
+    pkg = tmp_path / "brokenpiece"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("", encoding="utf-8")
+    (pkg / "bench.py").write_text("import not_a_real_module_xyz\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(ModuleNotFoundError):
+        core.optional_piece("brokenpiece.bench", "f")
+
+
+def test_machine_info_and_markdown():
+    info = core.machine_info()
+    assert info["cores"].isdigit() and int(info["cores"]) >= 1
+    md = core.results_markdown([Result("a", 1.0, "s", 5.0)], info, {"data": "100 cases"})
+    assert "## Machine" in md and info["CPU"] in md and "| a " in md and "100 cases" in md
+
+
+class _FakeStore:
+    def __init__(self, conn):
+        self.conn = conn
+
+
+def test_pick_search_terms_uses_cases_text():
+    from bench.runner import pick_search_terms
+
+    conn = sqlite3.connect(":memory:")
+    conn.execute("create table cases (party text, cause text, party_type text, deleted int)")
+    conn.executemany("insert into cases values (?, ?, ?, 0)", [
+        ("张伟", "未经批准擅自占用道路", "自然人"),
+        ("示范镇某某有限公司", "无证经营食品小作坊", "法人"),
+    ] * 5)
+    three, two = pick_search_terms(_FakeStore(conn))
+    assert len(three) == 3 and (three in "未经批准擅自占用道路" or three in "无证经营食品小作坊")
+    assert two == "张伟"
+
+
+def test_ledger_figures_on_a_small_demo(tmp_path, qapp):
+    from sifasuo_desktop.cli import main as cli_main
+
+    from bench.runner import bench_ledger
+
+    data = tmp_path / "demo"
+    assert cli_main(["demo", "--data-dir", str(data), "--cases", "60", "--json"]) == 0
+    results = bench_ledger(data, repeat=1)
+    names = [r.name for r in results]
+    assert names[0] == "cases ledger: first page"
+    assert any(n.startswith("search 3 chars") for n in names)
+    assert any(n.startswith("search 2 chars") for n in names)
+    assert any(n.startswith("sort by") for n in names)
+    for r in results:
+        assert r.value is not None and r.value >= 0, r
