@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import shutil
+import sqlite3
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -371,6 +372,9 @@ def import_file(store, path, dry_run: bool = False, now: _dt.datetime | None = N
         summary.status, summary.code, summary.rejected_reason = "rejected", exc.code, exc.message
     except UserError as exc:
         summary.status, summary.code, summary.rejected_reason = "rejected", "error", exc.message
+    except sqlite3.DatabaseError as exc:   # e.g. a table trigger refused a row: the transaction rolled back
+        summary.status, summary.code = "rejected", "database"
+        summary.rejected_reason = f"写入数据库时出错（{exc}），本机数据没有改变。"
     _log_attempt(store, summary)
     return summary
 

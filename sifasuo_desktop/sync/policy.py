@@ -6,21 +6,23 @@ import re
 from ..domain.ledgers import LEDGERS
 
 # Catalogs authored only by the county: rows from a township are refused (conflict:hard "not owner").
-COUNTY_ONLY_TABLES = {"review_standards", "review_batches", "holiday_schedules", "rule_settings"}
+COUNTY_ONLY_TABLES = {"review_standards", "review_batches"}
 # Never sent up: installation-local configuration (settings rows share ids derived from their key).
 LOCAL_UP_TABLES = {"settings"}
 # County-owned rows of these tables go down to every township.
-DOWN_ALL_TABLES = COUNTY_ONLY_TABLES | {"orgs", "powers", "plan_tasks"}
+# (holidays: the county's schedules go down; a township's own local corrections stay its own rows)
+DOWN_ALL_TABLES = COUNTY_ONLY_TABLES | {"orgs", "powers", "plan_tasks", "holidays"}
 # County-owned rows of these tables go down only to the township named in the column.
 ADDRESSED = {"documents": "target_org"}
 # Settings the county manages for all townships (rule thresholds, calendars, sync options).
-PUSHED_SETTING_PREFIXES = ("rules.", "rule.", "calendar.", "holidays", "county.", "review.", "sync.mail_cap")
+PUSHED_SETTING_KEYS = {"rules"}      # store.rules_queries.SETTINGS_KEY: warning-rule thresholds
+PUSHED_SETTING_PREFIXES = ("rules.", "calendar.", "holidays", "county.", "review.", "sync.mail_cap", "sync.hold_days")
 
 _PERIOD = re.compile(r"^\d{4}-\d{2}")
 
 
 def pushed_setting(key: str) -> bool:
-    return any(str(key).startswith(p) for p in PUSHED_SETTING_PREFIXES)
+    return key in PUSHED_SETTING_KEYS or any(str(key).startswith(p) for p in PUSHED_SETTING_PREFIXES)
 
 
 def goes_up(table: str, row: dict, township: str) -> bool:

@@ -332,18 +332,22 @@ def test_down_flow_settings_catalog_and_addressed_documents(world, tmp_path):
     t2 = make_store(tmp_path / "t2", "township", "T02", "第二镇司法所", COUNTY)
     from .world import introduce
     introduce(t2, world.county)
+    world.county.set_setting("rules", {"cert_expiry_warn_days": 45})
     world.county.set_setting("rules.cert_expiry_warn_days", 45)
     world.county.set_setting("ui.last_page", "cases")            # county-local, never pushed
     world.town.set_setting("rules.cert_expiry_warn_days", 30)    # township's own value gets replaced
     world.county.insert("review_standards", {"name": "县局评查标准", "active": 1})
+    world.county.insert("holidays", {"date": "2027-10-01", "kind": "holiday", "name": "国庆节"})
     world.county.insert("documents", {"doc_type": "督办函", "title": "关于整改的督办函", "target_org": "T01"})
     world.county.insert("documents", {"doc_type": "督办函", "title": "给第二镇", "target_org": "T02"})
     s = world.down()
     assert s.status == "applied" and not s.conflicts
     assert world.town.get_setting("rules.cert_expiry_warn_days") == 45
+    assert world.town.get_setting("rules") == {"cert_expiry_warn_days": 45}
     assert world.town.get_setting("ui.last_page") is None
     assert [d["title"] for d in world.town.rows("documents")] == ["关于整改的督办函"]
     assert world.town.rows("review_standards")[0]["name"] == "县局评查标准"
+    assert world.town.rows("holidays")[0]["date"] == "2027-10-01"
     engine.import_file(t2, world.export(world.county, "T02"))
     assert [d["title"] for d in t2.rows("documents")] == ["给第二镇"]
     # the township's next package acknowledges the county stream
