@@ -35,7 +35,7 @@ DOS_DATE = (0 << 9) | (1 << 5) | 1   # 1980-01-01
 EXT_ATTR = (stat.S_IFREG | 0o644) << 16
 
 NAME_RE = re.compile(r"^[A-Za-z0-9._/-]+$")
-MAX_ENTRIES = 1000
+MAX_ENTRIES = 20000                # manifest, signature, data file and attachment files
 MAX_TOTAL = 1024 * 1024 * 1024     # 1 GiB of entries in one package
 MAX_RATIO = 100                    # for compressed entries from foreign zips: anything above is a bomb
 

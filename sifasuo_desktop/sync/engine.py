@@ -198,6 +198,7 @@ def export_package(store, out, peer_org: str | None = None, *, snapshot: bool = 
         counts[t] = counts.get(t, 0) + 1
     gz, n = ndjson_gz({"seq": s, "table": t, "row": r} for s, t, r in entries)
     files = {DATA_FILE: gz}
+    files.update(_attachment_files(store, entries))
     extra = {
         "sender": {"stream_id": sid, "node_id": store.installation_id, "name": me.name},
         "seq": {"stream_id": sid, "from": seq_from, "to": to, "prev_stream_id": store.meta("prev_stream_id")},
@@ -224,6 +225,52 @@ def export_package(store, out, peer_org: str | None = None, *, snapshot: bool = 
         pass
     paths = split_package(path, split_cap) if split_cap else [path]
     return ExportResult(paths, manifest, n)
+
+
+def _attachment_files(store, entries) -> dict[str, bytes]:
+    """Scans/attachments listed in the package travel as content-addressed files/<sha256>."""
+    import hashlib
+    out = {}
+    for _s, t, r in entries:
+        if t != "attachments" or r.get("deleted") or not r.get("sha256") or not r.get("stored_path"):
+            continue
+        name = f"files/{r['sha256']}"
+        if name in out or not _safe_rel(r["stored_path"]):
+            continue
+        try:
+            data = (store.attachments_dir() / r["stored_path"]).read_bytes()
+        except OSError:
+            continue            # the row still travels; the file can follow in a later package
+        if hashlib.sha256(data).hexdigest() == r["sha256"]:
+            out[name] = data
+    return out
+
+
+def _safe_rel(path: str) -> bool:
+    from pathlib import PurePosixPath
+    p = PurePosixPath(str(path))
+    return (bool(str(path)) and not p.is_absolute() and "\\" not in str(path) and ":" not in str(path)
+            and all(part not in ("", ".", "..") for part in p.parts))
+
+
+def _store_attachment_files(store, pkg: VerifiedPackage, rows: list[dict]) -> int:
+    import hashlib
+    from .atomic import atomic_output
+    written = 0
+    for r in rows:
+        data = pkg.files.get(f"files/{r.get('sha256')}")
+        if data is None or not _safe_rel(r.get("stored_path") or ""):
+            continue
+        if hashlib.sha256(data).hexdigest() != r["sha256"]:
+            continue
+        dest = store.attachments_dir() / r["stored_path"]
+        if dest.exists():
+            continue
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_output(dest) as fh:
+            fh.write(data)
+        written += 1
+    return written
 
 
 def _schema_digest() -> str:
@@ -503,6 +550,8 @@ def apply_package(store, pkg: VerifiedPackage, summary: ImportSummary, dry_run: 
                 raise _DryRun()
     except _DryRun:
         return
+    if ctx.attachments:
+        _store_attachment_files(store, pkg, ctx.attachments)
     _release_held(store, sender, sid, summary, now)
 
 
@@ -542,6 +591,7 @@ class _ApplyCtx:
         self.done = 0
         self.regressions = 0
         self.digest_mismatch = None
+        self.attachments: list[dict] = []
         self.actor = f"sync:{sender}"
 
     def conflict(self, kind: str, reason: str, table: str, row: dict, stored: dict | None) -> None:
@@ -578,6 +628,8 @@ class _ApplyCtx:
                 action = self.decide(table, row, stored)
                 if action:
                     items.append((stored, row))
+                    if table == "attachments":
+                        self.attachments.append(row)
                     if action == "insert":
                         self.summary.imported += 1
                     else:

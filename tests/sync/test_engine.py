@@ -383,3 +383,33 @@ def test_trust_rules(world, tmp_path):
     engine.trust_identity(world.county, t2.public)
     assert world.county.rows("orgs", "code = ?", ("T02",))     # registered township appears for the 乡镇 column
     assert sq.township_names(world.county.conn)["T02"] == "第二镇"
+
+
+def test_attachment_files_travel_with_their_rows(world, tmp_path):
+    ids = add_cases(world.town, 1)
+    scan = tmp_path / "送达回证扫描件.pdf"
+    scan.write_bytes(b"%PDF-1.4 scan " + os.urandom(2000))
+    att = world.town.add_attachment("cases", ids[0], scan, note="扫描件")
+    s = world.up()
+    assert s.status == "applied"
+    copy = world.county.attachments_dir() / att["stored_path"]
+    assert copy.read_bytes() == scan.read_bytes()
+    assert world.county.get("attachments", att["id"]) == world.town.get("attachments", att["id"])
+
+
+def test_attachment_with_unsafe_path_is_not_written(world, tmp_path, monkeypatch):
+    import hashlib
+    from sifasuo_desktop.sync import engine as eng
+    assert not eng._safe_rel("../../etc/passwd") and not eng._safe_rel("/abs") and not eng._safe_rel("C:/x")
+    assert eng._safe_rel("cases/abc/123-扫描件.pdf")
+    data = b"payload"
+    world.town.attachments_dir()
+    (world.town.data_dir / "evil.bin").write_bytes(data)
+    world.town.insert("attachments", {"table_name": "cases", "record_id": "x", "file_name": "evil.bin",
+                                      "stored_path": "../evil.bin", "sha256": hashlib.sha256(data).hexdigest(),
+                                      "size": len(data)})
+    monkeypatch.setattr(eng, "_safe_rel", lambda p: True)      # a sender that does not check
+    pkg = world.export(world.town)
+    monkeypatch.undo()
+    assert engine.import_file(world.county, pkg).status == "applied"
+    assert not (world.county.data_dir / "evil.bin").exists()
