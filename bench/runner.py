@@ -196,7 +196,8 @@ def bench_ledger(data_dir: Path, repeat: int) -> list[Result]:
                       samples=samples)]
 
         term3, term2 = pick_search_terms(store)
-        for label, term in (("3 chars", term3), ("2 chars", term2)):
+        common2 = pick_common_bigram(store)
+        for label, term in (("3 chars", term3), ("2 chars (a name)", term2), ("2 chars (common word)", common2)):
             if not term:
                 out.append(Result(f"search {label}", None, note="no text in the data to search for"))
                 continue
@@ -261,6 +262,21 @@ def pick_search_terms(store) -> tuple[str | None, str | None]:
         if three and two:
             break
     return three, two
+
+
+def pick_common_bigram(store) -> str | None:
+    """A 2-character string found in roughly a tenth to a half of the 案由 (many hits, e.g. 经营)."""
+    rows = [r[0] for r in store.conn.execute(
+        "select cause from cases where deleted = 0 and cause is not null order by rowid limit 2000")]
+    if not rows:
+        return None
+    freq: dict[str, int] = {}
+    for text in rows:
+        for g in {text[i:i + 2] for i in range(len(text) - 1)}:
+            if all("\u4e00" <= ch <= "\u9fff" for ch in g):
+                freq[g] = freq.get(g, 0) + 1
+    fitting = sorted((n, g) for g, n in freq.items() if len(rows) * 0.1 <= n <= len(rows) * 0.5)
+    return fitting[-1][1] if fitting else None
 
 
 def bench_check(data_dir: Path) -> list[Result]:

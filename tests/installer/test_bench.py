@@ -126,7 +126,20 @@ def test_ledger_figures_on_a_small_demo(tmp_path, qapp):
     names = [r.name for r in results]
     assert names[0] == "cases ledger: first page"
     assert any(n.startswith("search 3 chars") for n in names)
-    assert any(n.startswith("search 2 chars") for n in names)
+    assert any(n.startswith("search 2 chars (a name)") for n in names)
     assert any(n.startswith("sort by") for n in names)
     for r in results:
         assert r.value is not None and r.value >= 0, r
+
+
+def test_pick_common_bigram_takes_a_frequent_but_not_universal_pair():
+    from bench.runner import pick_common_bigram
+
+    conn = sqlite3.connect(":memory:")
+    conn.execute("create table cases (party text, cause text, party_type text, deleted int)")
+    causes = ["擅自占用道路"] * 3 + ["无证经营"] * 5 + ["违规燃放烟花"] * 2
+    conn.executemany("insert into cases values ('x', ?, '法人', 0)", [(c,) for c in causes])
+    # 无证/证经/经营 are in 5 of 10 (the most frequent within 10%..50%); every pair here is ≥ 20%
+    assert pick_common_bigram(_FakeStore(conn)) in {"无证", "证经", "经营"}
+    conn.execute("delete from cases")
+    assert pick_common_bigram(_FakeStore(conn)) is None
