@@ -46,10 +46,15 @@ def selftest() -> int:
     res = os.path.join(base, "resources")
     fonts_dir = os.path.join(res, "fonts")
     bundled_fonts = sorted(os.listdir(fonts_dir)) if os.path.isdir(fonts_dir) else []
+    pkg_data: list[str] = []
     try:
-        import sifasuo_desktop  # noqa: F401
+        import sifasuo_desktop
 
         pkg_ok = True
+        # package data the code finds next to its modules (rules defaults, templates, standards)
+        pkg_res = os.path.join(os.path.dirname(sifasuo_desktop.__file__), "resources")
+        if os.path.isdir(pkg_res):
+            pkg_data = sorted(os.listdir(pkg_res))
     except Exception:  # pragma: no cover - reported, not raised
         pkg_ok = False
     report = {
@@ -65,9 +70,11 @@ def selftest() -> int:
         "resources": os.path.isdir(res),
         "bundled_fonts": bundled_fonts,
         "package": pkg_ok,
+        "package_resources": pkg_data,
     }
     print(json.dumps(report, ensure_ascii=False))
-    essential = zh_qm and fts_ok and pkg_ok and report["resources"] and len(cjk) > 0
+    essential = (zh_qm and fts_ok and pkg_ok and report["resources"] and len(cjk) > 0
+                 and "rule_defaults.json" in pkg_data)
     return 0 if essential else 1
 
 
