@@ -1,0 +1,133 @@
+"""Keeps the latest warning-rule result for the GUI and recomputes it off the UI thread after every edit."""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from sifasuo_desktop.domain.rules import SEVERITY_LABELS
+from sifasuo_desktop.store.rules_queries import CheckResult, check_store
+
+log = logging.getLogger(__name__)
+MAX_TIP_LINES = 4
+
+
+def build_badge_index(findings) -> dict[tuple[str, str], tuple[str, str]]:
+    """(table, record id) -> (worst severity, tooltip) — O(1) lookups for the ledger views."""
+    grouped: dict[tuple[str, str], list] = {}
+    for f in findings:
+        grouped.setdefault((f.record_type, f.record_id), []).append(f)
+    index = {}
+    for key, items in grouped.items():
+        worst = "red" if any(f.severity == "red" for f in items) else "yellow"
+        lines = [f"{SEVERITY_LABELS[f.severity]} {f.code} {f.title}：{f.message}" for f in items[:MAX_TIP_LINES]]
+        if len(items) > MAX_TIP_LINES:
+            lines.append(f"……共{len(items)}条预警")
+        index[key] = (worst, "\n".join(lines))
+    return index
+
+
+class RulesEngine(QObject):
+    """Runs check_store in a worker thread (own read connection) and announces `updated`.
+
+    Store changes restart a short timer, so a burst of edits costs one recomputation; an edit made while a
+    run is in progress schedules another run when it ends.
+    """
+
+    updated = Signal()
+    failed = Signal(str)
+    _finished = Signal(object, object)  # (CheckResult | None, badge index | error text)
+
+    DEBOUNCE_MS = 300
+
+    def __init__(self, store, data_dir=None, parent=None):
+        super().__init__(parent)
+        self.store = store
+        self.data_dir = data_dir or store.data_dir
+        self.today: dt.date | None = None  # None: the local date at each run
+        self.result: CheckResult | None = None
+        self.index: dict[tuple[str, str], tuple[str, str]] = {}
+        self.error: str | None = None
+        self.runs = 0
+        self._running = False
+        self._again = False
+        self._closed = False
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(self.DEBOUNCE_MS)
+        self._timer.timeout.connect(self.recompute)
+        self._finished.connect(self._on_finished)
+        store.subscribe(self._on_changes)
+
+    # ------------------------------------------------------------------ public
+    @property
+    def busy(self) -> bool:
+        return self._running or self._timer.isActive()
+
+    def badge(self, table: str, record_id: str):
+        return self.index.get((table, record_id))
+
+    def counts(self) -> dict[str, int]:
+        return self.result.counts() if self.result else {"red": 0, "yellow": 0}
+
+    def recompute(self) -> None:
+        if self._closed:
+            return
+        if self._running:
+            self._again = True
+            return
+        self._running = True
+        self._again = False
+        threading.Thread(target=self._work, name="rules-check", daemon=True).start()
+
+    def close(self) -> None:
+        self._closed = True
+        self._timer.stop()
+        self.store.unsubscribe(self._on_changes)
+
+    # ------------------------------------------------------------------ internals
+    def _on_changes(self, changes) -> None:
+        if changes and not self._closed:
+            try:
+                self._timer.start()
+            except RuntimeError:  # the window (and this engine) is gone
+                self._closed = True
+                self.store.unsubscribe(self._on_changes)
+
+    def _emit(self, result, payload) -> None:
+        try:
+            self._finished.emit(result, payload)
+        except RuntimeError:  # deleted while the worker ran
+            pass
+
+    def _work(self) -> None:
+        from sifasuo_desktop.store import Store
+
+        try:
+            store = Store.open(self.data_dir, create=False)
+            try:
+                result = check_store(store, today=self.today or dt.date.today())
+            finally:
+                store.close()
+        except Exception as exc:  # shown on the page; the previous result stays
+            log.exception("rules check failed")
+            self._emit(None, f"预警检查失败：{getattr(exc, 'message', None) or exc}")
+            return
+        self._emit(result, build_badge_index(result.findings))
+
+    def _on_finished(self, result, payload) -> None:
+        self._running = False
+        self.runs += 1
+        if self._closed:
+            return
+        if result is None:
+            self.error = str(payload)
+            self.failed.emit(self.error)
+        else:
+            self.error = None
+            self.result, self.index = result, payload
+            self.updated.emit()
+        if self._again:
+            self.recompute()
