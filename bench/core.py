@@ -205,3 +205,13 @@ def results_markdown(results: list[Result], machine: dict[str, str], meta: dict[
     lines += [f"- {k}: {v}" for k, v in meta.items()]
     lines += ["", "## Figures", "", format_table(results), ""]
     return "\n".join(lines)
+
+
+NOTES_MARKER = "## Notes"
+
+
+def merge_notes(new_text: str, old_text: str | None) -> str:
+    """Keep the hand-written notes section (from "## Notes" on) of the previous RESULTS.md."""
+    if old_text and NOTES_MARKER in old_text:
+        return new_text.rstrip() + "\n\n" + old_text[old_text.index(NOTES_MARKER):]
+    return new_text

@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.core import (NOT_BUILT, Result, call_with_context, format_table, machine_info, median, ms,
+from bench.core import (NOT_BUILT, Result, call_with_context, format_table, machine_info, median, merge_notes, ms,
                         optional_piece, results_from_piece, results_markdown)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -394,6 +394,7 @@ def main(argv: list[str] | None = None) -> int:
     if missed:
         print("\nmissed targets: " + "; ".join(missed))
     if not args.quick and not args.no_write:
-        args.results.write_text(results_markdown(results, machine, meta), encoding="utf-8")
+        old = args.results.read_text(encoding="utf-8") if args.results.exists() else None
+        args.results.write_text(merge_notes(results_markdown(results, machine, meta), old), encoding="utf-8")
         print(f"\nwritten: {args.results}")
     return 0

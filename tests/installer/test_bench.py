@@ -143,3 +143,13 @@ def test_pick_common_bigram_takes_a_frequent_but_not_universal_pair():
     assert pick_common_bigram(_FakeStore(conn)) in {"无证", "证经", "经营"}
     conn.execute("delete from cases")
     assert pick_common_bigram(_FakeStore(conn)) is None
+
+
+def test_merge_notes_keeps_the_hand_written_section():
+    new = "# Benchmark results\n\nfigures v2\n"
+    old = "# Benchmark results\n\nfigures v1\n\n## Notes\n\nstart-up is slow because ...\n"
+    merged = core.merge_notes(new, old)
+    assert "figures v2" in merged and "figures v1" not in merged
+    assert merged.endswith("## Notes\n\nstart-up is slow because ...\n")
+    assert core.merge_notes(new, None) == new
+    assert core.merge_notes(new, "no notes here") == new
