@@ -78,7 +78,16 @@ def selftest() -> int:
     return 0 if essential else 1
 
 
+def _ensure_std_streams() -> None:
+    """The windowed Windows exe (sifasuo-gui.exe) has no console: sys.stdout/stderr are None there,
+    and any print or warning would raise. Send them to the null device instead."""
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))
+
+
 def main() -> int:
+    _ensure_std_streams()
     if os.environ.get("SIFASUO_BUNDLE_SELFTEST"):
         return selftest()
     import multiprocessing
