@@ -30,9 +30,9 @@ IMPORT_ORDER = ("bodies", "officers", "powers", "trainings", "cases", "inspectio
 # how a row finds the record it updates (first key whose fields are all filled wins)
 MATCH_KEYS: dict[str, tuple[tuple[str, ...], ...]] = {
     "bodies": (("name",),),
-    "officers": (("id_number",), ("name", "body_id")),
+    "officers": (("id_number",), ("name", "body_id"), ("name",)),
     "trainings": (("officer_name", "training_date", "title"),),
-    "powers": (("code",), ("name", "body_id")),
+    "powers": (("code",), ("name", "body_id"), ("name",)),
     "cases": (("case_no", "body_id"), ("case_no",)),
     "inspections": (("inspect_date", "target_name"),),
     "visits": (("visit_date", "body_id", "method"),),
@@ -402,11 +402,10 @@ def _plan_sheet(plan: ImportPlan, idx: _Indexes, grid: SheetGrid, det: Detection
                 values[fname] = "、".join(names)  # "李四(证号)" keeps only the name
         # which stored (or earlier planned) record this row updates
         target = None
-        key_used = _first_key(table, values)
+        key_used, ids = _candidates(idx, table, values)
         if key_used is not None:
             names = "、".join(led.field(k).label for k in key_used[0])
             shown_key = "/".join(_key_display(idx, k, v) for k, v in zip(*key_used))
-            ids = idx.keys[table].get(key_used, [])
             if len(ids) > 1 and values.get("body_id") and "body_id" not in key_used[0]:
                 ids = [i for i in ids if idx.records[table][i].get("body_id") == values["body_id"]] or ids
             free = [i for i in ids if i not in claimed]
@@ -467,12 +466,29 @@ def _differs(old, new) -> bool:
     return str(old) != str(new)
 
 
-def _first_key(table: str, values: dict):
+def _candidates(idx: _Indexes, table: str, values: dict):
+    """(key, ids of stored/planned records with that key). Keys are tried in order; a record found through a
+    later key must not contradict the row on the fields of the earlier keys (another 身份证号, another 主体)."""
+    keys = [k for k in MATCH_KEYS.get(table, ()) if all(_key_text(values.get(f)) for f in k)]
+    if not keys:
+        return None, []
+    checked: list[str] = []
     for key in MATCH_KEYS.get(table, ()):
-        kv = tuple(_key_text(values.get(k)) for k in key)
-        if all(kv):
-            return (key, kv)
-    return None
+        if key not in keys:
+            checked += [f for f in key if f not in checked]
+            continue
+        kv = (key, tuple(_key_text(values.get(f)) for f in key))
+        ids = idx.keys[table].get(kv, [])
+        earlier = [f for f in checked if _key_text(values.get(f))]
+        if earlier:
+            recs = idx.records[table]
+            ids = [i for i in ids if all(not _key_text(recs[i].get(f)) or _key_text(recs[i].get(f)) ==
+                                         _key_text(values.get(f)) for f in earlier)]
+        if ids:
+            return kv, ids
+        checked += [f for f in key if f not in checked]
+    first = keys[0]
+    return (first, tuple(_key_text(values.get(f)) for f in first)), []
 
 
 def _key_display(idx: _Indexes, field: str, value: str) -> str:

@@ -214,3 +214,21 @@ def test_not_xlsx_files(store, tmp_path):
         plan_import(store, q)
     with pytest.raises(UserError, match="找不到文件"):
         plan_import(store, tmp_path / "missing.xlsx")
+
+
+def test_later_file_with_more_columns_updates_the_same_records(store, tmp_path):
+    a = make_book(tmp_path / "a.xlsx", {"案件": ([["案号", "案件类型"], ["C-1", "行政许可"]], []),
+                                        "人员": ([["姓名", "岗位"], ["孙七", "队员"]], [])})
+    apply_plan(store, plan_import(store, a))
+    idno = make_id_number("37990119800101567")
+    b = make_book(tmp_path / "b.xlsx", {"案件": ([["案号", "案件类型", "执法主体"], ["C-1", "行政许可", "示范镇人民政府"]], []),
+                                        "人员": ([["姓名", "岗位", "身份证号"], ["孙七", "队员", idno]], [])})
+    s = apply_plan(store, plan_import(store, b))
+    assert (s["created"], s["updated"]) == (0, 2)
+    assert store.rows("officers", "name = '孙七'")[0]["id_number"] == idno
+    assert store.rows("cases")[0]["body_id"] == store.rows("bodies", "name = '示范镇人民政府'")[0]["id"]
+    # another person with the same name but another ID number is a new officer
+    other = make_id_number("37990119810101567")
+    c = make_book(tmp_path / "c.xlsx", {"人员": ([["姓名", "岗位", "身份证号"], ["孙七", "队员", other]], [])})
+    s = apply_plan(store, plan_import(store, c))
+    assert s["created"] == 1 and store.count("officers", "name = '孙七'") == 2
