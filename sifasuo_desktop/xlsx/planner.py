@@ -270,6 +270,13 @@ def plan_import(store, path, ledger: str | None = None, manual: dict | None = No
         what = f"“{LEDGERS[key].title}”台账的" if key else "可识别的台账"
         raise UserError(f"在“{Path(path).name}”中没有找到{what}表头（已查看工作表：{'、'.join(g.name for g in grids)}）。"
                         "请确认表头行含有“案号”“姓名”等列名，或用 --ledger 指定台账。")
+    if key and len(planned) > 1:
+        # --ledger with a workbook of several ledgers: sheets lacking this ledger's required columns are others
+        needed = {f.name for f in LEDGERS[key].fields if f.required}
+        full = [(g, d) for g, d in planned if needed <= {c.field for c in d.columns}]
+        if full:
+            plan.skipped_sheets += [g.name for g, d in planned if (g, d) not in full]
+            planned = full
     planned.sort(key=lambda gd: IMPORT_ORDER.index(gd[1].ledger) if gd[1].ledger in IMPORT_ORDER else 99)
     idx = _Indexes(store)
     for i, (grid, det) in enumerate(planned):

@@ -232,3 +232,14 @@ def test_later_file_with_more_columns_updates_the_same_records(store, tmp_path):
     c = make_book(tmp_path / "c.xlsx", {"人员": ([["姓名", "岗位", "身份证号"], ["孙七", "队员", other]], [])})
     s = apply_plan(store, plan_import(store, c))
     assert s["created"] == 1 and store.count("officers", "name = '孙七'") == 2
+
+
+def test_ledger_option_picks_its_sheet(store, tmp_path):
+    f = make_book(tmp_path / "w.xlsx", {
+        "人员": ([["姓名", "身份证号", "岗位"], ["孙七", make_id_number("37990119800101567"), "队员"]], []),
+        "培训": ([["姓名", "培训日期", "培训名称", "学时"], ["张三", "2025-01-05", "执法规范", 4]], [])})
+    plan = plan_import(store, f, ledger="trainings")
+    assert [sp.name for sp in plan.sheets] == ["培训"] and plan.skipped_sheets == ["人员"]
+    assert plan.summary()["created"] == 1 and plan.errors == []
+    both = plan_import(store, f)
+    assert [sp.detection.ledger for sp in both.sheets] == ["officers", "trainings"]
