@@ -1,0 +1,232 @@
+"""Security in the GUI: login, forced password change, first admin, screen lock, history, accounts, restore."""
+import pytest
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+
+from sifasuo_desktop.domain.permissions import Actor
+from sifasuo_desktop.security import accounts
+from sifasuo_desktop.security import backup as bk
+from sifasuo_desktop.store import Store
+from sifasuo_desktop.ui import security_gui as sg
+from sifasuo_desktop.ui.accounts_dialog import AccountsDialog, NewAccountDialog
+from sifasuo_desktop.ui.login_dialog import (ChangePasswordDialog, FirstAdminDialog, LockDialog, LoginDialog,
+                                             RecoveryCodeDialog)
+from sifasuo_desktop.ui.main_window import MainWindow
+
+from .helpers import when_modal
+
+
+@pytest.fixture
+def acc_store(store):
+    accounts.create_account(store, "boss", "boss-pass-1", "admin", "张所长")
+    store.actor = Actor("boss", "admin")
+    accounts.create_account(store, "clerk", "clerk-pass-1", "staff", "李工作")
+    return store
+
+
+def _wait_done(qtbot, state):
+    qtbot.waitUntil(lambda: state["done"], timeout=5000)
+    if state["error"]:
+        raise state["error"]
+
+
+def test_login_dialog_wrong_then_right_password(qtbot, acc_store):
+    dlg = LoginDialog(acc_store)
+    qtbot.addWidget(dlg)
+    dlg.username.setText("clerk")
+    dlg.password.setText("nope-nope-1")
+    dlg._ok()
+    assert dlg.result() != QDialog.Accepted and "用户名或密码错误" in dlg.error.text()
+    assert dlg.password.text() == ""
+    dlg.password.setText("clerk-pass-1")
+    dlg._ok()
+    assert dlg.result() == QDialog.Accepted and dlg.actor == Actor("clerk", "staff", "李工作")
+    assert LoginDialog(acc_store).username.text() == "clerk"  # remembered for next time
+
+
+def test_reset_password_forces_change_at_login(qtbot, acc_store):
+    accounts.reset_password(acc_store, "clerk", "temp-pass-77")
+    dlg = LoginDialog(acc_store)
+    qtbot.addWidget(dlg)
+    dlg.username.setText("clerk")
+    dlg.password.setText("temp-pass-77")
+
+    def change(w):
+        assert isinstance(w, ChangePasswordDialog) and w.old.text() == "temp-pass-77"
+        w.new.setText("my-own-pass-1")
+        w.new2.setText("my-own-pass-1")
+        w._ok()
+    state = when_modal(qtbot, change)
+    dlg._ok()
+    _wait_done(qtbot, state)
+    assert dlg.result() == QDialog.Accepted
+    assert accounts.authenticate(acc_store, "clerk", "my-own-pass-1").username == "clerk"
+
+
+def test_first_admin_after_setup_then_login_without_second_prompt(qtbot, store):
+    def fill(w):
+        assert isinstance(w, FirstAdminDialog)
+        w.username.setText("chief")
+        w.password.setText("chief-pass-1")
+        w.password2.setText("chief-pass-2")
+        w._ok()
+        assert "不一致" in w.error.text()
+        w.password2.setText("chief-pass-1")
+        code_state.update(when_modal(qtbot, confirm_code))
+        w._ok()
+
+    def confirm_code(w):
+        assert isinstance(w, RecoveryCodeDialog)
+        assert not w.ok_button.isEnabled()
+        w.reject()  # Esc does not skip the code
+        assert w.isVisible()
+        w.confirm.setChecked(True)
+        codes.append(w.code_label.text())
+        w.ok_button.click()
+
+    codes, code_state = [], {}
+    state = when_modal(qtbot, fill)
+    assert sg.after_setup(None, store) is True
+    _wait_done(qtbot, state)
+    assert len(codes) == 1 and len(codes[0]) == 24
+    assert sg.login(None, store) == Actor("chief", "admin", "")
+    assert accounts.recover_with_code(store, "chief", codes[0], "chief-pass-9")
+
+
+def test_quit_after_startup_actor_is_readonly_with_accounts(acc_store, tmp_path):
+    assert sg.quit_after_startup_actor(acc_store).role == "readonly"
+    with Store.open(tmp_path / "x") as s:
+        assert sg.quit_after_startup_actor(s).role == "system"
+
+
+@pytest.fixture
+def window(qtbot, acc_store):
+    acc_store.actor = Actor("clerk", "staff", "李工作")
+    w = MainWindow(acc_store, acc_store.actor)
+    qtbot.addWidget(w)
+    sg.install(w)
+    w.show()
+    yield w
+    # stop the dashboard's pending refresh before the store fixture closes the database
+    dash = w.page("dashboard")
+    if hasattr(dash, "_timer"):
+        dash._timer.stop()
+    w.close()
+    w.deleteLater()
+    qtbot.wait(10)
+
+
+def test_idle_lock_needs_the_users_password(qtbot, window, acc_store):
+    ctl = window._security
+    acc_store.actor = Actor("boss", "admin")
+    acc_store.set_setting("security.idle_lock_minutes", 1)
+    acc_store.actor = window.actor
+    assert ctl.check_idle(now=ctl.last_activity + 30) is False  # not idle long enough
+
+    def unlock(w):
+        assert isinstance(w, LockDialog)
+        w.password.setText("wrong-pass-1")
+        w._ok()
+        assert w.isVisible() and "用户名或密码错误" in w.error.text()
+        w.password.setText("clerk-pass-1")
+        w._ok()
+    state = when_modal(qtbot, unlock)
+    assert ctl.check_idle(now=ctl.last_activity + 61) is True
+    _wait_done(qtbot, state)
+    assert window.isVisible() and not ctl.locked
+
+
+def test_idle_lock_can_be_switched_off(window, acc_store):
+    acc_store.actor = Actor("boss", "admin")
+    acc_store.set_setting("security.idle_lock_minutes", 0)
+    ctl = window._security
+    assert ctl.check_idle(now=ctl.last_activity + 10 ** 6) is False
+
+
+def test_history_record_action_on_every_ledger(qtbot, window, acc_store):
+    from sifasuo_desktop.domain.ledgers import LEDGERS
+    for key in LEDGERS:
+        assert "修改历史" in [t for t, _ in window.record_actions(key)]
+    rec = acc_store.insert("officers", {"name": "王五", "phone": "13912345678"})
+    acc_store.update("officers", rec["id"], {"phone": "13800001111"})
+    callback = dict(window.record_actions("officers"))["修改历史"]
+    seen = {}
+
+    def look(w):
+        t = w.table
+        seen["rows"] = [[t.item(r, c).text() for c in range(t.columnCount())] for r in range(t.rowCount())]
+        w.reject()
+    state = when_modal(qtbot, look)
+    callback(acc_store.get("officers", rec["id"]))
+    _wait_done(qtbot, state)
+    flat = [" ".join(r) for r in seen["rows"]]
+    assert any("修改" in r and "联系电话" in r and "139****5678" in r and "138****1111" in r for r in flat)
+    assert any("clerk" in r for r in flat) and not any("13912345678" in r for r in flat)
+
+
+def test_accounts_dialog_admin_creates_account_staff_refused(qtbot, acc_store):
+    from sifasuo_desktop.domain.errors import PermissionDenied
+    acc_store.actor = Actor("clerk", "staff")
+    with pytest.raises(PermissionDenied):
+        AccountsDialog(acc_store)
+    acc_store.actor = Actor("boss", "admin")
+    dlg = AccountsDialog(acc_store)
+    qtbot.addWidget(dlg)
+    assert dlg.table.rowCount() == 2
+
+    def fill(w):
+        assert isinstance(w, NewAccountDialog)
+        w.username.setText("wang")
+        w.role.setCurrentIndex(1)  # 所长/负责人
+        w.password.setText("wang-temp-11")
+        w.password2.setText("wang-temp-11")
+        w._ok()
+    state = when_modal(qtbot, fill)
+    dlg._new()
+    _wait_done(qtbot, state)
+    acc = accounts.get_account(acc_store, "wang")
+    assert acc.role == "leader" and acc.must_change
+    assert dlg.table.rowCount() == 3 and dlg.selected_username() == "wang"
+    dlg.select("boss")
+    dlg._toggle_active()
+    assert "自己" in dlg.message.text() and accounts.get_account(acc_store, "boss").active
+    dlg.idle.setValue(25)
+    dlg._save_settings()
+    assert acc_store.get_setting("security.idle_lock_minutes") == 25
+
+
+def test_backup_on_exit_and_periodic_only_with_changes(window, acc_store):
+    ctl = window._security
+    ctl.backup_on_exit()
+    first = ctl.last_backup.path
+    assert first and first.exists()
+    assert ctl.periodic_backup() is None  # nothing changed since
+    acc_store.insert("bodies", {"name": "新单位"})
+    res = ctl.periodic_backup()
+    assert res is not None and res.path != first and "已自动备份" in window.statusBar().currentMessage()
+
+
+def test_offer_restore_on_broken_database(qtbot, tmp_path):
+    d = tmp_path / "d"
+    with Store.open(d) as s:
+        s.init_org("township", "损坏测试所", "BR1")
+        s.insert("bodies", {"name": "备份里的单位"})
+        bk.auto_backup(s, force=True)
+    db = d / "sifasuo.sqlite3"
+    raw = bytearray(db.read_bytes())
+    raw[0:100] = b"\x00" * 100
+    db.write_bytes(bytes(raw))
+    with pytest.raises(Exception) as err:
+        Store.open(d, check=True).close()
+
+    def click_restore(w):
+        assert isinstance(w, QMessageBox) and "最近的完好备份" in w.text()
+        info_state.update(when_modal(qtbot, lambda m: m.accept()))
+        [b for b in w.buttons() if b.text() == "恢复"][0].click()
+
+    info_state = {}
+    state = when_modal(qtbot, click_restore)
+    assert sg.offer_restore(None, d, err.value) is True
+    _wait_done(qtbot, state)
+    with Store.open(d, check=True) as s:
+        assert s.count("bodies", "name = '备份里的单位'") == 1
+    assert list((d / "backups").glob("replaced-*.sqlite3"))
