@@ -214,16 +214,30 @@ def parse_holiday_file(text: str, filename: str = "") -> list[tuple[str, str]]:
     return sorted(out.items())
 
 
-def overrides_from_rows(rows, local_org: str | None = None) -> dict[dt.date, bool]:
-    """Holiday table rows (date, kind, owner_org, updated_at) -> overrides. When a date appears twice,
-    a row from another organisation (the county) beats a local one, then the newer row wins."""
+def overrides_from_rows(rows, local_org: str | None = None, county_org: str | None = None) -> dict[dt.date, bool]:
+    """Holiday table rows (date, kind, owner_org, updated_at) -> overrides.
+
+    With org codes given, only the county's rows (sent down, or the county's own on a county PC) and this
+    installation's own rows count; another township's local corrections (synced up to the county) do not.
+    When a date appears twice the county's row wins, then the newer row.
+    """
     best: dict[dt.date, tuple] = {}
     for r in rows:
         d = to_date(r.get("date"))
         kind = r.get("kind")
         if d is None or kind not in (HOLIDAY, WORKDAY):
             continue
-        rank = (0 if (local_org and r.get("owner_org") == local_org) else 1, r.get("updated_at") or "")
+        owner = r.get("owner_org")
+        if local_org or county_org:
+            if owner == county_org:
+                level = 2
+            elif owner == local_org:
+                level = 1
+            else:
+                continue
+        else:
+            level = 0
+        rank = (level, r.get("updated_at") or "")
         if d not in best or rank > best[d][0]:
             best[d] = (rank, kind == WORKDAY)
     return {d: v for d, (_, v) in best.items()}

@@ -93,7 +93,8 @@ def _table_names(store) -> set[str]:
 
 def load_calendar(store) -> WorkCalendar:
     local = store.meta("org_code")
-    return WorkCalendar(overrides_from_rows(holiday_rows(store), local))
+    county = local if store.meta("role") == "county" else (store.meta("parent_code") or None)
+    return WorkCalendar(overrides_from_rows(holiday_rows(store), local, county))
 
 
 def check_store(store, today=None, codes=None) -> CheckResult:

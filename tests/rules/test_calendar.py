@@ -123,5 +123,10 @@ def test_parse_errors_are_chinese(text, needle):
 def test_overrides_prefer_county_rows():
     rows = [{"date": "2027-01-01", "kind": "workday", "owner_org": "T1", "updated_at": "2027"},
             {"date": "2027-01-01", "kind": "holiday", "owner_org": "C1", "updated_at": "2026"},
+            {"date": "2027-01-02", "kind": "workday", "owner_org": "T1", "updated_at": "2027"},
+            {"date": "2027-01-03", "kind": "workday", "owner_org": "T2", "updated_at": "2027"},  # another township
             {"date": "bad", "kind": "holiday"}]
-    assert overrides_from_rows(rows, local_org="T1") == {D("2027-01-01"): False}
+    assert overrides_from_rows(rows, local_org="T1", county_org="C1") == {D("2027-01-01"): False,
+                                                                          D("2027-01-02"): True}
+    # on the county PC a township's local correction does not count
+    assert overrides_from_rows(rows, local_org="C1", county_org="C1") == {D("2027-01-01"): False}
