@@ -281,8 +281,9 @@ def backup_before(store, reason: str) -> Path:
     folder = backups_dir(store.data_dir)
     path = _write_backup(store, _unique(folder / f"pre-{reason}-{_stamp()}.sqlite3{'.enc' if key_salt else ''}"),
                          key_salt)
-    pres = sorted((p for p in folder.iterdir() if _PRE_RE.match(p.name)), key=lambda p: _PRE_RE.match(p.name).groups(),
-                  reverse=True)
+    head = f"pre-{reason}-"
+    pres = sorted((p for p in folder.iterdir() if p.name.startswith(head) and _PRE_RE.match(p.name)),
+                  key=lambda p: _PRE_RE.match(p.name).groups(), reverse=True)
     for old in pres[KEEP_PRE:]:
         old.unlink(missing_ok=True)
     return path

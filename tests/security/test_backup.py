@@ -214,3 +214,17 @@ def test_cli_backup_and_restore_need_the_right_roles(tmp_path, capsys, monkeypat
     assert "原数据已保留为" in capsys.readouterr().out
     assert main(["backup", "--data-dir", str(d), "--list", "--json"]) == 0
     assert main(["backup", "--data-dir", str(d), "--auto"]) == 0
+
+
+def test_backup_before_prunes_only_its_own_reason(demo_dir):
+    folder = demo_dir / "backups"
+    folder.mkdir(exist_ok=True)
+    (folder / "pre-sync-20250101-010101-000001.sqlite3").write_bytes(b"x")
+    (folder / "pre-migration-20250101-010101-m0001.sqlite3").write_bytes(b"x")
+    (folder / "pre-other-20250101-010101.sqlite3").write_bytes(b"x")
+    with Store.open(demo_dir) as s:
+        for _ in range(11):
+            bk.backup_before(s, "xlsx-import")
+    names = {p.name for p in folder.iterdir()}
+    assert {"pre-sync-20250101-010101-000001.sqlite3", "pre-migration-20250101-010101-m0001.sqlite3",
+            "pre-other-20250101-010101.sqlite3"} <= names
