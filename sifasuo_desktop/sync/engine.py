@@ -419,6 +419,10 @@ def import_file(store, path, dry_run: bool = False, now: _dt.datetime | None = N
         summary.status, summary.code, summary.rejected_reason = "rejected", exc.code, exc.message
     except UserError as exc:
         summary.status, summary.code, summary.rejected_reason = "rejected", "error", exc.message
+    except OSError as exc:                 # the stick was pulled, the disk is full ...
+        summary.status, summary.code = "rejected", "io"
+        summary.rejected_reason = (f"读写文件时出错（{exc.strerror or exc}），可能是U盘被拔出或磁盘已满；"
+                                   "本机数据没有改变，请重新导入。")
     except sqlite3.DatabaseError as exc:   # e.g. a table trigger refused a row: the transaction rolled back
         summary.status, summary.code = "rejected", "database"
         summary.rejected_reason = f"写入数据库时出错（{exc}），本机数据没有改变。"

@@ -413,3 +413,22 @@ def test_attachment_with_unsafe_path_is_not_written(world, tmp_path, monkeypatch
     monkeypatch.undo()
     assert engine.import_file(world.county, pkg).status == "applied"
     assert not (world.county.data_dir / "evil.bin").exists()
+
+
+def test_stick_pulled_while_reading(world, monkeypatch):
+    add_cases(world.town, 3)
+    pkg = world.export(world.town)
+    before = dump(world.county)
+    from sifasuo_desktop.sync import envelope
+    real = envelope.decrypt
+
+    def pulled(src, dst, me):
+        src.read(10)
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(envelope, "decrypt", pulled)
+    s = engine.import_file(world.county, pkg)
+    assert (s.status, s.code, s.exit_code) == ("rejected", "io", 4) and "U盘" in s.rejected_reason
+    assert dump(world.county) == before
+    monkeypatch.setattr(envelope, "decrypt", real)
+    assert engine.import_file(world.county, pkg).status == "applied"
