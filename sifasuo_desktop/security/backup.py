@@ -226,6 +226,9 @@ def make_backup(store, out, passphrase: str | None = None) -> Path:
         return _write_backup(store, out, key_salt)
     except OSError as exc:
         raise UserError(f"无法写入备份文件“{out}”：{exc.strerror or exc}") from exc
+    except sqlite3.Error as exc:
+        out.with_name(out.name + ".part").unlink(missing_ok=True)
+        raise UserError(f"备份失败（{exc}）：请检查目标磁盘是否已满、是否可写。当前数据没有受影响。") from exc
 
 
 def _audit_top(store) -> int:

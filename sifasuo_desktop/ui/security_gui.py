@@ -31,6 +31,7 @@ SMOKE_ACTOR = Actor("startup-check", READONLY, "启动检查")
 _ACTIVITY = frozenset({QEvent.KeyPress, QEvent.MouseButtonPress, QEvent.MouseMove, QEvent.Wheel,
                        QEvent.TouchBegin})
 _fresh_logins: dict[str, Actor] = {}
+NOT_DAMAGE = ("只读", "更新版本", "占用", "磁盘空间")
 
 
 # ============================================================================ start-up hooks
@@ -43,6 +44,8 @@ def offer_restore(parent, data_dir, error) -> bool:
     """The database could not be opened: offer the newest good backup (or a file the user picks)."""
     data_dir = Path(data_dir)
     message = getattr(error, "message", str(error))
+    if any(word in message for word in NOT_DAMAGE):
+        return False  # a read-only folder, a newer program or a busy file: a backup would not help
     candidates = [b for b in bk.list_backups(data_dir) if b.kind != "replaced"]
     passphrase = None
     found = bk.newest_good_backup(data_dir)

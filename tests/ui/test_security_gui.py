@@ -230,3 +230,9 @@ def test_offer_restore_on_broken_database(qtbot, tmp_path):
     with Store.open(d, check=True) as s:
         assert s.count("bodies", "name = '备份里的单位'") == 1
     assert list((d / "backups").glob("replaced-*.sqlite3"))
+
+
+def test_offer_restore_stays_out_of_non_damage_errors(tmp_path):
+    from sifasuo_desktop.store import StoreError
+    err = StoreError("无法打开数据文件“x”：数据文件夹是只读的（没有写入权限）。")
+    assert sg.offer_restore(None, tmp_path, err) is False
