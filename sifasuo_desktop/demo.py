@@ -279,6 +279,8 @@ def _township(store, g: _Gen, org: str, tname: str, n_cases: int, progress) -> d
                         penalties, fine = "责令停产停业", None
                     else:
                         penalties, fine = "警告", None
+            if decision is None:  # nothing decided yet: no penalty recorded
+                penalties, fine = None, None
             major = ctype == "行政处罚(一般程序)" and (fine or 0) >= 50000 or (penalties or "").startswith("责令停产")
             reviewer = officers[1]["name"]
             review_date = None

@@ -1,0 +1,34 @@
+"""Look-ups used when saving records: link officer names to officer records."""
+from __future__ import annotations
+
+import json
+
+from sifasuo_desktop.domain.validators import split_names
+
+
+def link_officers(store, names, owner_org: str | None = None) -> tuple[list[str], list[str], list[str]]:
+    """Resolve names to officer ids. Returns (ids, unknown_names, ambiguous_names).
+
+    A name matching exactly one active (not deleted) officer is linked; names matching nobody or several
+    are returned so the caller can report them.
+    """
+    ids, unknown, ambiguous = [], [], []
+    for name in split_names(names) if isinstance(names, str) else list(names or []):
+        sql = "SELECT id FROM officers WHERE deleted = 0 AND name = ?"
+        params: list = [name]
+        if owner_org:
+            sql += " AND owner_org = ?"
+            params.append(owner_org)
+        found = [r[0] for r in store.conn.execute(sql, params)]
+        if len(found) == 1:
+            ids.append(found[0])
+        elif not found:
+            unknown.append(name)
+        else:
+            ambiguous.append(name)
+    return ids, unknown, ambiguous
+
+
+def officer_ids_json(store, names) -> str:
+    ids, _, _ = link_officers(store, names)
+    return json.dumps(ids)

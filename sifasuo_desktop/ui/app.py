@@ -1,0 +1,142 @@
+"""Start the GUI: setup on an empty folder, optional login, the main window."""
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from pathlib import Path
+
+from sifasuo_desktop import APP_NAME
+from sifasuo_desktop.domain.errors import UserError
+from sifasuo_desktop.paths import db_path, default_data_dir
+
+
+def _hook(name: str):
+    try:
+        module = importlib.import_module("sifasuo_desktop.ui.security_gui")
+    except ModuleNotFoundError as exc:
+        if exc.name == "sifasuo_desktop.ui.security_gui":
+            return None
+        raise
+    return getattr(module, name, None)
+
+
+def make_app(argv=None):
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+    from PySide6.QtGui import QFont
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    app.setApplicationName("sifasuo")
+    app.setApplicationDisplayName(APP_NAME)
+    QLocale.setDefault(QLocale(QLocale.Chinese, QLocale.China))
+    translations = QLibraryInfo.path(QLibraryInfo.TranslationsPath)
+    app._translators = []
+    for base in ("qtbase_zh_CN", "qt_zh_CN"):
+        tr = QTranslator(app)
+        if tr.load(base, translations):
+            app.installTranslator(tr)
+            app._translators.append(tr)
+    font = QFont()
+    font.setFamilies(["Microsoft YaHei", "WenQuanYi Micro Hei", "Noto Sans CJK SC", "WenQuanYi Zen Hei",
+                      "Source Han Sans SC", font.defaultFamily()])
+    font.setPointSize(10)
+    app.setFont(font)
+    return app
+
+
+def open_or_setup(data_dir: Path, parent=None):
+    """Open the store; on an empty folder run the setup dialog. Returns the Store or None (cancelled)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from sifasuo_desktop.store import Store
+
+    while True:
+        try:
+            store = Store.open(data_dir)
+            break
+        except UserError as exc:
+            offer = _hook("offer_restore")
+            if offer and db_path(data_dir).exists() and offer(parent, data_dir, exc):
+                continue
+            QMessageBox.critical(parent, APP_NAME, exc.message)
+            return None
+    if not store.initialized:
+        from .setup_dialog import SetupDialog
+
+        if SetupDialog(store, parent).exec() != SetupDialog.Accepted:
+            store.close()
+            return None
+        after = _hook("after_setup")
+        if after and not after(parent, store):
+            store.close()
+            return None
+    return store
+
+
+def start_integrity_check(window, data_dir: Path) -> None:
+    """PRAGMA quick_check on a second connection in a background thread (it takes seconds on a large
+    ledger, so it must not delay start-up); a failure is reported with the way to restore a backup."""
+    import sqlite3
+    import threading
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMessageBox
+
+    result: list[str] = []
+
+    def work():
+        try:
+            conn = sqlite3.connect(f"file:{db_path(data_dir)}?mode=ro", uri=True)
+            try:
+                result.append(conn.execute("PRAGMA quick_check").fetchone()[0])
+            finally:
+                conn.close()
+        except sqlite3.Error as exc:
+            result.append(str(exc))
+
+    thread = threading.Thread(target=work, daemon=True)
+    thread.start()
+
+    def poll():
+        if thread.is_alive():
+            QTimer.singleShot(500, poll)
+        elif result and result[0] != "ok":
+            QMessageBox.critical(window, APP_NAME, f"数据文件完整性检查未通过（{result[0]}）。请立即备份当前数据，"
+                                                   "并通过“工具 → 从备份恢复”恢复最近的完好备份。")
+    window._integrity_thread = thread
+    QTimer.singleShot(500, poll)
+
+
+def run_gui(data_dir=None, quit_after_startup: bool = False) -> int:
+    from PySide6.QtCore import QTimer
+
+    from sifasuo_desktop.domain.permissions import SYSTEM
+
+    from .main_window import MainWindow
+
+    app = make_app()
+    data_dir = Path(data_dir) if data_dir else default_data_dir()
+    store = open_or_setup(data_dir)
+    if store is None:
+        return 1
+    if quit_after_startup:
+        hook = _hook("quit_after_startup_actor")
+        actor = hook(store) if hook else SYSTEM
+    else:
+        login = _hook("login")
+        actor = login(None, store) if login else SYSTEM
+        if actor is None:
+            store.close()
+            return 0
+    store.actor = actor
+    window = MainWindow(store, actor, data_dir)
+    window.show()
+    if not quit_after_startup:
+        QTimer.singleShot(1500, lambda: start_integrity_check(window, data_dir))
+    if quit_after_startup:
+        QTimer.singleShot(0, window.close)
+        QTimer.singleShot(0, app.quit)
+    code = app.exec()
+    store.close()
+    return code

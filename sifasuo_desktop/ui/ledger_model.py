@@ -1,0 +1,165 @@
+"""A table model over one ledger: rows fetched from SQLite a page at a time (100k rows open instantly)."""
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from sifasuo_desktop.domain.ledgers import (BOOL, DATE, FLOAT, IDNO, INT, LEDGERS, MONEY, PHONE, REF,
+                                            Ledger)
+from sifasuo_desktop.domain.validators import mask_id_number, mask_phone
+from sifasuo_desktop.store.ledger_queries import LedgerQuery, count_rows, fetch_rows, query_rowids
+
+PAGE = 200
+CACHE_LIMIT = 3000
+BADGE_COLORS = {"red": QColor("#fde2e1"), "yellow": QColor("#fff4cc")}
+BADGE_MARK = {"red": "●", "yellow": "●"}
+BADGE_TEXT = {"red": QColor("#c62828"), "yellow": QColor("#b7791f")}
+
+
+class LedgerTableModel(QAbstractTableModel):
+    def __init__(self, store, ledger_key: str, parent=None):
+        super().__init__(parent)
+        self.store = store
+        self.ledger: Ledger = LEDGERS[ledger_key]
+        self.fields = self.ledger.list_fields
+        self.query = LedgerQuery(ledger_key)
+        self.rowids: list[int] = []
+        self._cache: dict[int, dict] = {}
+        self._exhausted = False
+        self.show_full_personal = False
+        self.badge_for = None  # callable(table, record_id) -> (severity, tip) | None
+        self._total: int | None = None
+
+    # ---------------------------------------------------------------- loading
+    def set_query(self, query: LedgerQuery) -> None:
+        self.beginResetModel()
+        self.query = query
+        self._cache.clear()
+        self._total = None
+        self.rowids = query_rowids(self.store.conn, query, limit=PAGE, offset=0)
+        self._exhausted = len(self.rowids) < PAGE
+        self.endResetModel()
+
+    def reload(self) -> None:
+        """Re-run the query keeping as many rows loaded as before (after a change)."""
+        wanted = max(len(self.rowids), PAGE)
+        self.beginResetModel()
+        self._cache.clear()
+        self._total = None
+        self.rowids = query_rowids(self.store.conn, self.query, limit=wanted, offset=0)
+        self._exhausted = len(self.rowids) < wanted
+        self.endResetModel()
+
+    def total(self) -> int:
+        if self._total is None:
+            self._total = len(self.rowids) if self._exhausted else count_rows(self.store.conn, self.query)
+        return self._total
+
+    def canFetchMore(self, parent=QModelIndex()) -> bool:
+        return not parent.isValid() and not self._exhausted
+
+    def fetchMore(self, parent=QModelIndex()) -> None:
+        if parent.isValid() or self._exhausted:
+            return
+        more = query_rowids(self.store.conn, self.query, limit=PAGE, offset=len(self.rowids))
+        if len(more) < PAGE:
+            self._exhausted = True
+        if more:
+            self.beginInsertRows(QModelIndex(), len(self.rowids), len(self.rowids) + len(more) - 1)
+            self.rowids.extend(more)
+            self.endInsertRows()
+
+    def fetch_all(self) -> None:
+        while self.canFetchMore():
+            self.fetchMore()
+
+    def record_at(self, row: int) -> dict | None:
+        if row < 0 or row >= len(self.rowids):
+            return None
+        rid = self.rowids[row]
+        rec = self._cache.get(rid)
+        if rec is None:
+            if len(self._cache) > CACHE_LIMIT:
+                self._cache.clear()
+            start = max(0, row - PAGE // 2)
+            self._cache.update(fetch_rows(self.store.conn, self.ledger.table, self.rowids[start:start + PAGE]))
+            rec = self._cache.get(rid)
+        return rec
+
+    def row_of_id(self, record_id: str) -> int:
+        for row in range(len(self.rowids)):
+            rec = self.record_at(row)
+            if rec and rec["id"] == record_id:
+                return row
+        return -1
+
+    # ---------------------------------------------------------------- Qt API
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rowids)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.fields)
+
+    def headerData(self, section, orientation, role=Qt.DisplayRole):
+        if role == Qt.DisplayRole:
+            if orientation == Qt.Horizontal:
+                return self.fields[section].label
+            return str(section + 1)
+        return None
+
+    def display(self, field, value) -> str:
+        if value is None or value == "":
+            return ""
+        k = field.kind
+        if k == REF:
+            return self.store.ref_names(field.ref).get(value, "")
+        if k == BOOL:
+            return "是" if value else "否"
+        if k == MONEY:
+            return f"{float(value):,.2f}"
+        if k == FLOAT:
+            return f"{float(value):g}"
+        if k == INT:
+            return str(int(value))
+        if k == IDNO and not self.show_full_personal:
+            return mask_id_number(value)
+        if k == PHONE and not self.show_full_personal:
+            return mask_phone(value)
+        return str(value)
+
+    def data(self, index, role=Qt.DisplayRole):
+        if not index.isValid():
+            return None
+        rec = self.record_at(index.row())
+        if rec is None:
+            return None
+        field = self.fields[index.column()]
+        if role == Qt.DisplayRole:
+            text = self.display(field, rec.get(field.name))
+            if index.column() == 0 and self.badge_for:
+                badge = self.badge_for(self.ledger.table, rec["id"])
+                if badge:
+                    return f"{BADGE_MARK[badge[0]]} {text}"
+            return text
+        if role in (Qt.BackgroundRole, Qt.ToolTipRole, Qt.ForegroundRole) and self.badge_for:
+            badge = self.badge_for(self.ledger.table, rec["id"])
+            if badge:
+                if role == Qt.BackgroundRole:
+                    return QBrush(BADGE_COLORS.get(badge[0], QColor("#ffffff")))
+                if role == Qt.ForegroundRole and index.column() == 0:
+                    return QBrush(BADGE_TEXT.get(badge[0]))
+                if role == Qt.ToolTipRole:
+                    return badge[1]
+        if role == Qt.TextAlignmentRole and field.kind in (MONEY, FLOAT, INT):
+            return int(Qt.AlignRight | Qt.AlignVCenter)
+        if role == Qt.UserRole:
+            return rec["id"]
+        return None
+
+    def sort(self, column: int, order=Qt.AscendingOrder) -> None:
+        if column < 0 or column >= len(self.fields):
+            return
+        q = self.query
+        self.set_query(LedgerQuery(q.ledger, q.search, q.status, q.date_from, q.date_to,
+                                   order_by=self.fields[column].name, descending=(order == Qt.DescendingOrder),
+                                   extra_where=q.extra_where, extra_params=q.extra_params))

@@ -1,0 +1,174 @@
+"""A generic add/edit form for any ledger, driven by domain/ledgers.py."""
+from __future__ import annotations
+
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+                               QMessageBox, QPushButton, QScrollArea, QVBoxLayout, QWidget)
+
+from sifasuo_desktop.domain.errors import UserError, ValidationError
+from sifasuo_desktop.domain.ledgers import (BOOL, CHOICE, DATE, FLOAT, IDNO, INT, JSON, LONGTEXT, MONEY,
+                                            NAMES, REF, Ledger, normalize)
+from sifasuo_desktop.domain.permissions import allowed
+from sifasuo_desktop.store.lookups import link_officers
+
+from .widgets import ChoiceBox, DateEdit, LongText
+
+ERROR_STYLE = "border: 1px solid #d32f2f; background: #fff5f5;"
+
+
+class RecordForm(QDialog):
+    """Add (record=None) or edit a record. `saved_record` holds the stored row after a successful save."""
+
+    def __init__(self, window, ledger: Ledger, record: dict | None = None, defaults: dict | None = None):
+        super().__init__(window)
+        self.window_ = window
+        self.store = window.store
+        self.ledger = ledger
+        self.record = record
+        self.saved_record: dict | None = None
+        self.widgets: dict[str, object] = {}
+        self.setWindowTitle(("编辑" if record else "新增") + " — " + ledger.title)
+        self.setMinimumWidth(560)
+
+        outer = QVBoxLayout(self)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        inner = QWidget()
+        self.form = QFormLayout(inner)
+        scroll.setWidget(inner)
+        outer.addWidget(scroll, 1)
+        full_personal = allowed(window.actor, "view_personal_full")
+        for f in ledger.fields:
+            w = self._make_widget(f)
+            if w is None:
+                continue
+            label = f.label + (" *" if f.required else "")
+            self.form.addRow(label, w)
+            self.widgets[f.name] = w
+            value = (record or defaults or {}).get(f.name)
+            self._set_value(f, w, value)
+            if f.kind == IDNO and record and not full_personal:
+                # the form shows full values only to roles allowed to see them
+                w.setEchoMode(QLineEdit.PasswordEchoOnEdit)
+        self.error_label = QLabel("")
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #c62828;")
+        outer.addWidget(self.error_label)
+
+        actions_row = QHBoxLayout()
+        for text, callback in window.form_actions(ledger.key):
+            btn = QPushButton(text)
+            btn.clicked.connect(lambda _=False, cb=callback: cb(self, self.record))
+            actions_row.addWidget(btn)
+        actions_row.addStretch(1)
+        outer.addLayout(actions_row)
+
+        self.buttons = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel)
+        self.buttons.button(QDialogButtonBox.Save).setText("保存 (Ctrl+S)")
+        self.buttons.button(QDialogButtonBox.Cancel).setText("取消")
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        outer.addWidget(self.buttons)
+        QShortcut(QKeySequence.Save, self, activated=self.save)
+        if not allowed(window.actor, "edit"):
+            self.buttons.button(QDialogButtonBox.Save).setEnabled(False)
+            self.error_label.setText("当前账号为只读，不能保存修改。")
+
+    # ------------------------------------------------------------------ widgets
+    def _make_widget(self, f):
+        k = f.kind
+        if k == JSON:
+            return None
+        if k == DATE:
+            return DateEdit(self)
+        if k == LONGTEXT:
+            return LongText(self)
+        if k == BOOL:
+            return ChoiceBox([("是", 1), ("否", 0)], self)
+        if k == CHOICE:
+            return ChoiceBox([(c, c) for c in f.choices], self)
+        if k == REF:
+            names = self.store.ref_names(f.ref)
+            live = {r["id"] for r in self.store.rows(f.ref)} if f.ref else set()
+            items = sorted(((n or "(未命名)", i) for i, n in names.items() if i in live), key=lambda x: x[0])
+            box = ChoiceBox(items, self)
+            box.setEditable(False)
+            return box
+        w = QLineEdit(self)
+        if k in (INT, FLOAT, MONEY):
+            w.setPlaceholderText("数字" + ("（元）" if k == MONEY else ""))
+        elif k == NAMES or f.kind == "multichoice":
+            w.setPlaceholderText("多个用“、”分隔" + (f"（可选：{'、'.join(f.choices)}）" if f.choices else ""))
+        elif k == IDNO:
+            w.setPlaceholderText("18位身份证号")
+        if f.help:
+            w.setToolTip(f.help)
+        return w
+
+    def _set_value(self, f, w, value) -> None:
+        if isinstance(w, ChoiceBox):
+            w.set_value(value)
+        elif isinstance(w, (DateEdit, LongText)):
+            w.setText(value)
+        elif isinstance(w, QLineEdit):
+            if value is None:
+                w.setText("")
+            elif f.kind == MONEY:
+                w.setText(f"{float(value):.2f}")
+            elif f.kind == FLOAT:
+                w.setText(f"{float(value):g}")
+            else:
+                w.setText(str(value))
+
+    def _get_value(self, w):
+        if isinstance(w, ChoiceBox):
+            return w.value()
+        return w.text()
+
+    def values(self) -> dict:
+        return {name: self._get_value(w) for name, w in self.widgets.items()}
+
+    def set_field(self, name: str, value) -> None:
+        self._set_value(self.ledger.field(name), self.widgets[name], value)
+
+    # ------------------------------------------------------------------ saving
+    def _mark_errors(self, labels: set[str]) -> None:
+        for f in self.ledger.fields:
+            w = self.widgets.get(f.name)
+            if w is None:
+                continue
+            target = w.edit if isinstance(w, DateEdit) else w
+            target.setStyleSheet(ERROR_STYLE if f.label in labels else "")
+
+    def save(self) -> None:
+        raw = self.values()
+        try:
+            values = normalize(self.ledger, raw, partial=False)
+        except ValidationError as exc:
+            self._mark_errors(set(exc.errors))
+            self.error_label.setText("请更正：" + "；".join(f"{k}：{v}" for k, v in exc.errors.items()))
+            return
+        self._mark_errors(set())
+        table = self.ledger.table
+        if "officer_names" in values and "officer_ids" in self.store.columns(table):
+            ids, unknown, ambiguous = link_officers(self.store, values.get("officer_names") or "")
+            import json
+            values["officer_ids"] = json.dumps(ids)
+            notes = []
+            if unknown:
+                notes.append("未在执法人员台账中找到：" + "、".join(unknown))
+            if ambiguous:
+                notes.append("有重名无法确定：" + "、".join(ambiguous))
+            if notes:
+                self.window_.statusBar().showMessage("；".join(notes), 8000)
+        try:
+            if self.record:
+                self.saved_record = self.store.update(table, self.record["id"], values,
+                                                      expected_version=self.record["version"])
+            else:
+                self.saved_record = self.store.insert(table, values)
+        except UserError as exc:
+            self.error_label.setText(exc.message)
+            QMessageBox.warning(self, "无法保存", exc.message)
+            return
+        self.accept()
