@@ -8,6 +8,7 @@ Each worker writes endlessly and appends a marker line to OUTFILE after every CO
   B <tag>                a bulk import batch committed (tag ends in -<size>)
   K <path>               a backup file completed
   A <path>               an automatic backup completed
+  R <name>               a restore from backup <name> completed
 The parent SIGKILLs the worker at a random moment and checks the data folder.
 """
 from __future__ import annotations
@@ -76,9 +77,21 @@ def run_backup(store, rnd, fd, seed):
         i += 1
 
 
+def run_restore(data_dir, rnd, fd):
+    from sifasuo_desktop.security.backup import restore
+
+    sources = sorted(Path(data_dir).parent.glob("restore-src-*.sqlite3"))
+    while True:
+        src = rnd.choice(sources)
+        restore(data_dir, src)
+        _emit(fd, f"R {src.name}")
+
+
 def worker(mode: str, data_dir: str, seed: int, outfile: str) -> None:
     fd = os.open(outfile, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     rnd = random.Random(seed)
+    if mode == "restore":
+        run_restore(data_dir, rnd, fd)
     store = Store.open(data_dir)
     if mode == "write":
         run_write(store, rnd, fd)

@@ -22,7 +22,8 @@ from sifasuo_desktop.security.audit import verify_chain
 from sifasuo_desktop.store import Store
 
 CHILD = Path(__file__).with_name("kill_child.py")
-PLAN = [("write", 90, 0.25), ("import", 60, 0.35), ("backup", 55, 0.35)]  # mode, kills, max delay (s)
+PLAN = [("write", 90, 0.25), ("import", 60, 0.35), ("backup", 55, 0.35), ("restore", 25, 0.4)]
+# mode, kills, max delay (s)
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork (POSIX)")
 
@@ -57,10 +58,24 @@ def _integrity(path: Path) -> str:
         conn.close()
 
 
+def _restore_sources(tmp_path: Path, data: Path) -> dict[str, set[str]]:
+    """Two different backups to restore alternately; returns each one's set of body names."""
+    from sifasuo_desktop.security.backup import make_backup
+
+    names = {}
+    with Store.open(data) as s:
+        for tag in ("a", "b"):
+            s.bulk_insert("bodies", [{"name": f"{tag}-{i}"} for i in range(50)])
+            out = make_backup(s, tmp_path / f"restore-src-{tag}.sqlite3")
+            names[out.name] = {r[0] for r in s.conn.execute("SELECT name FROM bodies")}
+    return names
+
+
 class Checker:
     def __init__(self, data: Path, log: Path):
         self.data, self.log = data, log
         self.checked_backups: set[str] = set()
+        self.restore_states: dict[str, set[str]] = {}
         self.stats = Counter()
 
     def check(self) -> None:
@@ -109,6 +124,10 @@ class Checker:
                     if p.name.endswith(".sqlite3") and p.name not in self.checked_backups:
                         assert _integrity(p) == "ok", f"bad backup {p.name}"
                         self.checked_backups.add(p.name)
+            if self.restore_states:
+                # after a restore (complete or not) the folder holds exactly one of the backups' states
+                names = {r[0] for r in conn.execute("SELECT name FROM bodies")}
+                assert names in self.restore_states.values(), "a mixture of states after a killed restore"
             self.stats.update({"records": n_bodies + n_tr, "committed_units": sum(kinds.values())})
         finally:
             store.close()
@@ -127,6 +146,8 @@ def test_sigkill_during_writes_imports_and_backups(tmp_path):
                 s.init_org("township", "崩溃测试所", "KILL1")
             log = tmp_path / f"{mode}.log"
             checker = Checker(data, log)
+            if mode == "restore":
+                checker.restore_states = _restore_sources(tmp_path, data)
             alive = 0
             for i in range(kills):
                 server.stdin.write(f"{mode} {data} {i} {log}\n")
