@@ -156,11 +156,13 @@ def _township(store, g: _Gen, org: str, tname: str, n_cases: int, progress) -> d
         officers = []
         statuses = ["有效"] * 18 + ["待审验", "暂扣", "收回", "注销", "吊销", "过期", "遗失补办"]
         for i, st in enumerate(statuses + ["有效"] * 3):
-            issued = g.date_between(dt.date(2019, 1, 1), dt.date(2025, 6, 30))
+            # valid certificates were issued before the demo's cases start (2024) and run five years
+            issued = g.date_between(dt.date(2022, 1, 1), dt.date(2023, 12, 31)) if st == "有效" else \
+                g.date_between(dt.date(2019, 1, 1), dt.date(2023, 12, 31))
             expiry = issued.replace(year=issued.year + 5) if issued.month != 2 or issued.day != 29 else \
                 dt.date(issued.year + 5, 2, 28)
             if i in (3, 4):  # expiring soon
-                expiry = ANCHOR + dt.timedelta(days=20 + 15 * i)
+                expiry = ANCHOR + dt.timedelta(days=10 * i)
             if i == 5:  # expired although the status still says 有效 (RY-03 red)
                 expiry = ANCHOR - dt.timedelta(days=30)
             if st == "过期":
@@ -181,7 +183,8 @@ def _township(store, g: _Gen, org: str, tname: str, n_cases: int, progress) -> d
                 "phone": g.phone(),
             })
         put("officers", officers)
-        active = [o for o in officers if o["cert_status"] == "有效"]
+        # officers who act on cases: valid certificates that stay valid (officer 5's expired unnoticed: RY-03)
+        active = [o for i, o in enumerate(officers) if o["cert_status"] == "有效" and i != 5]
         uncertified = [o for o in officers if o["cert_status"] in ("暂扣", "吊销", "过期", None)]
 
         # trainings: most officers reach 60 hours, a few do not
@@ -214,7 +217,7 @@ def _township(store, g: _Gen, org: str, tname: str, n_cases: int, progress) -> d
         used_powers = powers[:20]  # the rest are never used (FQ-01 / FQ-02)
 
         enterprises = []
-        for k in range(max(30, n_cases // 40 if n_cases else 30)):
+        for k in range(max(30, n_cases // 8 if n_cases else 30)):
             short, suffix = r.choice(TRADES)
             brand = "".join(r.sample(BRANDS, 2))
             enterprises.append((f"示范县{brand}{suffix}" if "公司" in suffix or "厂" in suffix else f"{tname}{brand}{suffix}",
@@ -243,8 +246,8 @@ def _township(store, g: _Gen, org: str, tname: str, n_cases: int, progress) -> d
                 ptype = "法人"
             else:
                 party, pcode, ptype = g.name(), None, "自然人"
-            n_off = 2 if r.random() > 0.03 else 1  # a few cases with one officer (RY-01)
-            pool = active if r.random() > 0.02 else uncertified  # a few with an uncertified officer (RY-02)
+            n_off = 2 if r.random() > 0.015 else 1  # a few cases with one officer (RY-01)
+            pool = active if r.random() > 0.01 else uncertified  # a few with an uncertified officer (RY-02)
             offs = r.sample(pool, min(n_off, len(pool)))
             decision = None
             status = "办理中"
@@ -258,7 +261,7 @@ def _township(store, g: _Gen, org: str, tname: str, n_cases: int, progress) -> d
             published = None
             if decision:
                 status = "已决定"
-                late = r.random() < 0.05
+                late = r.random() < 0.03
                 published = decision + dt.timedelta(days=r.randint(12, 30) if late else r.randint(1, 6))
                 if published > ANCHOR or r.random() < 0.02:
                     published = None
@@ -321,7 +324,8 @@ def _township(store, g: _Gen, org: str, tname: str, n_cases: int, progress) -> d
         insp = []
         n_insp = max(40, n_cases // 5)
         for k in range(n_insp):
-            name, code = enterprises[k % len(enterprises)] if k % 7 else enterprises[0]
+            # mostly spread over many enterprises; every 97th inspection goes to the same one (JC-01/JC-02)
+            name, code = r.choice(enterprises) if k % 97 else enterprises[0]
             day = g.date_between(dt.date(2025, 1, 1), ANCHOR)
             offs = r.sample(active, 2)
             insp.append({"id": g.uid(), "inspect_date": day.isoformat(),
