@@ -193,3 +193,12 @@ def test_create_from_visit_and_due_problems(store, body):
     due = ops.due_problems(store, TODAY)
     assert [x["id"] for x in due["overdue"]] == [p["id"]]
     assert [x["id"] for x in due["due_soon"]] == [q["id"]]
+
+
+def test_staff_cannot_close_by_writing_the_record_directly(store, body):
+    p = _new(store, body)
+    ops.apply_step(store, p["id"], wf.REPORT, step_date="2026-05-08", person="x", note="已整改", today=TODAY)
+    store.actor = STAFF
+    with pytest.raises(PermissionDenied):
+        store.update("problems", p["id"], {"status": wf.CLOSED, "closed_date": "2026-05-12"})
+    assert store.get("problems", p["id"])["status"] == wf.REPORTED
