@@ -95,6 +95,8 @@ class ExportDialog(QDialog):
         from sifasuo_desktop.sync.drives import removable_drives
         for label, path in removable_drives():
             self.target.addItem(f"{label}（{path}）", str(path))
+        if not self.target.count():
+            self.target.setPlaceholderText("未发现U盘，请插入U盘或选择文件夹")
         browse = QPushButton("选择文件夹…")
         browse.clicked.connect(self._browse)
         row = QHBoxLayout()
@@ -118,6 +120,7 @@ class ExportDialog(QDialog):
             lay.addWidget(QLabel(f"还没有信任任何{who}的身份文件：请先在“同步”菜单中导入对方的身份文件。"))
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         buttons.button(QDialogButtonBox.Ok).setText("导出")
+        buttons.button(QDialogButtonBox.Cancel).setText("取消")
         buttons.button(QDialogButtonBox.Ok).setEnabled(self.peer.count() > 0 and allowed(window.actor, "sync"))
         buttons.accepted.connect(self.do_export)
         buttons.rejected.connect(self.reject)
