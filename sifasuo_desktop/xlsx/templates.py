@@ -121,7 +121,8 @@ def build_template(ledger_key: str, path) -> Path:
     row = [str(example.get(f.name, _generic_example(f))) for f in fields]
     row[0] = EXAMPLE_MARK + row[0]
     wb = W.new_workbook()
-    ws = W.add_table_sheet(wb, f"{ledger.title}台账", columns, [row], org_name="", sheet_name=ledger.title)
+    ws = W.add_table_sheet(wb, f"{ledger.title}台账", columns, [row], org_name="", sheet_name=ledger.title,
+                           report_date="      年    月    日")
     from openpyxl.styles import Font
 
     for cell in ws[W.HEADER_ROW + 1]:

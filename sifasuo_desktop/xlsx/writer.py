@@ -91,7 +91,10 @@ def _to_cell(kind: str, value):
 def add_table_sheet(wb, title: str, columns: list[Column], rows, org_name: str = "",
                     report_date: _dt.date | None = None, sheet_name: str | None = None,
                     notes: list[str] | None = None):
-    """Append a formatted table sheet to `wb`; rows are sequences in column order. Returns the worksheet."""
+    """Append a formatted table sheet to `wb`; rows are sequences in column order. Returns the worksheet.
+
+    report_date: a date (default today) or a text used as is (blank forms: "    年  月  日").
+    """
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.page import PageMargins
 
@@ -112,7 +115,9 @@ def add_table_sheet(wb, title: str, columns: list[Column], rows, org_name: str =
     if half > 1:
         ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=half)
     if ncol > half:
-        c = ws.cell(2, half + 1, f"填报日期：{report_date.year}年{report_date.month}月{report_date.day}日")
+        when = report_date if isinstance(report_date, str) else \
+            f"{report_date.year}年{report_date.month}月{report_date.day}日"
+        c = ws.cell(2, half + 1, f"填报日期：{when}")
         c.font, c.alignment = st["sub"], st["right"]
         if ncol > half + 1:
             ws.merge_cells(start_row=2, start_column=half + 1, end_row=2, end_column=ncol)

@@ -38,3 +38,13 @@ def test_filled_template_imports(store, tmp_path):
     assert s["created"] == 1
     case = store.rows("cases")[0]
     assert (case["case_no"], case["fine_amount"], case["decision_date"]) == ("示综罚〔2025〕1号", 2000.0, "2025-04-01")
+
+
+def test_shipped_templates_match_ledger_metadata(tmp_path):
+    """Regenerate with `python -m sifasuo_desktop.xlsx.templates` when ledgers.py changes."""
+    for key in IMPORTABLE:
+        if key == "bodies":
+            continue
+        shipped = openpyxl.load_workbook(template_path(key)).worksheets[0]
+        fresh = openpyxl.load_workbook(build_template(key, tmp_path / f"{key}.xlsx")).worksheets[0]
+        assert [c.value for c in shipped[3]] == [c.value for c in fresh[3]], key
