@@ -13,6 +13,7 @@ from sifasuo_desktop.store.lookups import link_officers
 
 from .widgets import ChoiceBox, DateEdit, LongText
 
+REF_COMBO_MAX = 2000
 ERROR_STYLE = "border: 1px solid #d32f2f; background: #fff5f5;"
 
 
@@ -88,9 +89,14 @@ class RecordForm(QDialog):
         if k == CHOICE:
             return ChoiceBox([(c, c) for c in f.choices], self)
         if k == REF:
+            live = [r[0] for r in self.store.conn.execute(f"SELECT id FROM {f.ref} WHERE deleted = 0 LIMIT {REF_COMBO_MAX + 1}")]
+            if len(live) > REF_COMBO_MAX:  # a big table (e.g. 100k cases): type its number instead of a list
+                w = QLineEdit(self)
+                w.setPlaceholderText("输入编号或名称")
+                w.ref_lookup = True
+                return w
             names = self.store.ref_names(f.ref)
-            live = {r["id"] for r in self.store.rows(f.ref)} if f.ref else set()
-            items = sorted(((n or "(未命名)", i) for i, n in names.items() if i in live), key=lambda x: x[0])
+            items = sorted(((names.get(i) or "(未命名)", i) for i in live), key=lambda x: x[0])
             box = ChoiceBox(items, self)
             box.setEditable(False)
             return box
@@ -113,6 +119,8 @@ class RecordForm(QDialog):
         elif isinstance(w, QLineEdit):
             if value is None:
                 w.setText("")
+            elif getattr(w, "ref_lookup", False):
+                w.setText(self.store.ref_names(f.ref).get(value, ""))
             elif f.kind == MONEY:
                 w.setText(f"{float(value):.2f}")
             elif f.kind == FLOAT:
@@ -128,6 +136,28 @@ class RecordForm(QDialog):
     def values(self) -> dict:
         return {name: self._get_value(w) for name, w in self.widgets.items()}
 
+    def _resolve_refs(self, raw: dict) -> dict[str, str]:
+        """Typed references (big tables) -> ids; returns errors by field label."""
+        errors = {}
+        for f in self.ledger.fields:
+            w = self.widgets.get(f.name)
+            if not getattr(w, "ref_lookup", False):
+                continue
+            text = (raw.get(f.name) or "").strip()
+            if not text:
+                raw[f.name] = None
+                continue
+            from sifasuo_desktop.domain.ledgers import LEDGERS
+            ref = LEDGERS[f.ref]
+            col = {"cases": "case_no", "problems": "problem_no"}.get(f.ref) or ref.display_field or ref.number_field
+            ids = [r[0] for r in self.store.conn.execute(
+                f"SELECT id FROM {f.ref} WHERE deleted = 0 AND {col} = ? LIMIT 2", (text,))]
+            if len(ids) == 1:
+                raw[f.name] = ids[0]
+            else:
+                errors[f.label] = f"找不到“{text}”" if not ids else f"“{text}”对应多条记录"
+        return errors
+
     def set_field(self, name: str, value) -> None:
         self._set_value(self.ledger.field(name), self.widgets[name], value)
 
@@ -142,11 +172,15 @@ class RecordForm(QDialog):
 
     def save(self) -> None:
         raw = self.values()
+        ref_errors = self._resolve_refs(raw)
         try:
             values = normalize(self.ledger, raw, partial=False)
+            if ref_errors:
+                raise ValidationError(ref_errors)
         except ValidationError as exc:
-            self._mark_errors(set(exc.errors))
-            self.error_label.setText("请更正：" + "；".join(f"{k}：{v}" for k, v in exc.errors.items()))
+            errors = {**exc.errors, **ref_errors}
+            self._mark_errors(set(errors))
+            self.error_label.setText("请更正：" + "；".join(f"{k}：{v}" for k, v in errors.items()))
             return
         self._mark_errors(set())
         table = self.ledger.table

@@ -182,3 +182,32 @@ def test_delete_tombstones_and_refreshes(qtbot, window, monkeypatch):
     qtbot.mouseClick(view.delete_btn, Qt.LeftButton)
     assert view.model.total() == n - 1
     assert window.store.get("complaints", rid)["deleted"] == 1
+
+
+def test_reference_to_a_big_table_is_typed(qtbot, window, monkeypatch):
+    """With many cases the review form asks for the 案号 instead of listing 100k cases in a combo."""
+    from sifasuo_desktop.ui import record_form
+    monkeypatch.setattr(record_form, "REF_COMBO_MAX", 5)
+    case = window.store.rows("cases", limit=1)[0]
+    view = window.ledger_view("reviews")
+    window.show_page("reviews")
+    seen = {}
+
+    def add(dialog):
+        w = dialog.widgets["case_id"]
+        assert not isinstance(w, ChoiceBox)
+        type_text(dialog.widgets["case_no"], "评查测试号")
+        type_text(dialog.widgets["reviewers"], "张三、李四")
+        type_text(w, "不存在的案号")
+        qtbot.mouseClick(dialog.buttons.buttons()[0], Qt.LeftButton)
+        seen["error"] = dialog.error_label.text()
+        w.clear()
+        type_text(w, case["case_no"])
+        qtbot.mouseClick(dialog.buttons.buttons()[0], Qt.LeftButton)
+
+    state = when_modal(qtbot, add)
+    qtbot.mouseClick(view.add_btn, Qt.LeftButton)
+    assert state["error"] is None, state["error"]
+    assert "找不到“不存在的案号”" in seen["error"]
+    rec = window.store.rows("reviews", "case_no = ?", ("评查测试号",))[0]
+    assert rec["case_id"] == case["id"]
