@@ -33,6 +33,8 @@ def register(sub, common):
     g.add_argument("--list", action="store_true", help="列出已有的备份")
     p.add_argument("--encrypt", action="store_true",
                    help=f"用密码加密备份文件（密码取自环境变量 {PASS_ENV}，或在终端输入）")
+    p.add_argument("--with-attachments", action="store_true",
+                   help="同时把附件复制到备份文件旁的 attachments 文件夹（已有的跳过；加密时逐个加密）")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_backup)
 
@@ -175,12 +177,23 @@ def cmd_backup(args) -> int:
             passphrase = _passphrase(confirm=True) if args.encrypt else None
             path = bk.make_backup(store, args.out, passphrase)
             out = {"file": str(path), "encrypted": bool(passphrase)}
+            if args.with_attachments:
+                key_salt = None
+                if passphrase:
+                    salt = os.urandom(16)
+                    key_salt = (bk.derive_key(passphrase, salt), salt)
+                try:
+                    out["attachments"] = bk.mirror_attachments(store.data_dir, path.parent, key_salt)
+                except OSError as exc:
+                    raise UserError(f"复制附件失败：{exc.strerror or exc}") from exc
     if args.json:
         print_json(out)
     else:
         print(f"已备份到：{out['file']}")
         if out.get("second"):
             print(f"已复制到第二备份文件夹：{out['second']}")
+        if "attachments" in out:
+            print(f"新复制附件 {out['attachments']} 个。")
         if out.get("warning"):
             sys.stderr.write("警告：" + out["warning"] + "\n")
         print("提示：备份文件含有当事人的个人信息，请妥善保管。")
@@ -224,6 +237,10 @@ def cmd_restore(args) -> int:
     print(f"已从备份恢复：{res.org_name}（{res.org_code}）")
     if res.replaced_copy:
         print(f"原数据已保留为：{res.replaced_copy}")
+    if res.attachments_restored:
+        print(f"已从备份旁的 attachments 文件夹补回附件 {res.attachments_restored} 个。")
+    if res.attachments_failed:
+        sys.stderr.write(f"警告：{len(res.attachments_failed)} 个附件未能补回（如 {res.attachments_failed[0]}）。\n")
     print("已开始新的同步序列：下次同步时县局会核对这段时间的数据。")
     return 0
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import json
 import os
 import re
@@ -80,6 +81,7 @@ def _fsync_dir(folder: Path) -> None:
 
 
 # ---------------------------------------------------------------------------- encryption
+@functools.lru_cache(maxsize=8)  # attachments encrypted with the same key share the salt
 def derive_key(passphrase: str, salt: bytes, n: int = KDF_N, r: int = KDF_R, p: int = KDF_P) -> bytes:
     if not passphrase:
         raise UserError("备份密码不能为空。")
@@ -246,6 +248,7 @@ class AutoResult:
     second: Path | None = None
     warning: str = ""
     removed: int = 0
+    attachments: int = 0  # attachment files newly copied to the second folder
 
 
 def auto_backup(store, force: bool = False, now: dt.datetime | None = None) -> AutoResult:
@@ -269,12 +272,78 @@ def auto_backup(store, force: bool = False, now: dt.datetime | None = None) -> A
             os.replace(tmp, target)
             result.second = target
             result.removed += len(thin(Path(second), now=now))
+            result.attachments = mirror_attachments(store.data_dir, Path(second), key_salt)
         except OSError as exc:
             result.warning = f"未能复制到第二备份文件夹“{second}”：{exc.strerror or exc}"
     result.removed += len(thin(folder, now=now))
     store.set_meta(META_LAST_SEQ, top)
     store.set_meta(META_LAST_AT, dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
     return result
+
+
+# ---------------------------------------------------------------------------- attachments
+ATTACHMENTS = "attachments"
+
+
+def mirror_attachments(data_dir, dest_root, key_salt: tuple[bytes, bytes] | None = None) -> int:
+    """Copy attachment files not yet in <dest_root>/attachments (encrypted as *.enc when a key is set).
+    Attachments are content-addressed and never changed, so existing copies are skipped. Returns the count."""
+    src = Path(data_dir) / ATTACHMENTS
+    if not src.is_dir():
+        return 0
+    dest = Path(dest_root) / ATTACHMENTS
+    copied = 0
+    for f in sorted(src.rglob("*")):
+        if not f.is_file() or f.name.endswith(".part"):
+            continue
+        target = dest / f.relative_to(src)
+        if key_salt:
+            target = target.with_name(target.name + ".enc")
+        if target.exists():
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if key_salt:
+            encrypt_file(f, target, *key_salt)
+        else:
+            tmp = target.with_name(target.name + ".part")
+            shutil.copyfile(f, tmp)
+            with open(tmp, "rb") as fh:
+                os.fsync(fh.fileno())
+            os.replace(tmp, target)
+        copied += 1
+    return copied
+
+
+def restore_attachments(source_root, data_dir, passphrase: str | None = None) -> tuple[int, list[str]]:
+    """Bring back attachment files missing from the data folder from <source_root>/attachments."""
+    src = Path(source_root) / ATTACHMENTS
+    dest = Path(data_dir) / ATTACHMENTS
+    copied, failed = 0, []
+    if not src.is_dir():
+        return 0, []
+    for f in sorted(src.rglob("*")):
+        if not f.is_file() or f.name.endswith(".part"):
+            continue
+        rel = f.relative_to(src)
+        encrypted = f.name.endswith(".enc") and is_encrypted(f)
+        if encrypted:
+            rel = rel.with_name(rel.name[:-4])
+        target = dest / rel
+        if target.exists():
+            continue
+        tmp = target.with_name(target.name + ".part")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if encrypted:
+                decrypt_file(f, tmp, passphrase=passphrase)
+            else:
+                shutil.copyfile(f, tmp)
+            os.replace(tmp, target)
+            copied += 1
+        except (UserError, OSError):
+            tmp.unlink(missing_ok=True)
+            failed.append(rel.as_posix())
+    return copied, failed
 
 
 def backup_before(store, reason: str) -> Path:
@@ -464,6 +533,8 @@ class RestoreResult:
     stream_id: str
     org_code: str
     org_name: str
+    attachments_restored: int = 0
+    attachments_failed: list = None
 
 
 def restore(data_dir, backup_file, passphrase: str | None = None,
@@ -547,7 +618,8 @@ def restore(data_dir, backup_file, passphrase: str | None = None,
         store.set_meta(META_LAST_SEQ, None)
     finally:
         store.close()
-    return RestoreResult(replaced, sid, info["org_code"], info.get("org_name") or "")
+    att, att_failed = restore_attachments(backup_file.parent, data_dir, passphrase)
+    return RestoreResult(replaced, sid, info["org_code"], info.get("org_name") or "", att, att_failed)
 
 
 def newest_good_backup(data_dir, extra_dirs=(), passphrase: str | None = None) -> tuple[BackupInfo, dict] | None:

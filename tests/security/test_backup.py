@@ -228,3 +228,39 @@ def test_backup_before_prunes_only_its_own_reason(demo_dir):
     names = {p.name for p in folder.iterdir()}
     assert {"pre-sync-20250101-010101-000001.sqlite3", "pre-migration-20250101-010101-m0001.sqlite3",
             "pre-other-20250101-010101.sqlite3"} <= names
+
+
+def test_attachments_travel_to_the_second_folder_and_back(demo_dir, tmp_path):
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    evidence = tmp_path / "整改报告.pdf"
+    evidence.write_bytes(b"%PDF-1.4 evidence " * 100)
+    with Store.open(demo_dir) as s:
+        body = s.rows("bodies", limit=1)[0]
+        att = s.add_attachment("bodies", body["id"], evidence)
+        bk.set_second_dir(s, str(usb))
+        bk.set_passphrase(s, "usb-pass-123")
+        res = bk.auto_backup(s, force=True)
+        assert res.attachments == 1
+        assert bk.auto_backup(s, force=True).attachments == 0  # already there
+    mirrored = list((usb / "attachments").rglob("*.enc"))
+    assert len(mirrored) == 1 and b"evidence" not in mirrored[0].read_bytes()  # encrypted on the stick
+    # the PC dies: a new data folder is restored from the stick
+    fresh = tmp_path / "new-pc"
+    out = bk.restore(fresh, res.second, passphrase="usb-pass-123")
+    assert out.attachments_restored == 1 and not out.attachments_failed
+    with Store.open(fresh) as s:
+        row = s.get("attachments", att["id"])
+        assert (fresh / "attachments" / row["stored_path"]).read_bytes() == evidence.read_bytes()
+
+
+def test_cli_backup_with_attachments_plain(demo_dir, tmp_path, capsys):
+    evidence = tmp_path / "照片.jpg"
+    evidence.write_bytes(b"jpeg")
+    with Store.open(demo_dir) as s:
+        s.add_attachment("bodies", s.rows("bodies", limit=1)[0]["id"], evidence)
+    dest = tmp_path / "manual"
+    dest.mkdir()
+    assert main(["backup", "--data-dir", str(demo_dir), "--out", str(dest / "b.sqlite3"), "--with-attachments"]) == 0
+    assert "新复制附件 1 个" in capsys.readouterr().out
+    assert [p.read_bytes() for p in (dest / "attachments").rglob("*.jpg")] == [b"jpeg"]
