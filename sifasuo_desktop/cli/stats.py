@@ -22,6 +22,7 @@ def register(sub, common):
     p.add_argument("--json", action="store_true", help="以JSON输出")
     p.add_argument("--xlsx", metavar="FILE", help="同时导出为 .xlsx 文件（每张表一个工作表）")
     p.set_defaults(func=cmd_stats)
+    _register_problem(sub, common)
 
 
 def cmd_stats(args) -> int:
@@ -71,3 +72,120 @@ def render_text(t) -> str:
     out += [line(r) for r in cells[1:]]
     out += [f"注：{n}" for n in t.notes]
     return "\n".join(out)
+
+
+# ---------------------------------------------------------------------------- sifasuo problem ...
+def _register_problem(sub, common):
+    """Problem rectification from the command line (the same store operations and permission checks as the GUI)."""
+    from sifasuo_desktop.domain import workflow as wf
+
+    p = sub.add_parser("problem", parents=[common], help="问题整改：列表、流程历史、整改步骤（含销号）")
+    psub = p.add_subparsers(dest="problem_command", metavar="ACTION")
+    psub.required = True
+    q = psub.add_parser("list", parents=[common], help="列出问题（可只列逾期/即将到期）")
+    q.add_argument("--due", action="store_true", help="只列逾期和3日内到期、尚未销号的问题")
+    q.add_argument("--today", type=date_arg, help="以该日期计算逾期（默认今天）")
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(func=cmd_problem_list)
+    q = psub.add_parser("history", parents=[common], help="一个问题的整改流程历史")
+    q.add_argument("problem_no", help="问题编号")
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(func=cmd_problem_history)
+    q = psub.add_parser("step", parents=[common], help="执行一个整改步骤（开始整改/报告整改/退回重改/销号/撤销上一步）")
+    q.add_argument("problem_no", help="问题编号")
+    q.add_argument("--action", required=True, choices=list(wf.TRANSITIONS), help="整改操作")
+    q.add_argument("--date", type=date_arg, required=True, help="步骤日期")
+    q.add_argument("--person", required=True, help="经办人")
+    q.add_argument("--note", default="", help="说明 / 整改情况")
+    q.add_argument("--evidence", action="append", default=[], metavar="FILE", help="佐证材料文件（可多次）")
+    q.add_argument("--verify-method", choices=list(wf.VERIFY_METHODS), help="核查方式（销号必填）")
+    q.add_argument("--verifier", help="核查人（销号必填）")
+    q.add_argument("--verify-date", type=date_arg, help="核查日期（销号必填）")
+    q.add_argument("--verify-result", help="核查结论（销号必填）")
+    q.add_argument("--today", type=date_arg, help=argparse_suppress())
+    q.set_defaults(func=cmd_problem_step)
+
+
+def argparse_suppress():
+    import argparse
+
+    return argparse.SUPPRESS
+
+
+def _find_problem(store, number: str) -> dict:
+    rows = store.rows("problems", "problem_no = ?", (number.strip(),))
+    if not rows:
+        raise UserError(f"找不到问题编号“{number}”。")
+    if len(rows) > 1:
+        raise UserError(f"问题编号“{number}”对应多条记录，请在程序界面中处理。")
+    return rows[0]
+
+
+def cmd_problem_list(args) -> int:
+    from sifasuo_desktop.domain import workflow as wf
+    from sifasuo_desktop.store import workflow_ops as ops
+
+    today = _dt.date.fromisoformat(args.today) if args.today else _dt.date.today()
+    store = open_store(args, write=False)
+    try:
+        if args.due:
+            due = ops.due_problems(store, today)
+            rows = due["overdue"] + due["due_soon"]
+        else:
+            rows = store.rows("problems", order_by="found_date, problem_no")
+        names = store.ref_names("bodies")
+    finally:
+        store.close()
+    out = [{"problem_no": r["problem_no"], "status": r["status"], "display_status": wf.display_status(r, today),
+            "deadline": r["deadline"], "body": names.get(r.get("body_id") or "", ""), "source": r["source"],
+            "description": r["description"], "closed_date": r["closed_date"]} for r in rows]
+    if args.json:
+        print_json(out)
+    else:
+        for r in out:
+            print(f"{r['problem_no'] or ''}\t{r['display_status']}\t期限 {r['deadline'] or '—'}\t{r['body']}\t"
+                  f"{(r['description'] or '')[:40]}")
+        print(f"共 {len(out)} 个问题。")
+    return 0
+
+
+def cmd_problem_history(args) -> int:
+    from sifasuo_desktop.store import workflow_ops as ops
+
+    store = open_store(args, write=False)
+    try:
+        p = _find_problem(store, args.problem_no)
+        steps = ops.problem_history(store, p["id"])
+    finally:
+        store.close()
+    keys = ("step_date", "action", "from_status", "to_status", "person", "note", "verify_method", "verifier",
+            "verify_date", "verify_result", "updated_by")
+    out = [{**{k: s.get(k) for k in keys}, "attachments": [a["file_name"] for a in s.get("attachments", [])]}
+           for s in steps]
+    if args.json:
+        print_json({"problem_no": p["problem_no"], "status": p["status"], "steps": out})
+    else:
+        print(f"{p['problem_no']}  当前状态：{p['status']}")
+        for s in out:
+            extra = f"  核查：{s['verify_method']}/{s['verifier']}/{s['verify_date']}" if s["verify_method"] else ""
+            files = f"  佐证：{'、'.join(s['attachments'])}" if s["attachments"] else ""
+            print(f"{s['step_date']}  {s['action']}  {s['from_status'] or '—'}→{s['to_status']}  {s['person']}  "
+                  f"{s['note'] or ''}{extra}{files}")
+    return 0
+
+
+def cmd_problem_step(args) -> int:
+    from sifasuo_desktop.store import workflow_ops as ops
+
+    today = _dt.date.fromisoformat(args.today) if getattr(args, "today", None) else None
+    store = open_store(args, write=True)
+    try:
+        p = _find_problem(store, args.problem_no)
+        updated = ops.apply_step(store, p["id"], args.action, step_date=args.date, person=args.person,
+                                 note=args.note, evidence_files=args.evidence, verify_method=args.verify_method,
+                                 verifier=args.verifier, verify_date=args.verify_date,
+                                 verify_result=args.verify_result, today=today)
+    finally:
+        store.close()
+    print(f"{updated['problem_no']}：{args.action}完成，当前状态：{updated['status']}")
+    return 0
