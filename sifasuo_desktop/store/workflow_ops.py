@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sifasuo_desktop.domain import review as rv
 from sifasuo_desktop.domain import workflow as wf
-from sifasuo_desktop.domain.errors import UserError, ValidationError
+from sifasuo_desktop.domain.errors import PermissionDenied, UserError, ValidationError
 from sifasuo_desktop.domain.ledgers import LEDGERS, normalize
 from sifasuo_desktop.domain.permissions import require
 from sifasuo_desktop.domain.validators import parse_date
@@ -192,7 +192,11 @@ def list_standards(store) -> list[dict]:
 def get_standard(store, standard_id: str | None) -> tuple[dict, rv.Standard]:
     row = store.get("review_standards", standard_id) if standard_id else None
     if row is None or row.get("deleted"):
-        row = ensure_default_standard(store)
+        try:
+            row = ensure_default_standard(store)
+        except PermissionDenied:  # a read-only account looking at a batch: use the shipped standard unsaved
+            std = rv.default_standard()
+            return {"id": None, "name": std.name, "version_label": std.version_label}, std
     return row, _standard_row_to_obj(row)
 
 

@@ -8,7 +8,7 @@ import json
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox,
-                               QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QInputDialog, QLabel,
+                               QFileDialog, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QInputDialog, QLabel,
                                QLineEdit, QMessageBox, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout)
 
 from sifasuo_desktop.domain import review as rv
@@ -32,7 +32,7 @@ class ReviewScoringDialog(QDialog):
         self.review = review
         self.saved: dict | None = None
         self.setWindowTitle("案卷评查评分表")
-        self.resize(900, 720)
+        self.resize(980, 780)
         lay = QVBoxLayout(self)
 
         top = QFormLayout()
@@ -58,7 +58,8 @@ class ReviewScoringDialog(QDialog):
         lay.addLayout(top)
 
         self.veto_box = QGroupBox("否决项（任一项命中即为不合格）")
-        self.veto_layout = QVBoxLayout(self.veto_box)
+        self.veto_layout = QGridLayout(self.veto_box)
+        self.veto_layout.setVerticalSpacing(2)
         lay.addWidget(self.veto_box)
         self.table = QTableWidget(0, 5)
         self.table.setHorizontalHeaderLabels(["编码", "分类", "评查内容", "分值", "扣分"])
@@ -145,10 +146,11 @@ class ReviewScoringDialog(QDialog):
         for cb in self.veto_checks.values():
             cb.setParent(None)
         self.veto_checks = {}
-        for it in s.veto_items:
+        for n, it in enumerate(s.veto_items):
             cb = QCheckBox(f"{it.code} {it.text}")
+            cb.setToolTip(it.text)
             cb.toggled.connect(self.update_score)
-            self.veto_layout.addWidget(cb)
+            self.veto_layout.addWidget(cb, n // 2, n % 2)
             self.veto_checks[it.code] = cb
         items = s.deduct_items
         self.table.setRowCount(len(items))
