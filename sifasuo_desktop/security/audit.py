@@ -12,7 +12,7 @@ import json
 import sqlite3
 from dataclasses import dataclass, field
 
-from sifasuo_desktop.domain.ledgers import LEDGERS
+from sifasuo_desktop.domain.ledgers import BOOL, LEDGERS, REF
 from sifasuo_desktop.domain.permissions import ROLE_LABELS, Actor, allowed
 from sifasuo_desktop.domain.validators import mask_id_number, mask_phone
 from sifasuo_desktop.store.repo import GENESIS_HASH, audit_hash, canonical_json, utc_now
@@ -116,11 +116,27 @@ def _sensitive(table: str, name: str) -> str | None:
     return f.kind if f.sensitive else None
 
 
-def _shown(table: str, name: str, value, full: bool):
+def _field(table: str, name: str):
+    ledger = LEDGERS.get(table)
+    if ledger is None:
+        return None
+    try:
+        return ledger.field(name)
+    except KeyError:
+        return None
+
+
+def _shown(table: str, name: str, value, full: bool, store=None):
     if value is None or value == "":
         return ""
-    if isinstance(value, bool):
+    f = _field(table, name)
+    if isinstance(value, bool) or name == "deleted" or (f is not None and f.kind == BOOL):
         return "是" if value else "否"
+    if f is not None and f.kind == REF and f.ref and store is not None:
+        try:
+            return store.ref_names(f.ref).get(value, value)
+        except Exception:  # an unknown table in an old entry: show the id
+            return value
     kind = _sensitive(table, name)
     if kind and not full:
         return mask_id_number(value) if kind == "id_number" else mask_phone(value)
@@ -153,10 +169,10 @@ def record_history(store, table: str, record_id: str, actor: Actor | None = None
             if name in HIDDEN_FIELDS:
                 continue
             old, new = before.get(name), after.get(name)
-            if old == new or (not before and new in (None, "")):
+            if old == new or (not before and (new in (None, "") or name == "deleted")):
                 continue
-            changes.append({"field": name, "label": _label(table, name), "old": _shown(table, name, old, full),
-                            "new": _shown(table, name, new, full)})
+            changes.append({"field": name, "label": _label(table, name), "old": _shown(table, name, old, full, store),
+                            "new": _shown(table, name, new, full, store)})
         out.append({"seq": r["seq"], "ts": r["ts"], "time": local_time(r["ts"]), "actor": r["actor"],
                     "action": r["action"], "action_label": ACTION_LABELS.get(r["action"], r["action"]),
                     "changes": changes})

@@ -108,3 +108,15 @@ def test_history_cli_masks_for_anonymous_reader(store, capsys, monkeypatch):
     assert main(["audit", "history", "--data-dir", str(d), "officers", rec["id"]]) == 0
     out = capsys.readouterr().out
     assert "139****5678" in out and "13912345678" not in out and "新建" in out
+
+
+def test_history_shows_names_for_references_and_yes_no(store):
+    body = store.insert("bodies", {"name": "甲镇人民政府"})
+    rec = store.insert("officers", {"name": "钱七", "body_id": body["id"], "is_legal_reviewer": 0})
+    store.update("officers", rec["id"], {"is_legal_reviewer": 1})
+    store.delete("officers", rec["id"])
+    items = record_history(store, "officers", rec["id"])
+    first = {c["label"]: c["new"] for c in items[0]["changes"]}
+    assert first["所属单位"] == "甲镇人民政府" and "已删除" not in first
+    assert [(c["old"], c["new"]) for c in items[1]["changes"]] == [("否", "是")]
+    assert items[2]["action_label"] == "删除" and items[2]["changes"][0]["new"] == "是"
