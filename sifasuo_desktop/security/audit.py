@@ -165,7 +165,12 @@ def record_history(store, table: str, record_id: str, actor: Actor | None = None
         before = json.loads(r["before"]) if r["before"] else {}
         after = json.loads(r["after"]) if r["after"] else {}
         changes = []
-        for name in list(dict.fromkeys([*before, *after])):
+        names = list(dict.fromkeys([*before, *after]))
+        ledger = LEDGERS.get(table)
+        if ledger is not None:  # the order of the form, not of the stored JSON
+            order = {f.name: i for i, f in enumerate(ledger.fields)}
+            names.sort(key=lambda n: order.get(n, len(order)))
+        for name in names:
             if name in HIDDEN_FIELDS:
                 continue
             old, new = before.get(name), after.get(name)
