@@ -7,8 +7,9 @@ Figures are computed after the window is shown (QTimer), and again after a commi
 from __future__ import annotations
 
 import datetime as _dt
+import threading
 
-from PySide6.QtCore import QRectF, Qt, QTimer
+from PySide6.QtCore import QObject, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPageLayout, QPageSize
 from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QPushButton,
                                QScrollArea, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
@@ -24,6 +25,14 @@ WATCHED = {"cases", "inspections", "officers", "trainings", "problems", "problem
            "bodies", "powers", "service_receipts", "holidays", "settings", "visits"}
 
 
+def compute(store, today: _dt.date) -> dict:
+    return {"today": today, "week": sq.week_items(store, today), "series": sq.monthly_series(store, today.year)}
+
+
+class _Bridge(QObject):
+    done = Signal(object, int)
+
+
 class DashboardPage(QWidget):
     def __init__(self, window, today: _dt.date | None = None):
         super().__init__(window)
@@ -36,7 +45,11 @@ class DashboardPage(QWidget):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(400)
-        self._timer.timeout.connect(self.refresh)
+        self._timer.timeout.connect(self.refresh_async)
+        self._generation = 0
+        self._bridge = _Bridge(self)
+        self._bridge.done.connect(self._async_done)
+        self.busy = False
 
         outer = QVBoxLayout(self)
         head = QHBoxLayout()
@@ -45,7 +58,7 @@ class DashboardPage(QWidget):
         head.addWidget(self.title)
         head.addStretch(1)
         self.refresh_button = QPushButton("刷新")
-        self.refresh_button.clicked.connect(self.refresh)
+        self.refresh_button.clicked.connect(self.refresh_async)
         self.print_button = QPushButton("打印 (Ctrl+P)")
         self.print_button.setShortcut("Ctrl+P")
         self.print_button.clicked.connect(self.print_preview)
@@ -116,7 +129,7 @@ class DashboardPage(QWidget):
         for w in (self.chart_cases, self.chart_rules, self.chart_rect):
             w.setMinimumHeight(260)
         lay.addLayout(charts)
-        QTimer.singleShot(0, self.refresh)
+        QTimer.singleShot(0, self.on_show)  # refresh only if on_show has not already (bench: -1 full check at start-up)
 
     # ------------------------------------------------------------------ refresh
     def today(self) -> _dt.date:
@@ -124,7 +137,7 @@ class DashboardPage(QWidget):
 
     def on_show(self) -> None:
         if self._dirty:
-            self.refresh()
+            self.refresh_async()
 
     def on_changes(self, changes) -> None:
         if not changes.touches(*WATCHED):
@@ -134,12 +147,52 @@ class DashboardPage(QWidget):
             self._timer.start()
 
     def refresh(self) -> None:
+        """Recompute now, in the UI thread (tests, small data)."""
         self._dirty = False
-        today = self.today()
-        week = sq.week_items(self.store, today)
-        series = sq.monthly_series(self.store, today.year)
-        self.data = {"today": today, "week": week, "series": series}
-        self._fill_week(week, today)
+        self._generation += 1
+        self._show(compute(self.store, self.today()))
+
+    def refresh_async(self) -> None:
+        """Recompute in a worker thread on its own read connection (the warning rules over 100,000 cases take
+        seconds); the newest result wins, older ones are dropped."""
+        self._dirty = False
+        self._generation += 1
+        gen, data_dir, today = self._generation, self.store.data_dir, self.today()
+        self.busy = True
+        if self.data is None:
+            self.summary_label.setText("正在统计…")
+        bridge = self._bridge
+
+        def work():
+            from sifasuo_desktop.store import Store
+
+            try:
+                st = Store.open(data_dir, create=False)
+                try:
+                    result = compute(st, today)
+                finally:
+                    st.close()
+            except Exception as exc:  # noqa: BLE001 - reported in the page
+                result = exc
+            try:
+                bridge.done.emit(result, gen)
+            except RuntimeError:  # the page was closed meanwhile
+                pass
+        threading.Thread(target=work, name="dashboard-refresh", daemon=True).start()
+
+    def _async_done(self, result, gen: int) -> None:
+        if gen != self._generation:
+            return
+        self.busy = False
+        if isinstance(result, Exception):
+            self.summary_label.setText(f"统计失败：{result}")
+            return
+        self._show(result)
+
+    def _show(self, data: dict) -> None:
+        self.data = data
+        week, series = data["week"], data["series"]
+        self._fill_week(week, data["today"])
         self._fill_months(series)
         self._fill_charts(week, series)
 

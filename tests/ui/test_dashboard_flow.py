@@ -93,3 +93,11 @@ def test_prints_two_pages(win, tmp_path):
     printer.setOutputFileName(str(out))
     assert dash.render_pages(printer) == 2
     assert len(PdfReader(str(out)).pages) == 2
+
+
+def test_async_refresh_uses_its_own_connection(win, qtbot):
+    w, dash, s, body = win
+    dash.data = None
+    dash.refresh_async()
+    qtbot.waitUntil(lambda: not dash.busy and dash.data is not None, timeout=10000)
+    assert [r[2] for r in _rows(dash.todo) if r[3].startswith("ZG-01")] == ["示范问〔2026〕1号", "示范问〔2026〕2号"]
