@@ -77,13 +77,16 @@ _DOC_ISSUING_STATES = ("已签发", "已作废", "被替代")
 
 def field_change_actions(table: str, before: dict, changes: dict) -> set[str]:
     """The extra actions an update of `before` with `changes` needs (besides the caller's action)."""
+    def differs(key: str) -> bool:  # an empty string and NULL are the same "no value"
+        return key in changes and (changes[key] or None) != (before.get(key) or None)
+
     need: set[str] = set()
     if table == "problems":
-        if "status" in changes and _PROBLEM_CLOSED in (changes["status"], before.get("status")):
+        if differs("status") and _PROBLEM_CLOSED in (changes["status"], before.get("status")):
             need.add("close_problem")
-        if "closed_date" in changes:
+        if differs("closed_date"):
             need.add("close_problem")
     elif table == "documents":
-        if changes.get("status") in _DOC_ISSUING_STATES or "doc_no" in changes or "signer" in changes:
+        if (differs("status") and changes["status"] in _DOC_ISSUING_STATES) or differs("doc_no") or differs("signer"):
             need.add("issue_document")
     return need

@@ -87,3 +87,11 @@ def test_roles_from_login(sec_store, user, action, ok):
     from sifasuo_desktop.domain.permissions import allowed
 
     assert allowed(_as(sec_store, user), action) is ok
+
+
+def test_empty_string_for_an_empty_number_is_not_an_issue(sec_store):
+    from sifasuo_desktop.domain.permissions import field_change_actions
+    assert field_change_actions("documents", {"doc_no": None, "signer": None}, {"doc_no": "", "signer": ""}) == set()
+    assert field_change_actions("problems", {"closed_date": None}, {"closed_date": ""}) == set()
+    assert field_change_actions("documents", {"doc_no": None}, {"doc_no": "X〔2026〕1号"}) == {"issue_document"}
+    assert field_change_actions("problems", {"status": "已销号"}, {"status": "整改中"}) == {"close_problem"}
