@@ -383,6 +383,7 @@ class DocumentsController:
     def settings_dialog(self):
         store = self.store
         dlg = QDialog(self.window)
+        self.settings_dlg = dlg
         dlg.setWindowTitle("文书设置")
         form = QFormLayout(dlg)
         issuer = QLineEdit(store.get_setting(S.S_ISSUER, "") or "")
@@ -394,6 +395,24 @@ class DocumentsController:
         form.addRow("机关代字前缀（县简称）", short)
         form.addRow("联系人", cname)
         form.addRow("联系电话", cphone)
+        from sifasuo_desktop.documents import fonts as F
+
+        prefs = S.font_preferences(store)
+        families = F.default_resolver().available_families()
+        self.font_boxes = {}
+        for role in F.ROLES:
+            box = QComboBox()
+            box.addItem("自动（按顺序查找）", "")
+            for fam in families:
+                box.addItem(fam, fam)
+            if prefs.get(role):
+                k = box.findData(prefs[role])
+                if k < 0:
+                    box.addItem(prefs[role], prefs[role])
+                    k = box.count() - 1
+                box.setCurrentIndex(k)
+            self.font_boxes[role] = box
+            form.addRow(f"{F.ROLE_LABELS[role]}字体", box)
         b = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel)
         b.accepted.connect(dlg.accept)
         b.rejected.connect(dlg.reject)
@@ -402,6 +421,7 @@ class DocumentsController:
             store.set_setting(S.S_ISSUER, issuer.text().strip())
             store.set_setting(S.S_SHORT, short.text().strip())
             store.set_setting(S.S_CONTACT, {"name": cname.text().strip(), "phone": cphone.text().strip()})
+            store.set_setting(S.S_FONTS, {r: b.currentData() for r, b in self.font_boxes.items() if b.currentData()})
             self._status("文书设置已保存。")
 
     def choose_seal(self):

@@ -178,3 +178,31 @@ def test_paint_pdf_prints_actual_size(qtbot, tmp_path, resolver):
     img = page.images[0]
     assert abs(img["x0"]) < 1 and abs(img["top"]) < 1  # the page image covers the sheet 1:1
     assert abs(img["x1"] - page.width) < 1 and abs(img["bottom"] - page.height) < 1
+
+
+def test_settings_dialog_saves_issuer_and_user_chosen_font(qtbot, ds, tmp_path):
+    from sifasuo_desktop.domain.permissions import ADMIN
+
+    store, body, _o, _p = ds
+    w = make_window(qtbot, store, Actor("admin", ADMIN, "管理员"))
+    c = w.documents_controller
+    families = None
+
+    def fill(dlg):
+        nonlocal families
+        box = c.font_boxes["fangsong"]
+        families = [box.itemData(i) for i in range(box.count())]
+        other = [f for f in families if f and f != "AR PL UMing CN"][0]
+        box.setCurrentIndex(box.findData(other))
+        edits = dlg.findChildren(U.QLineEdit)
+        edits[0].setText("白云县司法局")
+        dlg.accept()
+
+    st = when_modal(fill)
+    c.settings_dialog()
+    check(st)
+    chosen = S.font_preferences(store)["fangsong"]
+    assert chosen in families and store.get_setting(S.S_ISSUER) == "白云县司法局"
+    row = S.draft_for_problems(store, body["id"])
+    res = S.render(store, row["id"], tmp_path / "x.pdf")
+    assert res.fonts["仿宋"] == chosen  # the user's choice comes first in the resolver chain
