@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import sqlite3
 import time
 from pathlib import Path
 
@@ -335,9 +336,31 @@ class SecurityController(QObject):
         minutes = int(accounts.setting(self.store, "security.idle_lock_minutes") or 0)
         return minutes * 60 if minutes > 0 else None
 
+    def stop(self) -> None:
+        self.idle_timer.stop()
+        self.backup_timer.stop()
+
+    def _usable(self) -> bool:
+        """False once the window's store is closed (window gone, restore done): the timers then stop."""
+        if self.closed_for_restore:
+            self.stop()
+            return False
+        try:
+            self.store.conn.execute("SELECT 1")
+        except sqlite3.ProgrammingError:
+            self.stop()
+            return False
+        return True
+
     def check_idle(self, now: float | None = None) -> bool:
-        limit = self.idle_limit_seconds()
-        if self.locked or limit is None or not self.lockable:
+        if self.locked or not self.window.isVisible() or not self._usable():
+            return False
+        try:
+            limit = self.idle_limit_seconds()
+            if limit is None or not self.lockable:
+                return False
+        except Exception:  # never let the lock check take the window down
+            log.exception("idle check failed")
             return False
         if (now or time.monotonic()) - self.last_activity >= limit:
             self.lock()
@@ -359,7 +382,7 @@ class SecurityController(QObject):
 
     # ------------------------------------------------------------------ backups
     def periodic_backup(self) -> bk.AutoResult | None:
-        if self.closed_for_restore:
+        if not self._usable():
             return None
         try:
             if not bk.has_unsaved_changes(self.store):
@@ -378,7 +401,7 @@ class SecurityController(QObject):
         return res
 
     def backup_on_exit(self) -> None:
-        if self.closed_for_restore:
+        if not self._usable():
             return
         try:
             self.last_backup = bk.auto_backup(self.store)

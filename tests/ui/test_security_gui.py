@@ -236,3 +236,18 @@ def test_offer_restore_stays_out_of_non_damage_errors(tmp_path):
     from sifasuo_desktop.store import StoreError
     err = StoreError("无法打开数据文件“x”：数据文件夹是只读的（没有写入权限）。")
     assert sg.offer_restore(None, tmp_path, err) is False
+
+
+def test_timers_stop_quietly_once_the_store_is_closed(qtbot, acc_store):
+    from PySide6.QtWidgets import QMainWindow
+
+    w = QMainWindow()  # the controller needs only store, actor and the window itself
+    w.store, w.actor = acc_store, Actor("clerk", "staff", "李工作")
+    qtbot.addWidget(w)
+    ctl = sg.SecurityController(w)
+    w.show()
+    acc_store.conn.close()  # e.g. a window left behind after its store was closed
+    assert ctl.check_idle(now=ctl.last_activity + 10 ** 6) is False
+    assert ctl.periodic_backup() is None
+    ctl.backup_on_exit()
+    assert not ctl.idle_timer.isActive() and not ctl.backup_timer.isActive()
