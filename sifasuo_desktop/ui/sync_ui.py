@@ -34,6 +34,19 @@ def install(window) -> None:
     window.add_menu_action("同步", "信任对方身份文件…", lambda: trust_file(window))
 
 
+# ---- message boxes (one place, so tests can answer them) ----------------------------------------------
+def _info(parent, title: str, text: str) -> None:
+    QMessageBox.information(parent, title, text)
+
+
+def _warn(parent, title: str, text: str) -> None:
+    QMessageBox.warning(parent, title, text)
+
+
+def _ask(parent, title: str, text: str) -> bool:
+    return QMessageBox.question(parent, title, text) == QMessageBox.Yes
+
+
 # ---- workers -------------------------------------------------------------------------------------
 def _in_worker(window, title: str, fn):
     """Run fn(store, progress, cancelled) in a worker thread on its own Store connection, then tell the
@@ -68,7 +81,7 @@ def _broadcast(store) -> None:
 
 
 def _error(window, exc: Exception, title: str = "同步") -> None:
-    QMessageBox.warning(window, title, getattr(exc, "message", None) or str(exc))
+    _warn(window, title, getattr(exc, "message", None) or str(exc))
 
 
 # ---- export ----------------------------------------------------------------------------------------
@@ -147,7 +160,7 @@ class ExportDialog(QDialog):
             folder.mkdir(parents=True, exist_ok=True)
         else:
             if not self.target.currentData():
-                QMessageBox.warning(self, "导出同步包", "请插入U盘或选择一个保存文件夹。")
+                _warn(self, "导出同步包", "请插入U盘或选择一个保存文件夹。")
                 return
             folder = Path(self.target.currentData())
         peer = self.peer.currentData()
@@ -168,7 +181,7 @@ class ExportDialog(QDialog):
         self.result_paths = list(result.paths)
         if by_mail:
             _open_mail(self.window_, folder, result)
-        QMessageBox.information(self, "导出同步包", result.text() + f"\n保存在：{folder}")
+        _info(self, "导出同步包", result.text() + f"\n保存在：{folder}")
         self.accept()
 
 
@@ -189,7 +202,7 @@ def import_packages(window, paths=None, dry_run: bool = False):
     from sifasuo_desktop.sync import engine
 
     if not allowed(window.actor, "sync"):
-        QMessageBox.warning(window, "导入同步包", "当前账号无权同步。")
+        _warn(window, "导入同步包", "当前账号无权同步。")
         return None
     if paths is None:
         paths, _ = QFileDialog.getOpenFileNames(window, "选择同步包（可多选，分卷请全部选中）", "",
@@ -206,7 +219,7 @@ def import_packages(window, paths=None, dry_run: bool = False):
         return None
     text = "\n".join(r.text() for r in results)
     code = engine.exit_code(results)
-    box = QMessageBox.information if code == 0 else QMessageBox.warning
+    box = _info if code == 0 else _warn
     box(window, "导入结果", text)
     return results
 
@@ -227,7 +240,7 @@ def save_identity(window, path: str | None = None):
     except UserError as exc:
         _error(window, exc)
         return None
-    QMessageBox.information(window, "本机身份文件",
+    _info(window, "本机身份文件",
                             f"已保存：{path}\n\n机构：{org.name}（{org.code}）\n密钥编号：{keys.key_id}\n"
                             f"指纹：{keys.public.fingerprint}\n\n请把文件交给对方，并通过电话或纸面核对指纹。")
     return path
@@ -250,11 +263,11 @@ def trust_file(window, path: str | None = None):
         _error(window, exc)
         return None
     role = "县司法局" if ident.role == "county" else "乡镇司法所"
-    answer = QMessageBox.question(
+    answer = _ask(
         window, "核对指纹",
         f"机构：{ident.org_name}（{ident.org_code}，{role}）\n密钥编号：{ident.key_id}\n\n指纹：\n{ident.fingerprint}\n\n"
         "请打电话给对方，请对方读出其程序中显示的指纹。完全一致才能信任。\n指纹一致吗？")
-    if answer != QMessageBox.Yes:
+    if not answer:
         return None
     try:
         engine.trust_identity(window.store, ident)
@@ -264,7 +277,7 @@ def trust_file(window, path: str | None = None):
     page = getattr(window, "sync_page", None)
     if page is not None:
         page.refresh()
-    QMessageBox.information(window, "信任对方身份", f"已信任：{ident.org_name}（{ident.org_code}）。")
+    _info(window, "信任对方身份", f"已信任：{ident.org_name}（{ident.org_code}）。")
     return ident
 
 
@@ -319,6 +332,16 @@ class SyncPage(QWidget):
         if self.county:
             lay.addWidget(QLabel("各乡镇同步情况"))
             lay.addWidget(self.towns, 2)
+            tbar = QHBoxLayout()
+            self.lock_btn = QPushButton("锁定（验收）所选乡镇的期间…")
+            self.unlock_btn = QPushButton("解锁期间…")
+            self.lock_btn.clicked.connect(lambda: self.lock(True))
+            self.unlock_btn.clicked.connect(lambda: self.lock(False))
+            tbar.addWidget(self.lock_btn)
+            tbar.addWidget(self.unlock_btn)
+            self.locks_label = QLabel("")
+            tbar.addWidget(self.locks_label, 1)
+            lay.addLayout(tbar)
 
         lay.addWidget(QLabel("未处理的同步冲突"))
         self.conflicts = _table(["编号", "类型", "来自", "台账", "记录", "本机版本", "对方版本", "不同的字段", "原因"])
@@ -367,6 +390,7 @@ class SyncPage(QWidget):
 
         conn = self.store.conn
         org = self.store.org
+        names = sq.township_names(conn)
         acks = list(conn.execute("SELECT * FROM sync_acks WHERE stream_id = ?", (self.store.stream_id,)))
         ack_text = "；".join(f"{a['peer_org']} 已确认至序号 {a['acked_to']}（{_local(a['received_at'])}）" for a in acks)
         peers = {k["org_code"] for k in sq.trusted_keys(conn) if not k["revoked_at"]}
@@ -377,8 +401,11 @@ class SyncPage(QWidget):
             rows = engine.township_status(self.store)
             _fill(self.towns, [[r["org_name"], r["org_code"], _local(r["last_package_at"], "从未"),
                                 r["applied_to"], r["held"], r["open_conflicts"], r["reconciliations"],
-                                "" if r["days_since_contact"] is None else r["days_since_contact"]] for r in rows])
-        names = sq.township_names(conn)
+                                "" if r["days_since_contact"] is None else r["days_since_contact"]] for r in rows],
+                  [r["org_code"] for r in rows])
+            locks = list(conn.execute("SELECT org_code, period FROM sync_period_locks ORDER BY org_code, period"))
+            self.locks_label.setText("已锁定：" + ("，".join(f"{names.get(a, a)} {p}" for a, p in locks)
+                                                   if locks else "无"))
         items = sq.conflicts(conn)
         _fill(self.conflicts, [[c["id"], TYPE_LABELS.get(c["type"], c["type"]),
                                 names.get(c["sender_org"], c["sender_org"]),
@@ -394,6 +421,32 @@ class SyncPage(QWidget):
         _fill(self.recs, [[r["id"], names.get(r["org_code"], r["org_code"]), _local(r["opened_at"]),
                            _rec_details(r["details"])] for r in recs], [r["id"] for r in recs])
 
+    def lock(self, locking: bool, period: str | None = None) -> None:
+        """Lock (accept) or unlock a month of the selected township; unlocking applies refused changes."""
+        from PySide6.QtWidgets import QInputDialog
+
+        from sifasuo_desktop.sync import engine
+
+        code = self._selected_key(self.towns)
+        if code is None:
+            _info(self, "期间锁定", "请先在上面的表格中选中一个乡镇。")
+            return
+        if period is None:
+            period, ok = QInputDialog.getText(self, "期间锁定", "期间（YYYY-MM，例如 2026-10）：")
+            if not ok:
+                return
+        try:
+            if locking:
+                engine.lock_period(self.store, code, period.strip())
+                _info(self, "期间锁定", f"已锁定 {period}，该期间的后续修改将记为冲突，解锁后再应用。")
+            else:
+                n = engine.unlock_period(self.store, code, period.strip())
+                _info(self, "期间锁定", f"已解锁 {period}，应用了 {n} 条此前被拒绝的修改。")
+        except UserError as exc:
+            _error(self, exc, "期间锁定")
+        _broadcast(self.store)
+        self.refresh()
+
     def _selected_key(self, table: QTableWidget):
         row = table.currentRow()
         if row < 0 or table.item(row, 0) is None:
@@ -405,7 +458,7 @@ class SyncPage(QWidget):
 
         cid = self._selected_key(self.conflicts)
         if cid is None:
-            QMessageBox.information(self, "同步冲突", "请先选中一条冲突。")
+            _info(self, "同步冲突", "请先选中一条冲突。")
             return
         try:
             engine.resolve_conflict(self.store, int(cid), action)
@@ -418,14 +471,14 @@ class SyncPage(QWidget):
 
         pid = self._selected_key(self.held)
         if pid is None:
-            QMessageBox.information(self, "暂存的同步包", "请先选中一个暂存包。")
+            _info(self, "暂存的同步包", "请先选中一个暂存包。")
             return
         try:
             r = engine.force_held(self.store, pid)
         except UserError as exc:
             _error(self, exc, "暂存的同步包")
             return
-        QMessageBox.information(self, "暂存的同步包", r.text())
+        _info(self, "暂存的同步包", r.text())
         self.refresh()
 
     def close_reconciliation(self) -> None:
@@ -433,7 +486,7 @@ class SyncPage(QWidget):
 
         rid = self._selected_key(self.recs)
         if rid is None:
-            QMessageBox.information(self, "待核对事项", "请先选中一个待核对事项。")
+            _info(self, "待核对事项", "请先选中一个待核对事项。")
             return
         engine.close_reconciliation(self.store, int(rid))
         self.refresh()

@@ -28,6 +28,15 @@ def _dispose(*windows):
     QApplication.processEvents()
 
 
+@pytest.fixture(autouse=True)
+def inline_worker(monkeypatch):
+    """Run the sync dialogs' background task inline (same code path, no QThread)."""
+    from sifasuo_desktop.ui import workers
+    monkeypatch.setattr(workers, "run_task",
+                        lambda parent, title, fn, *a, **k: fn(*a, progress=lambda p, t="": None,
+                                                              cancelled=lambda: False, **k))
+
+
 @pytest.fixture()
 def county_window(world, qtbot):
     w = MainWindow(world.county, SYSTEM)
@@ -38,8 +47,9 @@ def county_window(world, qtbot):
 
 
 def _auto_close_boxes(monkeypatch, seen):
-    for name in ("information", "warning"):
-        monkeypatch.setattr(QMessageBox, name, lambda parent, title, text, *a, _n=name: seen.append((title, text)))
+    from sifasuo_desktop.ui import sync_ui
+    for name in ("_info", "_warn"):
+        monkeypatch.setattr(sync_ui, name, lambda parent, title, text: seen.append((title, text)))
 
 
 def test_sync_page_import_and_resolve_conflict(world, county_window, qtbot, monkeypatch):
@@ -114,10 +124,10 @@ def test_trust_dialog_requires_confirmation(world, county_window, qtbot, monkeyp
     path = t2.write_identity(tmp_path / "t2.json")
     seen = []
     _auto_close_boxes(monkeypatch, seen)
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.No)
+    monkeypatch.setattr(sync_ui, "_ask", lambda *a, **k: False)
     assert sync_ui.trust_file(county_window, str(path)) is None
     assert "T02" not in sq.township_names(world.county.conn)
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.Yes)
+    monkeypatch.setattr(sync_ui, "_ask", lambda *a, **k: True)
     assert sync_ui.trust_file(county_window, str(path)).org_code == "T02"
     assert county_window.sync_page.towns.rowCount() == 2
 
@@ -168,3 +178,68 @@ def test_county_ledgers_have_township_column_and_filter(world2, qtbot):
         assert twin.ledger_view("cases").model.headerData(0, Qt.Horizontal) != "乡镇"
         assert not hasattr(twin.ledger_view("cases"), "township_filter")
         _dispose(win, twin)
+
+
+def test_period_lock_from_the_page(world, county_window, qtbot, monkeypatch):
+    ids = add_cases(world.town, 1)
+    engine.import_file(world.county, world.export(world.town))
+    world.down()
+    seen = []
+    _auto_close_boxes(monkeypatch, seen)
+    page = county_window.sync_page
+    page.refresh()
+    page.lock(True, "2026-10")
+    assert "请先" in seen[-1][1]                     # nothing selected yet
+    page.towns.selectRow(0)
+    page.lock(True, "2026-10")
+    assert "T01 2026-10" in page.locks_label.text() or "第1镇司法所 2026-10" in page.locks_label.text()
+    world.town.update("cases", ids[0], {"party": "验收后修改"})
+    engine.import_file(world.county, world.export(world.town))
+    page.refresh()
+    assert page.conflicts.item(0, 1).text() == "期间已锁定"
+    page.towns.selectRow(0)
+    page.lock(False, "2026-10")
+    assert "应用了 1 条" in seen[-1][1]
+    assert page.conflicts.rowCount() == 0
+    assert world.county.get("cases", ids[0])["party"] == "验收后修改"
+    page.lock(True, "2026-13")
+    assert "YYYY-MM" in seen[-1][1]
+
+
+REAL_WORKER_SCRIPT = r"""
+import os, sys, tempfile
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from pathlib import Path
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+sys.path.insert(0, sys.argv[1])
+from tests.sync.world import World, add_cases
+from sifasuo_desktop.domain.permissions import SYSTEM
+from sifasuo_desktop.ui import sync_ui
+from sifasuo_desktop.ui.main_window import MainWindow
+w = World(Path(tempfile.mkdtemp()), 1)
+add_cases(w.town, 5)
+pkg = w.export(w.town)
+win = MainWindow(w.county, SYSTEM)
+win.show()
+app.processEvents()
+seen = []
+sync_ui._info = sync_ui._warn = lambda parent, title, text: seen.append(text)
+results = sync_ui.import_packages(win, [str(pkg)])
+print("RESULT", results[0].status, results[0].imported, w.county.count("cases"))
+print("BOX", seen[-1])
+"""
+
+
+def test_import_through_the_real_worker_thread(tmp_path):
+    """The same import via ui/workers.run_task (QThread + progress dialog), in its own process."""
+    import subprocess
+    import sys
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[2]
+    script = tmp_path / "real_worker.py"
+    script.write_text(REAL_WORKER_SCRIPT, encoding="utf-8")
+    proc = subprocess.run([sys.executable, str(script), str(root)], capture_output=True, text=True,
+                          timeout=120, cwd=root)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "RESULT applied 6 5" in proc.stdout and "新增 6 条" in proc.stdout
