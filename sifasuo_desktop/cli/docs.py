@@ -34,6 +34,20 @@ def register(sub, common):
     q.add_argument("--date", type=date_arg, help="成文日期（默认今天）")
     q.set_defaults(func=cmd_issue)
 
+    q = ds.add_parser("build-title-font", help="由本机的 Noto Serif CJK SC Bold 生成标题用 TrueType 字体（约1分钟）")
+    q.add_argument("--out-dir", help="输出文件夹（默认：用户字体文件夹）")
+    q.set_defaults(func=cmd_build_title_font)
+
+
+def cmd_build_title_font(args) -> int:
+    from sifasuo_desktop.documents import fonts as F
+    from sifasuo_desktop.documents.fontbuild import build_title_font
+
+    out_dir = args.out_dir or str(F.user_font_dir())
+    path = build_title_font(F.default_resolver(), out_dir)
+    print(f"已生成标题字体：{path}（{path.stat().st_size // 1024} KB），此后 PDF 的标题和机关标志将使用该字体。")
+    return 0
+
 
 def _type_key(label: str) -> str:
     from sifasuo_desktop.documents.service import KEY_BY_LABEL

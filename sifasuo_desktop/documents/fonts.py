@@ -56,6 +56,7 @@ ROLE_CANDIDATES: dict[str, list[str]] = {
         "方正小标宋简体", "FZXiaoBiaoSong-B05S", "方正小标宋_GBK", "FZXiaoBiaoSong-B05", "CESI小标宋-GB2312",
         "CESI小标宋-GB18030", "CESI小标宋-GB13000", "CESI_XBS_GB2312", "CESI_XBS_GB18030", "CESI_XBS_GB13000",
         "GB_XBS_GB18030", "GB_XBS_GBT2312", "CESI_小标宋(GB2312-1980)",
+        "Sifasuo Title Serif",  # built from Noto Serif CJK SC Bold by `sifasuo docs build-title-font`
         "AR PL UMing CN", "AR PL UKai CN",
     ],
 }
@@ -72,9 +73,19 @@ GENERAL_FALLBACK = [
 FONT_EXTS = (".ttf", ".ttc", ".otf", ".otc")
 
 
+def user_font_dir() -> Path:
+    """Fonts the app made or the user dropped in for this program only (scanned first)."""
+    env = os.environ.get("SIFASUO_FONT_HOME")
+    if env:
+        return Path(env)
+    from sifasuo_desktop.paths import default_data_dir
+
+    return default_data_dir() / "fonts"
+
+
 def font_dirs() -> list[Path]:
     """Directories scanned for fonts on this machine (Windows, 信创 Linux, generic Linux, macOS)."""
-    dirs: list[Path] = []
+    dirs: list[Path] = [user_font_dir()]
     if sys.platform.startswith("win"):
         windir = os.environ.get("WINDIR", r"C:\Windows")
         dirs.append(Path(windir) / "Fonts")
