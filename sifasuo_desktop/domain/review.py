@@ -198,6 +198,18 @@ def standard_from_rows(rows: list[tuple]) -> Standard:
     return std
 
 
+def standard_to_rows(std: Standard) -> list[list]:
+    """The spreadsheet layout that standard_from_rows reads (used as the template an admin edits)."""
+    rows: list[list] = [["标准名称", std.name], ["版本", std.version_label], ["适用案卷", std.case_kind],
+                        ["总分", std.total], ["优秀", std.bands["优秀"]],
+                        ["良好", std.bands.get("良好") if std.use_good else None], ["合格", std.bands["合格"]], [],
+                        ["类型", "编码", "分类", "评查内容", "分值"]]
+    for i in std.items:
+        rows.append(["否决项" if i.kind == VETO else "扣分项", i.code, i.section, i.text,
+                     None if i.kind == VETO else i.max_points])
+    return rows
+
+
 # ---------------------------------------------------------------------------- scoring
 @dataclass
 class ScoreResult:

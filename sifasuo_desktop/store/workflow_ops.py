@@ -225,6 +225,20 @@ def import_standard_xlsx(store, path) -> dict:
                             action="settings")
 
 
+def export_standard_xlsx(store, standard_id: str | None, path) -> Path:
+    """Write a standard in the importable layout (a template to edit and load back with a new 版本)."""
+    from sifasuo_desktop.xlsx.writer import new_workbook, save
+
+    _, std = get_standard(store, standard_id)
+    wb = new_workbook()
+    ws = wb.create_sheet("评查标准")
+    for row in rv.standard_to_rows(std):
+        ws.append(row)
+    ws.column_dimensions["C"].width = 18
+    ws.column_dimensions["D"].width = 60
+    return save(wb, path)
+
+
 # ============================================================================ reviews
 def create_batch(store, name: str, year, mode: str | None = None, scope: str | None = None,
                  standard_id: str | None = None) -> dict:

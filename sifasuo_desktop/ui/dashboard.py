@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 import threading
 
-from PySide6.QtCore import QObject, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QPainter, QPageLayout, QPageSize
 from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QPushButton,
                                QScrollArea, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
@@ -29,10 +29,6 @@ def compute(store, today: _dt.date) -> dict:
     return {"today": today, "week": sq.week_items(store, today), "series": sq.monthly_series(store, today.year)}
 
 
-class _Bridge(QObject):
-    done = Signal(object, int)
-
-
 class DashboardPage(QWidget):
     def __init__(self, window, today: _dt.date | None = None):
         super().__init__(window)
@@ -47,8 +43,12 @@ class DashboardPage(QWidget):
         self._timer.setInterval(400)
         self._timer.timeout.connect(self.refresh_async)
         self._generation = 0
-        self._bridge = _Bridge(self)
-        self._bridge.done.connect(self._async_done)
+        # the worker thread only fills a plain dict; a timer owned by this page picks the result up, so a
+        # thread finishing after the page is gone touches no Qt object
+        self._job: dict | None = None
+        self._poll = QTimer(self)
+        self._poll.setInterval(50)
+        self._poll.timeout.connect(self._check_job)
         self.busy = False
 
         outer = QVBoxLayout(self)
@@ -62,7 +62,10 @@ class DashboardPage(QWidget):
         self.print_button = QPushButton("打印 (Ctrl+P)")
         self.print_button.setShortcut("Ctrl+P")
         self.print_button.clicked.connect(self.print_preview)
+        self.export_button = QPushButton("导出Excel…")
+        self.export_button.clicked.connect(self.export_dialog)
         head.addWidget(self.refresh_button)
+        head.addWidget(self.export_button)
         head.addWidget(self.print_button)
         outer.addLayout(head)
 
@@ -150,6 +153,7 @@ class DashboardPage(QWidget):
         """Recompute now, in the UI thread (tests, small data)."""
         self._dirty = False
         self._generation += 1
+        self.busy = False
         self._show(compute(self.store, self.today()))
 
     def refresh_async(self) -> None:
@@ -161,7 +165,8 @@ class DashboardPage(QWidget):
         self.busy = True
         if self.data is None:
             self.summary_label.setText("正在统计…")
-        bridge = self._bridge
+        job = {"gen": gen, "done": False, "result": None}
+        self._job = job
 
         def work():
             from sifasuo_desktop.store import Store
@@ -169,25 +174,29 @@ class DashboardPage(QWidget):
             try:
                 st = Store.open(data_dir, create=False)
                 try:
-                    result = compute(st, today)
+                    job["result"] = compute(st, today)
                 finally:
                     st.close()
             except Exception as exc:  # noqa: BLE001 - reported in the page
-                result = exc
-            try:
-                bridge.done.emit(result, gen)
-            except RuntimeError:  # the page was closed meanwhile
-                pass
+                job["result"] = exc
+            job["done"] = True
         threading.Thread(target=work, name="dashboard-refresh", daemon=True).start()
+        self._poll.start()
 
-    def _async_done(self, result, gen: int) -> None:
-        if gen != self._generation:
+    def _check_job(self) -> None:
+        job = self._job
+        if job is None or job["gen"] != self._generation:
+            self._poll.stop()
             return
+        if not job["done"]:
+            return
+        self._poll.stop()
+        self._job = None
         self.busy = False
-        if isinstance(result, Exception):
-            self.summary_label.setText(f"统计失败：{result}")
+        if isinstance(job["result"], Exception):
+            self.summary_label.setText(f"统计失败：{job['result']}")
             return
-        self._show(result)
+        self._show(job["result"])
 
     def _show(self, data: dict) -> None:
         self.data = data
@@ -295,6 +304,44 @@ class DashboardPage(QWidget):
         specs = self.chart_specs()
         for w, spec in zip((self.chart_cases, self.chart_rules, self.chart_rect), specs):
             w.set_spec(spec)
+
+    # ------------------------------------------------------------------ export
+    def export_dialog(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        path, _ = QFileDialog.getSaveFileName(self, "导出首页数据", f"首页概况{self.today().isoformat()}.xlsx",
+                                              "Excel 表格 (*.xlsx)")
+        if path:
+            self.export_to(path)
+
+    def export_to(self, path: str) -> bool:
+        """This week's items and the counts by month, each on its own sheet."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from sifasuo_desktop.domain.errors import UserError
+        from sifasuo_desktop.xlsx.writer import Column, add_table_sheet, new_workbook, save
+
+        if self.data is None:
+            self.refresh()
+        org = self.store.org.name
+        wb = new_workbook()
+        items = self.data["week"]["items"]
+        add_table_sheet(wb, f"本周要办的事（{self.data['today'].isoformat()}）",
+                        [Column("程度"), Column("类型"), Column("编号/名称"), Column("规则"), Column("说明", "longtext"),
+                         Column("期限", "date")],
+                        [[SEVERITY_TEXT.get(i["severity"], ""), sq.RECORD_TYPE_LABELS.get(i["record_type"],
+                                                                                          i["record_type"]),
+                          i.get("ref") or "", f"{i.get('code', '')} {i.get('title') or ''}".strip(),
+                          i.get("message") or "", i.get("due_date")] for i in items],
+                        org_name=org, sheet_name="本周要办")
+        add_table_sheet(wb, f"{self.data['series']['year']}年按月统计", [Column("项目")] + [Column(m) for m in MONTHS],
+                        [[label, *vals] for label, vals in self.month_rows], org_name=org, sheet_name="按月统计")
+        try:
+            save(wb, path)
+        except UserError as exc:
+            QMessageBox.warning(self, "导出Excel", exc.message)
+            return False
+        return True
 
     # ------------------------------------------------------------------ printing
     def print_preview(self) -> None:

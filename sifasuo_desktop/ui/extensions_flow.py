@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QDialog
 
 def install(window) -> None:
     from .problem_panel import NewProblemDialog, new_problem_from, open_problem_dialog
-    from .review_form import ReviewResultsDialog, ReviewScoringDialog, import_standard
+    from .review_form import ReviewResultsDialog, ReviewScoringDialog, export_standard_template, import_standard
     from .stats_page import StatsPage
 
     window.stats_page = StatsPage(window)
@@ -33,6 +33,7 @@ def install(window) -> None:
     window.add_menu_action("监督", "评查结果（按批次、按单位）…", lambda: ReviewResultsDialog(window).exec())
     window.add_menu_action("统计", "首页概况", lambda: window.show_page("dashboard"))
     window.add_menu_action("统计", "统计报表（月汇总/季通报/年报）", lambda: window.show_page("stats"))
+    window.add_menu_action("工具", "导出评查标准模板(.xlsx)…", lambda: export_standard_template(window))
     window.add_menu_action("工具", "导入评查标准(.xlsx)…", lambda: import_standard(window))
 
 

@@ -251,8 +251,32 @@ class ReviewResultsDialog(QDialog):
         close = QDialogButtonBox(QDialogButtonBox.Close)
         close.button(QDialogButtonBox.Close).setText("关闭")
         close.rejected.connect(self.reject)
+        export = close.addButton("导出Excel…", QDialogButtonBox.ActionRole)
+        export.clicked.connect(self.export_dialog)
         lay.addWidget(close)
         self.reload()
+
+    def export_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "导出评查结果", "评查结果.xlsx", "Excel 表格 (*.xlsx)")
+        if path:
+            self.export_to(path)
+
+    def export_to(self, path: str) -> bool:
+        from sifasuo_desktop.xlsx.writer import write_table
+
+        cols = [self.table.horizontalHeaderItem(c).text() for c in range(self.table.columnCount())]
+        rows = [[self.table.item(r, c).text() for c in range(self.table.columnCount())]
+                for r in range(self.table.rowCount())]
+        from sifasuo_desktop.xlsx.writer import Column
+
+        try:
+            write_table(path, f"案卷评查结果（{self.batch.currentText()}）",
+                        [Column(c, "text" if i == 0 or "率" in c or c == "平均分" else "int") for i, c in enumerate(cols)],
+                        rows, org_name=self.store.org.name)
+        except UserError as exc:
+            QMessageBox.warning(self, "导出评查结果", exc.message)
+            return False
+        return True
 
     def reload(self) -> None:
         res = ops.batch_results(self.store, self.batch.currentData())
@@ -286,3 +310,16 @@ def import_standard(window) -> dict | None:
     QMessageBox.information(window, "导入评查标准", f"已导入“{row['name']}”（{row['version_label']}）。"
                                                    "新建评查批次时可选用。")
     return row
+
+
+def export_standard_template(window) -> None:
+    path, _ = QFileDialog.getSaveFileName(window, "导出评查标准模板", "评查标准模板.xlsx", "Excel 表格 (*.xlsx)")
+    if not path:
+        return
+    try:
+        ops.export_standard_xlsx(window.store, None, path)
+    except UserError as exc:
+        QMessageBox.warning(window, "导出评查标准模板", exc.message)
+        return
+    QMessageBox.information(window, "导出评查标准模板", "已导出默认评查标准。修改“版本”和评查项后，"
+                                                        "可通过“工具 → 导入评查标准”载入。")

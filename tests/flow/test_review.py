@@ -149,3 +149,19 @@ def test_save_reviews_and_results(store, body):
     rid = res["reviews"][1]["id"]
     p = ops.create_problem_from(store, "reviews", rid, {"description": "先决定后立案", "deadline": "2026-05-01"})
     assert (p["source"], p["body_id"], p["category"]) == ("案卷评查", body["id"], "事实证据")
+
+
+def test_standard_template_round_trip(store, tmp_path):
+    path = ops.export_standard_xlsx(store, None, tmp_path / "模板.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb.active
+    ws["B2"] = "2027修订"           # 版本
+    ws["B6"] = None                  # no 良好 band
+    wb.save(path)
+    store.actor = ADMIN
+    row = ops.import_standard_xlsx(store, path)
+    _, s = ops.get_standard(store, row["id"])
+    d = rv.default_standard()
+    assert s.version_label == "2027修订" and not s.use_good
+    assert [(i.code, i.kind, i.max_points) for i in s.items] == [(i.code, i.kind, i.max_points) for i in d.items]
+    assert rv.score(s, [], {"D06": 7, "D09": 5}).grade == "合格"     # 88 without the 良好 band

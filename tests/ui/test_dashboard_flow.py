@@ -101,3 +101,17 @@ def test_async_refresh_uses_its_own_connection(win, qtbot):
     dash.refresh_async()
     qtbot.waitUntil(lambda: not dash.busy and dash.data is not None, timeout=10000)
     assert [r[2] for r in _rows(dash.todo) if r[3].startswith("ZG-01")] == ["示范问〔2026〕1号", "示范问〔2026〕2号"]
+
+
+def test_exports_week_and_months_to_xlsx(win, tmp_path):
+    import openpyxl
+
+    w, dash, s, body = win
+    out = tmp_path / "首页.xlsx"
+    assert dash.export_to(str(out))
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["本周要办", "按月统计"]
+    refs = [r[2] for r in wb["本周要办"].iter_rows(min_row=4, values_only=True)]
+    assert "示范问〔2026〕1号" in refs
+    month = list(wb["按月统计"].iter_rows(min_row=4, max_row=4, values_only=True))[0]
+    assert month[0].startswith("立案") and month[2] == "2"

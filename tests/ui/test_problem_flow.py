@@ -56,8 +56,8 @@ def test_life_cycle_through_the_dialog(qtbot, setup, tmp_path):
 
     s, body, p = setup
     win = FakeWindow(s, LEADER)
+    qtbot.addWidget(win)
     dlg = ProblemDialog(win, p["id"], today=TODAY)
-    qtbot.addWidget(dlg)
     enabled = {a for a, b in dlg.action_buttons.items() if b.isEnabled()}
     assert enabled == {wf.START, wf.REPORT}
     assert "待整改" in dlg.header.text()
@@ -106,8 +106,8 @@ def test_staff_sees_close_disabled_and_is_refused(qtbot, setup):
     ops.apply_step(s, p["id"], wf.REPORT, step_date="2026-05-08", person="镇执法办", note="已整改", today=TODAY)
     s.actor = STAFF
     win = FakeWindow(s, STAFF)
+    qtbot.addWidget(win)
     dlg = ProblemDialog(win, p["id"], today=TODAY)
-    qtbot.addWidget(dlg)
     assert not dlg.action_buttons[wf.CLOSE].isEnabled()
     assert dlg.action_buttons[wf.RETURN].isEnabled()
     assert "无权" in dlg.action_buttons[wf.CLOSE].toolTip()
@@ -127,8 +127,8 @@ def test_new_problem_from_a_visit(qtbot, setup):
     s, body, _ = setup
     visit = s.insert("visits", {"visit_date": "2026-05-06", "method": "台账核查", "body_id": body["id"]})
     win = FakeWindow(s, LEADER)
+    qtbot.addWidget(win)
     dlg = NewProblemDialog(win, "visits", visit)
-    qtbot.addWidget(dlg)
     dlg.submit()
     assert "问题描述" in dlg.error.text() and dlg.created is None
     dlg.description.setText("执法证过期仍参与执法")

@@ -25,8 +25,8 @@ def form(qtbot, tmp_path):
     body = s.insert("bodies", {"name": "示范镇人民政府"})
     case = s.insert("cases", {"case_no": "示罚〔2026〕1号", "case_type": "行政处罚(一般程序)", "body_id": body["id"]})
     win = FakeWindow(s, LEADER)
+    qtbot.addWidget(win)
     dlg = ReviewScoringDialog(win, case=case)
-    qtbot.addWidget(dlg)
     yield dlg, s, body, win
     s.close()
 
@@ -54,7 +54,6 @@ def test_running_score_and_save(form, qtbot):
     r = dlg.saved
     assert (r["score"], r["grade"], r["body_id"], r["reviewers"]) == (84, "良好", body["id"], "张三、李四")
     res = ReviewResultsDialog(win)
-    qtbot.addWidget(res)
     cells = [[res.table.item(i, c).text() for c in range(9)] for i in range(res.table.rowCount())]
     assert cells[0][:3] == ["示范镇人民政府", "1", "0"] and cells[-1][0] == "合计" and cells[-1][6] == "84.00"
 
@@ -67,8 +66,23 @@ def test_reopen_existing_review(form, qtbot):
     r = ops.save_review(s, b["id"], case_no="示罚〔2026〕1号", reviewers="甲、乙", veto_hits=["V04"],
                         deductions={"D02": 2})
     again = ReviewScoringDialog(win, review=r)
-    qtbot.addWidget(again)
     assert again.veto_checks["V04"].isChecked() and again.spins["D02"].value() == 2
     again.veto_checks["V04"].setChecked(False)
     again.save()
     assert again.saved["id"] == r["id"] and again.saved["score"] == 98 and again.saved["grade"] == "优秀"
+
+
+def test_results_export(form, qtbot, tmp_path):
+    import openpyxl
+
+    from sifasuo_desktop.ui.review_form import ReviewResultsDialog
+
+    dlg, s, body, win = form
+    b = ops.create_batch(s, "批次", 2026)
+    ops.save_review(s, b["id"], case_no="示罚〔2026〕1号", reviewers="甲、乙", body_id=body["id"],
+                    deductions={"D02": 2})
+    res = ReviewResultsDialog(win, b["id"])
+    out = tmp_path / "r.xlsx"
+    assert res.export_to(str(out))
+    rows = list(openpyxl.load_workbook(out).active.iter_rows(min_row=4, values_only=True))
+    assert rows[0][:3] == ("示范镇人民政府", 1, 1) and rows[-1][0] == "合计"
