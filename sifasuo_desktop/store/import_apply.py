@@ -25,6 +25,12 @@ def apply_plan(store, plan, progress=None) -> dict:
         raise UserError("该导入计划已执行过。")
     total = sum(len(s.actions) for s in plan.sheets) or 1
     done = 0
+    try:  # a backup of the state before the import (issue 7), when the security module is installed
+        from sifasuo_desktop.security.backup import backup_before
+    except ImportError:
+        backup_before = None
+    if backup_before is not None:
+        backup_before(store, "xlsx-import")
     with store.transaction():
         if plan.new_bodies:
             store.bulk_insert("bodies", [{k: v for k, v in b.items() if v is not None} for b in plan.new_bodies],
