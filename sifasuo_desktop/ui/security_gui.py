@@ -371,12 +371,17 @@ class SecurityController(QObject):
         if self.locked or not self.lockable:
             return
         self.locked = True
+        central = self.window.centralWidget()
+        if central is not None:  # the ledger must not stay readable behind the lock dialog
+            central.hide()
         try:
             dlg = LockDialog(self.store, self.window.actor, self.window)
             accepted = dlg.exec() == QDialog.Accepted
         finally:
             self.locked = False
             self.last_activity = time.monotonic()
+            if central is not None:
+                central.show()
         if not accepted:
             self.window.close()
 

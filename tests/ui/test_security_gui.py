@@ -124,6 +124,7 @@ def test_idle_lock_needs_the_users_password(qtbot, window, acc_store):
 
     def unlock(w):
         assert isinstance(w, LockDialog)
+        assert not window.centralWidget().isVisible()  # the ledger is hidden while locked
         w.password.setText("wrong-pass-1")
         w._ok()
         assert w.isVisible() and "用户名或密码错误" in w.error.text()
@@ -132,7 +133,7 @@ def test_idle_lock_needs_the_users_password(qtbot, window, acc_store):
     state = when_modal(qtbot, unlock)
     assert ctl.check_idle(now=ctl.last_activity + 61) is True
     _wait_done(qtbot, state)
-    assert window.isVisible() and not ctl.locked
+    assert window.isVisible() and not ctl.locked and window.centralWidget().isVisible()
 
 
 def test_idle_lock_can_be_switched_off(window, acc_store):
