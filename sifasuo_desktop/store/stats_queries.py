@@ -31,6 +31,14 @@ def _select(store, table: str, cols, where: str = "", params=(), org: str | None
     return [dict(zip(cols, r)) for r in cur.execute(sql, params).fetchall()]
 
 
+def org_choices(store) -> list[tuple[str, str]]:
+    """(code, name) of every organisation whose records the data folder holds (a county sees its townships)."""
+    seen = {r["code"]: r["name"] or r["code"] for r in store.rows("orgs", order_by="code")}
+    for (code,) in store.conn.execute("SELECT DISTINCT owner_org FROM cases WHERE deleted = 0"):
+        seen.setdefault(code, code)
+    return sorted(seen.items())
+
+
 # ---------------------------------------------------------------------------- rules engine glue
 def _calendar(store):
     try:

@@ -43,6 +43,15 @@ class StatsPage(QWidget):
         self.number = QSpinBox()
         self.number_label = QLabel("月份")
         self.kind.currentIndexChanged.connect(self._kind_changed)
+        self.org = QComboBox()
+        self.org.addItem("全部机构", None)
+        orgs = sq.org_choices(self.store)
+        for code, name in orgs:
+            self.org.addItem(f"{name}（{code}）", code)
+        self.org_label = QLabel("范围")
+        multi = len(orgs) > 1
+        self.org.setVisible(multi)
+        self.org_label.setVisible(multi)
         self.run_button = QPushButton("统计")
         self.run_button.clicked.connect(self.run)
         self.export_button = QPushButton("导出Excel…")
@@ -50,7 +59,7 @@ class StatsPage(QWidget):
         self.print_button = QPushButton("打印…")
         self.print_button.clicked.connect(self.print_preview)
         for w in (QLabel("报表："), self.kind, QLabel("年份"), self.year, self.number_label, self.number,
-                  self.run_button, self.export_button, self.print_button):
+                  self.org_label, self.org, self.run_button, self.export_button, self.print_button):
             row.addWidget(w)
         row.addStretch(1)
         lay.addLayout(row)
@@ -84,7 +93,7 @@ class StatsPage(QWidget):
         try:
             self.period, self.tables = sq.period_report(self.store, key, self.year.value(),
                                                         None if key == "annual" else self.number.value(),
-                                                        as_of=self.today)
+                                                        org=self.org.currentData(), as_of=self.today)
         except UserError as exc:
             QMessageBox.warning(self, "统计", exc.message)
             return
