@@ -95,3 +95,34 @@ def test_empty_string_for_an_empty_number_is_not_an_issue(sec_store):
     assert field_change_actions("problems", {"closed_date": None}, {"closed_date": ""}) == set()
     assert field_change_actions("documents", {"doc_no": None}, {"doc_no": "X〔2026〕1号"}) == {"issue_document"}
     assert field_change_actions("problems", {"status": "已销号"}, {"status": "整改中"}) == {"close_problem"}
+
+
+def test_staff_cannot_close_an_existing_problem_by_importing_a_spreadsheet(sec_dir, tmp_path, capsys, monkeypatch):
+    """`import-xlsx` updates existing problems through store.update: the 销号 guard applies there too."""
+    import openpyxl
+
+    from sifasuo_desktop.cli import main
+    from sifasuo_desktop.store import Store
+
+    with Store.open(sec_dir) as s:
+        p = s.insert("problems", {"problem_no": "安问〔2026〕1号", "found_date": "2026-05-01", "source": "监督检查",
+                                  "description": "未按期公示", "status": wf.REPORTED})
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "问题整改"
+    ws.append(["问题编号", "发现日期", "来源", "问题描述", "整改状态", "销号日期"])
+    ws.append(["安问〔2026〕1号", "2026-05-01", "监督检查", "未按期公示", "已销号", "2026-05-12"])
+    path = tmp_path / "problems.xlsx"
+    wb.save(path)
+    for user in ("clerk", "lead"):
+        monkeypatch.setenv("SIFASUO_USER", user)
+        monkeypatch.setenv("SIFASUO_PASSWORD", PASSWORDS[user])
+        rc = main(["import-xlsx", str(path), "--data-dir", str(sec_dir), "--ledger", "problems"])
+        with Store.open(sec_dir) as s:
+            status = s.get("problems", p["id"])["status"]
+        if user == "clerk":
+            assert rc == 1 and "无权问题销号" in capsys.readouterr().err
+            assert status == wf.REPORTED
+        else:
+            assert rc == 0, capsys.readouterr().err
+            assert status == wf.CLOSED
