@@ -23,6 +23,7 @@ def register(sub, common):
     p.add_argument("--xlsx", metavar="FILE", help="同时导出为 .xlsx 文件（每张表一个工作表）")
     p.set_defaults(func=cmd_stats)
     _register_problem(sub, common)
+    _register_review(sub, common)
 
 
 def cmd_stats(args) -> int:
@@ -188,4 +189,98 @@ def cmd_problem_step(args) -> int:
     finally:
         store.close()
     print(f"{updated['problem_no']}：{args.action}完成，当前状态：{updated['status']}")
+    return 0
+
+
+# ---------------------------------------------------------------------------- sifasuo review ...
+def _register_review(sub, common):
+    p = sub.add_parser("review", parents=[common], help="案卷评查：评查标准导入/导出、评查结果")
+    rsub = p.add_subparsers(dest="review_command", metavar="ACTION")
+    rsub.required = True
+    q = rsub.add_parser("standards", parents=[common], help="列出评查标准")
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(func=cmd_review_standards)
+    q = rsub.add_parser("export-standard", parents=[common], help="把评查标准导出为可编辑的 .xlsx 模板")
+    q.add_argument("file", help="输出文件（.xlsx）")
+    q.set_defaults(func=cmd_review_export_standard)
+    q = rsub.add_parser("import-standard", parents=[common], help="从 .xlsx 导入评查标准（仅管理员）")
+    q.add_argument("file", help="评查标准表格（.xlsx）")
+    q.set_defaults(func=cmd_review_import_standard)
+    q = rsub.add_parser("results", parents=[common], help="评查结果：全部或某一批次，总体及按被评查单位")
+    q.add_argument("--batch", help="批次名称（默认全部批次）")
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(func=cmd_review_results)
+
+
+def cmd_review_standards(args) -> int:
+    from sifasuo_desktop.store import workflow_ops as ops
+
+    store = open_store(args, write=False)
+    try:
+        rows = ops.list_standards(store)
+    finally:
+        store.close()
+    out = [{"name": r["name"], "version_label": r["version_label"], "case_kind": r["case_kind"]} for r in rows]
+    if args.json:
+        print_json(out)
+    else:
+        for r in out:
+            print(f"{r['name']}（{r['version_label']}）  适用：{r['case_kind'] or '—'}")
+        if not out:
+            print("尚未使用评查标准（首次评查时载入默认标准）。")
+    return 0
+
+
+def cmd_review_export_standard(args) -> int:
+    from sifasuo_desktop.store import workflow_ops as ops
+
+    if not args.file.lower().endswith(".xlsx"):
+        raise UserError("导出文件名应以 .xlsx 结尾。")
+    store = open_store(args, write=False)
+    try:
+        ops.export_standard_xlsx(store, None, args.file)
+    finally:
+        store.close()
+    print(f"已导出默认评查标准：{args.file}")
+    return 0
+
+
+def cmd_review_import_standard(args) -> int:
+    from sifasuo_desktop.store import workflow_ops as ops
+
+    store = open_store(args, write=True)
+    try:
+        row = ops.import_standard_xlsx(store, args.file)
+    finally:
+        store.close()
+    print(f"已导入评查标准：{row['name']}（{row['version_label']}）")
+    return 0
+
+
+def cmd_review_results(args) -> int:
+    from sifasuo_desktop.store import workflow_ops as ops
+
+    store = open_store(args, write=False)
+    try:
+        batch_id = None
+        if args.batch:
+            rows = store.rows("review_batches", "name = ?", (args.batch,))
+            if not rows:
+                raise UserError(f"找不到评查批次“{args.batch}”。")
+            batch_id = rows[0]["id"]
+        res = ops.batch_results(store, batch_id)
+    finally:
+        store.close()
+    if args.json:
+        print_json({"batch": args.batch, "summary": res["summary"], "by_body": res["by_body"]})
+        return 0
+    from sifasuo_desktop.domain.stats import StatTable
+
+    def pct(v):
+        return "—" if v is None else f"{v * 100:.1f}%"
+    cols = ["被评查单位", "案卷数", "优秀", "良好", "合格", "不合格", "平均分", "优秀率", "合格率"]
+    rows = [[name, s["count"], s["优秀"], s["良好"], s["合格"], s["不合格"],
+             "—" if s["average"] is None else f"{s['average']:.2f}", pct(s["excellent_rate"]), pct(s["pass_rate"])]
+            for name, s in sorted(res["by_body"].items()) + [("合计", res["summary"])]]
+    print(render_text(StatTable(f"案卷评查结果（{args.batch or '全部批次'}）", cols, rows)))
     return 0

@@ -64,3 +64,37 @@ def test_staff_account_refused_through_cli(data, capsys, monkeypatch):
     assert "无权问题销号" in capsys.readouterr().err
     with Store.open(d) as s:
         assert s.rows("problems", "problem_no = ?", (no,))[0]["status"] == "已报告"
+
+
+def test_review_cli(data, capsys, tmp_path, monkeypatch):
+    import openpyxl
+
+    import sifasuo_desktop.cli.common as common
+    from sifasuo_desktop.domain.permissions import Actor
+
+    d, _ = data
+    tpl = tmp_path / "标准.xlsx"
+    assert main(["review", "export-standard", str(tpl), "--data-dir", str(d)]) == 0
+    wb = openpyxl.load_workbook(tpl)
+    wb.active["B2"] = "县局2027版"
+    wb.save(tpl)
+    monkeypatch.setattr(common, "resolve_cli_actor", lambda store, write: Actor("li", "leader", "所长"))
+    assert main(["review", "import-standard", str(tpl), "--data-dir", str(d)]) == 1
+    assert "无权修改设置" in capsys.readouterr().err
+    monkeypatch.setattr(common, "resolve_cli_actor", lambda store, write: Actor("admin", "admin", "管理员"))
+    assert main(["review", "import-standard", str(tpl), "--data-dir", str(d)]) == 0
+    capsys.readouterr()
+    assert main(["review", "standards", "--data-dir", str(d), "--json"]) == 0
+    labels = [r["version_label"] for r in json.loads(capsys.readouterr().out)]
+    assert "县局2027版" in labels
+    with Store.open(d) as s:
+        s.actor = SYSTEM
+        b = ops.create_batch(s, "一季度评查", 2026)
+        body = s.insert("bodies", {"name": "示范镇人民政府"})
+        ops.save_review(s, b["id"], case_no="A", reviewers="甲、乙", body_id=body["id"], deductions={"D01": 4})
+        ops.save_review(s, b["id"], case_no="B", reviewers="甲、乙", body_id=body["id"], veto_hits=["V01"])
+    capsys.readouterr()
+    assert main(["review", "results", "--batch", "一季度评查", "--data-dir", str(d), "--json"]) == 0
+    r = json.loads(capsys.readouterr().out)
+    assert r["summary"]["count"] == 2 and r["by_body"]["示范镇人民政府"]["average"] == 48
+    assert main(["review", "results", "--batch", "没有", "--data-dir", str(d)]) == 1
