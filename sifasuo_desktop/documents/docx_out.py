@@ -97,6 +97,13 @@ def _page_field(par) -> None:
     return [r, r2, r3]
 
 
+def balanced_lines(text: str, per_line: int = 20) -> list[str]:
+    """Split a 2号 title (20 characters fit in 156 mm) into lines of nearly equal length (梯形: longer first)."""
+    n = max(1, -(-len(text) // per_line))
+    size = min(per_line, -(-len(text) // n) + (1 if n > 1 else 0))  # same split as the PDF layout
+    return [text[i:i + size] for i in range(0, len(text), size)]
+
+
 class _Writer:
     def __init__(self, doc: Document, names: dict[str, str]):
         self.doc = doc
@@ -138,6 +145,7 @@ class _Writer:
         _spacing(normal.element, CHAR_SPACING)
         normal.paragraph_format.space_before = Pt(0)
         normal.paragraph_format.space_after = Pt(0)
+        normal.paragraph_format.line_spacing = 1.0  # single: snaps to the 22-line grid (the template says 1.15)
         sec = d.sections[0]
         sec.page_width = Mm(210)
         sec.page_height = Mm(297)
@@ -212,8 +220,11 @@ class _Writer:
         tbl = self.d.add_table(rows=len(t.rows), cols=ncols)
         tbl.style = "Table Grid"
         tbl.alignment = WD_TABLE_ALIGNMENT.CENTER
+        tbl.autofit = False
         widths = t.widths if len(t.widths) == ncols else [1.0] * ncols
         total = sum(widths)
+        for ci, col in enumerate(tbl.columns):
+            col.width = Mm(156 * widths[ci] / total)
         for ri, row in enumerate(t.rows):
             for ci in range(ncols):
                 cell = tbl.cell(ri, ci)
@@ -254,7 +265,11 @@ class _Writer:
         for t in titles:
             for line in t.split("\n"):
                 p = self.par(WD_ALIGN_PARAGRAPH.CENTER)
-                self.run(p, line, F.XBS, 22)
+                parts = balanced_lines(line)
+                for k, part in enumerate(parts):
+                    r = self.run(p, part, F.XBS, 22)
+                    if k < len(parts) - 1:
+                        r.add_break()
         if doc.header not in (LETTER, GENERAL) and doc.doc_no:
             p = self.par(WD_ALIGN_PARAGRAPH.RIGHT)
             self.run(p, doc.doc_no, F.FANGSONG, 16)

@@ -146,3 +146,44 @@ def test_docx_every_type(doc_type):
     data = render_docx(d)
     text = "\n".join(p.text for p in Docx(io.BytesIO(data)).paragraphs)
     assert d.title.split("\n")[0][:5] in text
+
+
+def test_docx_grid_in_libreoffice(tmp_path):
+    """Where LibreOffice is installed: the DOCX lays out 22 lines x 28 characters like the PDF."""
+    import shutil
+    import subprocess
+
+    from .pdfmeasure import MM, line_text, open_pdf, text_lines
+    from .test_engine_pdf import long_doc
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        pytest.skip("LibreOffice not installed")
+    src = tmp_path / "long.docx"
+    render_docx(long_doc(), src)
+    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(src)],
+                   check=True, capture_output=True, timeout=180)
+    pdf = open_pdf((tmp_path / "long.pdf").read_bytes())
+    page = pdf.pages[1]
+    lines = text_lines(page, 15, 17)
+    assert len(lines) == 22
+    full = [cs for _b, cs in lines if len(line_text(cs)) == 28]
+    assert len(full) >= 10
+    for cs in full:
+        assert abs(cs[0]["x0"] / MM - 28) < 1 and abs(cs[-1]["x1"] / MM - 184) < 1
+    footer = sorted([c for c in page.chars if c["top"] / MM > 262], key=lambda c: c["x0"])
+    assert "".join(c["text"] for c in footer).replace(" ", "") == "—2—"
+    assert abs(footer[0]["x0"] / MM - (28 + 14 / MM)) < 1.5  # even page: 居左空一字
+
+
+def test_docx_title_lines_balanced_and_table_widths():
+    from docx import Document as Docx
+
+    from sifasuo_desktop.documents.docx_out import balanced_lines
+
+    assert balanced_lines("关于督促办理行政执法监督发现问题整改事项的函") == ["关于督促办理行政执法监督", "发现问题整改事项的函"]
+    assert balanced_lines("短标题") == ["短标题"]
+    d = Docx(io.BytesIO(render_docx(T.build(M.TONGBAO, FACTS))))
+    widths = [c.width for c in d.tables[0].columns]
+    assert widths[0] > 2 * widths[1] and abs(sum(widths) / 36000 - 156) < 1
