@@ -252,3 +252,43 @@ def test_timers_stop_quietly_once_the_store_is_closed(qtbot, acc_store):
     assert ctl.periodic_backup() is None
     ctl.backup_on_exit()
     assert not ctl.idle_timer.isActive() and not ctl.backup_timer.isActive()
+
+
+def test_restore_from_the_menu_replaces_data_and_closes(qtbot, acc_store, monkeypatch, tmp_path):
+    from PySide6.QtWidgets import QFileDialog, QMainWindow
+
+    acc_store.insert("bodies", {"name": "备份前的单位"})
+    acc_store.actor = Actor("boss", "admin")
+    backup = bk.make_backup(acc_store, tmp_path / "b.sqlite3")
+    acc_store.insert("bodies", {"name": "备份后的单位"})
+    w = QMainWindow()
+    w.store, w.actor = acc_store, acc_store.actor
+    qtbot.addWidget(w)
+    w._security = sg.SecurityController(w)
+    w.show()
+    shown = []
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(backup), "")))
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.Yes))
+    monkeypatch.setattr(QMessageBox, "information", staticmethod(lambda *a, **k: shown.append(a[2])))
+    monkeypatch.setattr(QApplication, "quit", staticmethod(lambda: None))
+    data_dir = acc_store.data_dir
+    sg._restore(w)
+    assert shown and "恢复完成" in shown[0]
+    assert not w.isVisible() and w._security.closed_for_restore
+    with Store.open(data_dir) as s:
+        names = {r["name"] for r in s.rows("bodies")}
+    assert "备份前的单位" in names and "备份后的单位" not in names
+    # the state just before the restore was kept too
+    assert list((data_dir / "backups").glob("replaced-*.sqlite3"))
+
+
+def test_restore_menu_is_for_administrators_only(qtbot, acc_store, monkeypatch):
+    from PySide6.QtWidgets import QMainWindow
+
+    w = QMainWindow()
+    w.store, w.actor = acc_store, Actor("clerk", "staff")
+    qtbot.addWidget(w)
+    shown = []
+    monkeypatch.setattr(QMessageBox, "information", staticmethod(lambda *a, **k: shown.append(a[2])))
+    sg._restore(w)
+    assert shown == ["只有管理员可以从备份恢复。"]
