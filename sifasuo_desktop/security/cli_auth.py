@@ -17,7 +17,7 @@ from sifasuo_desktop.domain.permissions import READONLY, SYSTEM, Actor
 from . import accounts
 
 CLI_READONLY = Actor("cli", READONLY, "命令行（只读）")
-REFUSAL = ("该数据文件夹已设置账号，修改数据的命令需要登录：请设置环境变量 SIFASUO_USER 和 SIFASUO_PASSWORD"
+REFUSAL = ("该数据文件夹已设置账号，这个命令需要登录：请设置环境变量 SIFASUO_USER 和 SIFASUO_PASSWORD"
            "（或在终端中运行以便输入密码）。")
 
 
