@@ -6,6 +6,7 @@ define more (sync import: 3 held, 4 rejected).
 from __future__ import annotations
 
 import argparse
+import os
 import importlib
 import sys
 
@@ -50,7 +51,12 @@ def main(argv=None) -> int:
         if not args.command:
             from sifasuo_desktop.ui.app import run_gui
 
-            return run_gui(getattr(args, "data_dir", None), quit_after_startup=args.quit_after_startup)
+            code = run_gui(getattr(args, "data_dir", None), quit_after_startup=args.quit_after_startup)
+            # the store is closed and everything is on disk; skip the interpreter's teardown of Qt wrappers,
+            # which PySide6 can crash on (a crash there would turn a clean exit into a failure code)
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
         return int(args.func(args) or 0)
     except UserError as exc:
         sys.stderr.write(f"错误：{exc.message}\n")

@@ -57,17 +57,13 @@ class LedgerView(QWidget):
         lay.addLayout(bar)
 
         buttons = QHBoxLayout()
+        self.buttons_layout = buttons
         self.add_btn = QPushButton("新增 (Ctrl+N)")
         self.edit_btn = QPushButton("编辑")
         self.delete_btn = QPushButton("删除")
         for b in (self.add_btn, self.edit_btn, self.delete_btn):
             buttons.addWidget(b)
         self.record_buttons: list[QPushButton] = []
-        for text, callback in window.record_actions(ledger_key):
-            b = QPushButton(text)
-            b.clicked.connect(lambda _=False, cb=callback: self._run_record_action(cb))
-            buttons.addWidget(b)
-            self.record_buttons.append(b)
         buttons.addStretch(1)
         self.personal_box = QCheckBox("显示完整身份证号/电话")
         self.personal_box.setVisible(any(f.sensitive for f in self.ledger.list_fields)
@@ -228,6 +224,15 @@ class LedgerView(QWidget):
             self.store.delete(self.ledger.table, rec["id"])
         except UserError as exc:
             QMessageBox.warning(self, "无法删除", exc.message)
+
+    def add_record_button(self, text: str, callback) -> QPushButton:
+        """A button acting on the selected record (after add/edit/delete and earlier record buttons)."""
+        b = QPushButton(text)
+        b.clicked.connect(lambda _=False, cb=callback: self._run_record_action(cb))
+        self.buttons_layout.insertWidget(3 + len(self.record_buttons), b)
+        self.record_buttons.append(b)
+        self._update_buttons()
+        return b
 
     def _run_record_action(self, callback) -> None:
         rec = self.selected_record()

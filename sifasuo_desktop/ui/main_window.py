@@ -144,14 +144,7 @@ class MainWindow(QMainWindow):
         self._record_actions.setdefault(ledger_key, []).append((text, callback))
         view = self._ledger_views.get(ledger_key)
         if view is not None:
-            from PySide6.QtWidgets import QPushButton
-
-            b = QPushButton(text)
-            b.clicked.connect(lambda _=False, cb=callback: view._run_record_action(cb))
-            layout = view.layout().itemAt(2).layout()  # the buttons row
-            layout.insertWidget(3 + len(view.record_buttons), b)
-            view.record_buttons.append(b)
-            view._update_buttons()
+            view.add_record_button(text, callback)
 
     def record_actions(self, ledger_key: str) -> list:
         return list(self._record_actions.get(ledger_key, []))
