@@ -19,6 +19,7 @@ JUEDINGSHU = "juedingshu"  # 行政执法监督决定书
 TONGBAO = "tongbao"  # 案卷评查情况通报
 ZHENGGAI = "zhenggai"  # 整改通知单
 HUIZHENG = "huizheng"  # 送达回证
+YUETAN = "yuetan"  # 约谈通知书
 
 DOC_TYPES: dict[str, str] = {
     DUBANHAN: "行政执法监督督办函",
@@ -28,17 +29,19 @@ DOC_TYPES: dict[str, str] = {
     TONGBAO: "案卷评查情况通报",
     ZHENGGAI: "整改通知单",
     HUIZHENG: "送达回证",
+    YUETAN: "行政执法监督约谈通知书",
 }
 DOC_TYPE_BY_LABEL = {v: k for k, v in DOC_TYPES.items()}
 # short labels, also accepted on input
 DOC_TYPE_SHORT = {DUBANHAN: "督办函", YIJIANSHU: "监督意见书", JIANYISHU: "监督建议书", JUEDINGSHU: "监督决定书",
-                  TONGBAO: "评查通报", ZHENGGAI: "整改通知单", HUIZHENG: "送达回证"}
+                  TONGBAO: "评查通报", ZHENGGAI: "整改通知单", HUIZHENG: "送达回证",
+                  YUETAN: "约谈通知"}
 DOC_TYPE_BY_LABEL.update({v: k for k, v in DOC_TYPE_SHORT.items()})
 
 # default 机关代字 per type (a store setting overrides them); "X" stands for the county's 简称
 DEFAULT_CODES = {
     DUBANHAN: "司督函", YIJIANSHU: "司监意", JIANYISHU: "司监建", JUEDINGSHU: "政监决",
-    TONGBAO: "司通", ZHENGGAI: "司整改", HUIZHENG: "",
+    TONGBAO: "司通", ZHENGGAI: "司整改", HUIZHENG: "", YUETAN: "司约谈",
 }
 
 # header variants

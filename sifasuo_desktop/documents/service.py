@@ -29,7 +29,7 @@ SERVICE_METHODS = ("直接送达", "留置送达", "邮寄送达", "电子送达
 LABEL = dict(M.DOC_TYPE_SHORT)
 KEY_BY_LABEL = {v: k for k, v in LABEL.items()}
 DEFAULT_REPLY_DAYS = {M.YIJIANSHU: 30, M.JIANYISHU: 15, M.JUEDINGSHU: 15, M.DUBANHAN: 10, M.ZHENGGAI: 15,
-                      M.TONGBAO: 30}
+                      M.TONGBAO: 30, M.YUETAN: 15}
 OPEN_PROBLEM_STATES = ("待整改", "整改中", "退回重改")
 
 S_ISSUER = "documents.issuer"  # 发文机关, e.g. "青山县司法局"
@@ -373,6 +373,7 @@ def save_draft(store, doc_id: str, doc: M.Document, expected_version: int | None
     meta = _meta(row)
     values = _row_values(doc, meta.get("refs") or {}, {k: v for k, v in meta.items()
                                                        if k not in ("document", "refs")})
+    values["doc_type"] = row.get("doc_type") or values["doc_type"]
     return store.update("documents", doc_id, values, expected_version=expected_version)
 
 
@@ -392,7 +393,10 @@ def _placeholder_problems(doc: M.Document) -> list[str]:
 def issue(store, doc_id: str, date: _dt.date | str | None = None) -> dict:
     """签发: assign the next 文号 and freeze the document, all in one transaction."""
     require(store.actor, "issue_document")
-    day = _date(parse_date(date)) if date else _dt.date.today()
+    try:
+        day = _date(parse_date(date)) if date else _dt.date.today()
+    except ValueError as exc:
+        raise UserError(f"成文日期：{exc}") from None
     with store.transaction():
         row = _require_draft(store.get("documents", doc_id))
         doc = document_from_row(store, row)
@@ -413,7 +417,8 @@ def issue(store, doc_id: str, date: _dt.date | str | None = None) -> dict:
             deadline = deadline.isoformat()
         values = _row_values(doc, meta.get("refs") or {}, {k: v for k, v in meta.items()
                                                            if k not in ("document", "refs")})
-        values.update(doc_no=doc.doc_no, status=ISSUED, signer=store.actor.label, reply_deadline=deadline)
+        values.update(doc_no=doc.doc_no, status=ISSUED, signer=store.actor.label, reply_deadline=deadline,
+                      doc_type=row.get("doc_type") or values["doc_type"])
         out = store.update("documents", doc_id, values, expected_version=row["version"], action="issue_document")
         if row.get("supersedes_id"):
             old = store.get("documents", row["supersedes_id"])
@@ -495,7 +500,8 @@ def record_service(store, doc_id: str, *, method: str, date, receiver: str, sign
     return rec
 
 
-def record_reply(store, doc_id: str, *, date, content: str) -> dict:
+def record_reply(store, doc_id: str, *, date, content: str, attachments=()) -> dict:
+    """Record the reply (date, content) and copy its attachment files into the data folder."""
     row = store.get("documents", doc_id)
     if row is None or row.get("deleted"):
         raise UserError("找不到该文书。")
@@ -504,8 +510,16 @@ def record_reply(store, doc_id: str, *, date, content: str) -> dict:
     day = _day(date, "反馈日期", row.get("doc_date"))
     if not (content or "").strip():
         raise UserError("请填写反馈内容。")
-    return store.update("documents", doc_id, {"reply_date": day, "reply_content": content.strip(),
-                                              "status": REPLIED})
+    files = [Path(a) for a in attachments or ()]
+    missing = [str(f) for f in files if not f.is_file()]
+    if missing:
+        raise UserError("找不到附件文件：" + "、".join(missing))
+    with store.transaction():
+        out = store.update("documents", doc_id, {"reply_date": day, "reply_content": content.strip(),
+                                                 "status": REPLIED})
+        for f in files:
+            store.add_attachment("documents", doc_id, f, note="反馈材料")
+    return out
 
 
 # ---------------------------------------------------------------------------- rendering

@@ -19,7 +19,7 @@ import datetime as _dt
 
 from .model import (
     DEFAULT_CODES, DOC_TYPES, DUBANHAN, FORM, GENERAL, H1, HUIZHENG, JIANYISHU, JUEDINGSHU, LETTER, PLAIN,
-    TONGBAO, YIJIANSHU, ZHENGGAI, Document, Paragraph, Run, Table, format_cn_date,
+    TONGBAO, YIJIANSHU, YUETAN, ZHENGGAI, Document, Paragraph, Run, Table, format_cn_date,
 )
 
 X = "××"
@@ -244,6 +244,25 @@ def zhenggai(f: dict) -> Document:
     return doc
 
 
+def yuetan(f: dict) -> Document:
+    doc = _common(YUETAN, f, PLAIN)
+    doc.title = "约谈通知书"
+    doc.recipient_label = "被约谈单位"
+    probs = _problems(f)
+    body = [_p(f"经{f.get('method') or f.get('source') or '行政执法监督检查'}，你单位存在以下问题"
+               f"{'且逾期未整改' if f.get('overdue') else ''}：")]
+    body += [_p(_problem_line(k, p)) for k, p in enumerate(probs, 1)] or [_p("（一）××。")]
+    body.append(_p(f"根据{f.get('basis') or '《行政执法监督条例》和省行政执法监督有关规定'}，我局决定对你单位有关负责人"
+                   "进行约谈。现将有关事项通知如下："))
+    body.append(_h1_inline("一、约谈时间：", f.get("meeting_time") or "×年×月×日×时。"))
+    body.append(_h1_inline("二、约谈地点：", f.get("meeting_place") or "××。"))
+    body.append(_h1_inline("三、参加人员：", "你单位主要负责人、分管负责人及执法机构负责人。"))
+    body.append(_h1_inline("四、准备材料：", "问题整改情况书面报告及相关佐证材料。"))
+    body.append(_p(f"联系人：{f.get('contact') or X}，联系电话：{f.get('phone') or X}。"))
+    doc.body = body
+    return doc
+
+
 SERVICE_METHODS = ["直接送达", "留置送达", "邮寄送达", "电子送达", "委托送达"]
 
 
@@ -276,7 +295,7 @@ def huizheng(f: dict) -> Document:
 
 BUILDERS = {
     DUBANHAN: dubanhan, YIJIANSHU: yijianshu, JIANYISHU: jianyishu, JUEDINGSHU: juedingshu, TONGBAO: tongbao,
-    ZHENGGAI: zhenggai, HUIZHENG: huizheng,
+    ZHENGGAI: zhenggai, HUIZHENG: huizheng, YUETAN: yuetan,
 }
 
 

@@ -10,7 +10,8 @@ from PySide6.QtCore import QDate, QMarginsF, Qt
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
-                               QInputDialog, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QVBoxLayout)
+                               QInputDialog, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QPushButton,
+                               QVBoxLayout)
 
 from sifasuo_desktop.documents import model as M
 from sifasuo_desktop.documents import service as S
@@ -230,6 +231,12 @@ class ReplyDialog(QDialog):
         self.content = QPlainTextEdit(row.get("reply_content") or "")
         form.addRow("反馈日期", self.date)
         form.addRow("反馈内容", self.content)
+        self.files: list[str] = []
+        self.files_label = QLabel("（无）")
+        add = QPushButton("添加附件…")
+        add.clicked.connect(self._add_files)
+        form.addRow("佐证材料", self.files_label)
+        form.addRow("", add)
         lay.addLayout(form)
         self.error = QLabel("")
         self.error.setStyleSheet("color: #d32f2f")
@@ -239,10 +246,15 @@ class ReplyDialog(QDialog):
         b.rejected.connect(self.reject)
         lay.addWidget(b)
 
+    def _add_files(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, "选择反馈材料", "", "所有文件 (*)")
+        self.files += [p for p in paths if p not in self.files]
+        self.files_label.setText("\n".join(Path(p).name for p in self.files) or "（无）")
+
     def save(self) -> None:
         try:
             self.saved = S.record_reply(self.store, self.doc_id, date=_iso(self.date.date()),
-                                        content=self.content.toPlainText())
+                                        content=self.content.toPlainText(), attachments=self.files)
         except UserError as exc:
             self.error.setText(exc.message)
             return

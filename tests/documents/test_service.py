@@ -268,3 +268,42 @@ def test_cli_list_and_render(ds, tmp_path, capsys):
     with pytest.raises(SystemExit) as e:
         cli_main(["docs", "render", row["id"], "--data-dir", data_dir])
     assert e.value.code == 2
+
+
+def test_bad_issue_date_is_a_chinese_error_and_changes_nothing(ds):
+    store, body, _o, _p = ds
+    store.actor = LEADER_ACTOR
+    row = S.draft_for_problems(store, body["id"])
+    with pytest.raises(UserError, match="成文日期"):
+        S.issue(store, row["id"], "2026-13-45")
+    assert store.get("documents", row["id"])["status"] == "草稿"
+    assert S.Q.last_doc_number(store, "青司监意", M.YIJIANSHU, TODAY.year) == 0
+
+
+def test_reply_attachments_copied_and_missing_file_refused(ds, tmp_path):
+    store, body, _o, _p = ds
+    store.actor = LEADER_ACTOR
+    row = S.issue(store, S.draft_for_problems(store, body["id"])["id"], TODAY)
+    with pytest.raises(UserError, match="找不到附件"):
+        S.record_reply(store, row["id"], date=TODAY, content="已整改", attachments=[tmp_path / "nope.pdf"])
+    assert store.get("documents", row["id"])["status"] == "已签发"
+    f = tmp_path / "整改报告.pdf"
+    f.write_bytes(b"%PDF-1.4 report")
+    S.record_reply(store, row["id"], date=TODAY, content="已整改", attachments=[f])
+    att = store.rows("attachments", "table_name = 'documents' AND record_id = ?", (row["id"],))
+    assert [a["file_name"] for a in att] == ["整改报告.pdf"] and att[0]["note"] == "反馈材料"
+
+
+def test_row_typed_in_the_generic_form_keeps_its_type_when_issued(ds, tmp_path):
+    store, _body, _o, _p = ds
+    store.actor = LEADER_ACTOR
+    row = store.insert("documents", {"doc_type": "约谈通知", "title": "约谈通知书", "recipient": "青山镇人民政府",
+                                     "content": "经监督检查，你单位执法证件管理混乱。\n一、约谈时间：2026年12月1日上午9时。",
+                                     "status": "草稿"})
+    doc = S.load_document(store, row["id"])
+    assert doc.doc_type == M.YUETAN and doc.body[1].runs[0].role == "heiti"
+    out = S.issue(store, row["id"], TODAY)
+    assert out["doc_type"] == "约谈通知" and out["doc_no"] == f"青司约谈〔{TODAY.year}〕1号"
+    res = S.render(store, row["id"], tmp_path / "y.pdf")
+    text = "".join(p.extract_text() for p in open_pdf(res.data).pages).replace(" ", "")
+    assert "约谈通知书" in text and "执法证件管理混乱" in text
