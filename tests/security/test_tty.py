@@ -1,6 +1,5 @@
 """With a terminal attached, init asks for the administrator and write commands ask for the login."""
 import os
-import pty
 import select
 import sys
 import time
@@ -10,7 +9,7 @@ import pytest
 from sifasuo_desktop.security import accounts
 from sifasuo_desktop.store import Store
 
-pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs a POSIX pty")
+pty = pytest.importorskip("pty", reason="needs a POSIX pty")
 
 
 def _run_in_pty(argv, answers, timeout=60.0):
