@@ -27,6 +27,16 @@ def _prefix(store) -> str:
         return ""
 
 
+def _require_owner(store, row: dict, what: str) -> None:
+    """A record is changed only by the organisation that owns it (sync design: one owner per record)."""
+    local = store.meta("org_code")
+    if local and row.get("owner_org") and row["owner_org"] != local:
+        rows = store.rows("orgs", "code = ?", (row["owner_org"],), limit=1)
+        name = (rows[0].get("name") if rows else None) or row["owner_org"]
+        raise UserError(f"该{what}由机构“{name}”登记，"
+                        f"只能由该机构办理；本机构只能查看。")
+
+
 def problem_history(store, problem_id: str) -> list[dict]:
     """All steps of a problem (oldest first), each with its `attachments` list."""
     steps = store.rows("problem_steps", "problem_id = ?", (problem_id,), order_by="step_date, created_at")
@@ -119,6 +129,7 @@ def apply_step(store, problem_id: str, action: str, *, step_date, person: str, n
         raise UserError("问题记录不存在或已删除。")
     history = problem_history(store, problem_id)
     require(store.actor, "edit")
+    _require_owner(store, problem, "问题")
     require(store.actor, wf.required_permission(action, problem.get("status") or wf.TODO, history))
     files = [Path(f) for f in evidence_files or ()]
     missing = [str(f) for f in files if not f.is_file()]
@@ -261,6 +272,11 @@ def save_review(store, batch_id: str, *, case_id: str | None = None, case_no: st
                 body_id: str | None = None, review_id: str | None = None) -> dict:
     """Score and save one case-file review (insert, or update `review_id`)."""
     require(store.actor, "edit")
+    if review_id:
+        old = store.get("reviews", review_id)
+        if old is None or old.get("deleted"):
+            raise UserError("要修改的评查记录不存在。")
+        _require_owner(store, old, "评查记录")
     _, std = batch_standard(store, batch_id)
     errors = {}
     try:

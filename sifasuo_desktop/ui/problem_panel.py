@@ -192,12 +192,15 @@ class ProblemDialog(QDialog):
         self.history.resizeColumnsToContents()
         self.history.horizontalHeader().setSectionResizeMode(4, QHeaderView.Stretch)
         possible = wf.available_actions(p.get("status"), self.steps)
-        can_edit = allowed(self.actor, "edit")
+        local = self.store.meta("org_code")
+        foreign = bool(local and p.get("owner_org") and p["owner_org"] != local)
+        can_edit = allowed(self.actor, "edit") and not foreign
         for action, b in self.action_buttons.items():
             needed = wf.required_permission(action, p.get("status"), self.steps)
             ok_role = can_edit and allowed(self.actor, needed)
             b.setEnabled(action in possible and ok_role)
-            b.setToolTip(wf.TRANSITIONS[action].help if ok_role else "当前账号无权执行此操作（需所长/负责人或管理员）")
+            b.setToolTip("该问题由其他机构登记，本机构只能查看" if foreign else wf.TRANSITIONS[action].help if ok_role
+                         else "当前账号无权执行此操作（需所长/负责人或管理员）")
         self.edit_button.setEnabled(can_edit)
 
     def run_action(self, action: str) -> bool:

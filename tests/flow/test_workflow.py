@@ -202,3 +202,16 @@ def test_staff_cannot_close_by_writing_the_record_directly(store, body):
     with pytest.raises(PermissionDenied):
         store.update("problems", p["id"], {"status": wf.CLOSED, "closed_date": "2026-05-12"})
     assert store.get("problems", p["id"])["status"] == wf.REPORTED
+
+
+def test_foreign_owned_problem_is_read_only(store, body):
+    from sifasuo_desktop.domain.permissions import SYSTEM
+
+    store.actor = SYSTEM
+    store.insert("orgs", {"code": "T002", "name": "东镇司法所", "role": "township"}, owner_org="T002")
+    p = store.insert("problems", {"found_date": "2026-05-01", "source": "监督检查", "description": "x",
+                                  "status": wf.TODO}, owner_org="T002")
+    store.actor = LEADER
+    with pytest.raises(UserError, match="东镇司法所"):
+        ops.apply_step(store, p["id"], wf.START, step_date="2026-05-02", person="x", today=TODAY)
+    assert store.get("problems", p["id"])["status"] == wf.TODO
