@@ -90,6 +90,16 @@ def paint_pdf(printer: QPrinter, data: bytes) -> int:
 
 
 # ---------------------------------------------------------------------------- dialogs
+def _zh_buttons(box: QDialogButtonBox) -> QDialogButtonBox:
+    """Chinese button texts even when Qt's own zh_CN translation is not loaded."""
+    for std, text in ((QDialogButtonBox.Save, "保存"), (QDialogButtonBox.Cancel, "取消"),
+                      (QDialogButtonBox.Close, "关闭"), (QDialogButtonBox.Ok, "确定")):
+        b = box.button(std)
+        if b is not None:
+            b.setText(text)
+    return box
+
+
 def _qdate(iso: str | None) -> QDate:
     d = _dt.date.fromisoformat(iso[:10]) if iso else _dt.date.today()
     return QDate(d.year, d.month, d.day)
@@ -135,6 +145,7 @@ class DocumentEditor(QDialog):
         lay.addWidget(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.Close if self.read_only else
                                    (QDialogButtonBox.Save | QDialogButtonBox.Cancel))
+        _zh_buttons(buttons)
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         self.buttons = buttons
@@ -197,7 +208,7 @@ class ServiceDialog(QDialog):
         self.error = QLabel("")
         self.error.setStyleSheet("color: #d32f2f")
         lay.addWidget(self.error)
-        b = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel)
+        b = _zh_buttons(QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel))
         b.accepted.connect(self.save)
         b.rejected.connect(self.reject)
         lay.addWidget(b)
@@ -241,7 +252,7 @@ class ReplyDialog(QDialog):
         self.error = QLabel("")
         self.error.setStyleSheet("color: #d32f2f")
         lay.addWidget(self.error)
-        b = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel)
+        b = _zh_buttons(QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel))
         b.accepted.connect(self.save)
         b.rejected.connect(self.reject)
         lay.addWidget(b)
@@ -425,7 +436,7 @@ class DocumentsController:
                 box.setCurrentIndex(k)
             self.font_boxes[role] = box
             form.addRow(f"{F.ROLE_LABELS[role]}字体", box)
-        b = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel)
+        b = _zh_buttons(QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel))
         b.accepted.connect(dlg.accept)
         b.rejected.connect(dlg.reject)
         form.addRow(b)
