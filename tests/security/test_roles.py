@@ -126,3 +126,27 @@ def test_staff_cannot_close_an_existing_problem_by_importing_a_spreadsheet(sec_d
         else:
             assert rc == 0, capsys.readouterr().err
             assert status == wf.CLOSED
+
+
+def test_staff_account_cannot_close_through_problem_step_cli(sec_dir, capsys, monkeypatch):
+    """Real login through SIFASUO_USER/SIFASUO_PASSWORD, then `sifasuo problem step --action 销号`."""
+    from sifasuo_desktop.cli import main
+    from sifasuo_desktop.store import Store
+
+    with Store.open(sec_dir) as s:
+        p = ops.create_problem(s, {"found_date": "2026-05-01", "source": "监督检查", "description": "未按期公示",
+                                   "requirement": "立即公示", "deadline": "2026-05-30"}, person="张所长")
+        ops.apply_step(s, p["id"], wf.REPORT, step_date="2026-05-08", person="镇执法办", note="已公示", today=TODAY)
+    args = ["problem", "step", p["problem_no"], "--data-dir", str(sec_dir), "--action", wf.CLOSE, "--date",
+            "2026-05-12", "--person", "经办人", "--verify-method", "实地核查", "--verifier", "王核查",
+            "--verify-date", "2026-05-10", "--verify-result", "整改到位"]
+    for user, expected in (("clerk", wf.REPORTED), ("lead", wf.CLOSED)):
+        monkeypatch.setenv("SIFASUO_USER", user)
+        monkeypatch.setenv("SIFASUO_PASSWORD", PASSWORDS[user])
+        rc = main(args)
+        err = capsys.readouterr().err
+        assert rc == (1 if user == "clerk" else 0), err
+        if user == "clerk":
+            assert "无权问题销号" in err
+        with Store.open(sec_dir) as s:
+            assert s.get("problems", p["id"])["status"] == expected
