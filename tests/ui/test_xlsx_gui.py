@@ -1,6 +1,7 @@
 """文件 → 导入Excel台账 / 导出Excel in the real main window."""
 import openpyxl
 import pytest
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QMessageBox
 
 from sifasuo_desktop.domain.permissions import SYSTEM
@@ -13,12 +14,13 @@ def window(qtbot, demo_store, monkeypatch):
     monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: QMessageBox.Ok)
     monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: QMessageBox.Ok)
     w = MainWindow(demo_store, SYSTEM)
+    qtbot.addWidget(w)
     w.show()
     yield w
-    # gone before the store closes (imports schedule dashboard refreshes)
+    # an import schedules refreshes (dashboard timers); none may fire once the store is closed
     w.close()
-    w.deleteLater()
-    qtbot.wait(50)
+    for timer in w.findChildren(QTimer):
+        timer.stop()
 
 
 def _sheet(path, rows):
