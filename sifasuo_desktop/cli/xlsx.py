@@ -7,6 +7,8 @@ from pathlib import Path
 from sifasuo_desktop.cli.common import open_store, print_json
 from sifasuo_desktop.domain.errors import UserError
 
+MAX_LISTED = 100  # problems/warnings printed in the text summary (--json lists all)
+
 
 def register(sub, common):
     p = sub.add_parser("import-xlsx", parents=[common], help="从Excel台账导入（.xlsx）")
@@ -67,10 +69,14 @@ def _print_summary(plan, s: dict, dry_run: bool) -> None:
         out.write(f"未找到的执法人员：{'、'.join(s['unmatched_officers'])}\n")
     if s["ambiguous_officers"]:
         out.write(f"有同名、未能关联的执法人员：{'、'.join(s['ambiguous_officers'])}\n")
-    for w in plan.warnings:
+    for w in plan.warnings[:MAX_LISTED]:
         out.write(f"提示：{w}\n")
-    for e in plan.errors:
+    if len(plan.warnings) > MAX_LISTED:
+        out.write(f"……另有{len(plan.warnings) - MAX_LISTED}条提示（--json 输出完整列表）\n")
+    for e in plan.errors[:MAX_LISTED]:
         out.write(f"问题：{e}\n")
+    if len(plan.errors) > MAX_LISTED:
+        out.write(f"……另有{len(plan.errors) - MAX_LISTED}处问题（--json 输出完整列表）\n")
     if dry_run and not plan.errors:
         out.write("（试运行，未写入数据）\n")
 
