@@ -243,3 +243,35 @@ def test_ledger_option_picks_its_sheet(store, tmp_path):
     assert plan.summary()["created"] == 1 and plan.errors == []
     both = plan_import(store, f)
     assert [sp.detection.ledger for sp in both.sheets] == ["officers", "trainings"]
+
+
+def test_import_needs_the_import_permission(store, tmp_path, capsys):
+    from sifasuo_desktop.domain.errors import PermissionDenied
+    from sifasuo_desktop.domain.permissions import SYSTEM, Actor
+
+    f = messy_cases(tmp_path / "cases.xlsx")
+    plan = plan_import(store, f)
+    store.as_actor(Actor("viewer", "readonly"))
+    try:
+        with pytest.raises(PermissionDenied, match="无权导入数据"):
+            apply_plan(store, plan)
+    finally:
+        store.as_actor(SYSTEM)
+    assert store.count("cases") == 0 and store.count("bodies") == 1
+    s = apply_plan(store, plan)
+    assert s["applied"] is True and store.count("cases") == 4
+    with pytest.raises(UserError, match="已执行过"):
+        apply_plan(store, plan)
+
+
+def test_cli_text_summary(store, tmp_path, capsys):
+    from sifasuo_desktop.cli import main
+
+    f = messy_cases(tmp_path / "cases.xlsx")
+    data_dir = store.data_dir
+    assert main(["import-xlsx", str(f), "--data-dir", str(data_dir), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "工作表“2025年案件”：执法案件，表头在第4行，读取4行" in out
+    assert "读取4行：将新增4条，将更新0条，无变化0条，有问题0行" in out
+    assert "将新建执法主体：示范镇综合行政执法队" in out
+    assert "未找到的执法人员：王五" in out and "（试运行，未写入数据）" in out
