@@ -30,11 +30,13 @@ def load_grids(path) -> list[SheetGrid]:
     p = Path(path)
     if not p.is_file():
         raise UserError(f"找不到文件“{p}”。")
-    suffix = p.suffix.lower()
-    if suffix == ".xls":
-        raise UserError(f"“{p.name}”是旧版 Excel 97-2003 (.xls) 文件，请在 Excel/WPS 中“另存为”.xlsx 后再导入。")
-    if suffix == ".et":
-        raise UserError(f"“{p.name}”是 WPS 表格格式，请在 WPS 中“另存为”Excel (.xlsx) 后再导入。")
+    try:
+        with open(p, "rb") as fh:
+            magic = fh.read(8)
+    except OSError as exc:
+        raise UserError(f"无法打开“{p.name}”：{exc.strerror or exc}") from exc
+    if magic.startswith(b"\xd0\xcf\x11\xe0"):   # OLE2: Excel 97-2003 .xls (or WPS .et)
+        return _load_xls(p)
     try:
         wb = openpyxl.load_workbook(str(p), data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
@@ -73,3 +75,67 @@ def load_grids(path) -> list[SheetGrid]:
     finally:
         wb.close()
     return grids
+
+
+def _load_xls(p: Path) -> list[SheetGrid]:
+    """Excel 97-2003 (.xls) through xlrd; date cells become datetimes, merged cells are filled the same way."""
+    advice = "请在 Excel/WPS 中“另存为”.xlsx 后再导入"
+    try:
+        import xlrd
+    except ImportError:
+        raise UserError(f"“{p.name}”是旧版 Excel 97-2003 (.xls) 文件，本程序缺少读取组件；{advice}。") from None
+    try:
+        try:
+            book = xlrd.open_workbook(str(p), formatting_info=True, on_demand=False)
+        except NotImplementedError:
+            book = xlrd.open_workbook(str(p))
+    except Exception as exc:  # xlrd raises XLRDError, CompDocError, struct errors... for damaged/encrypted files
+        raise UserError(f"无法读取“{p.name}”（{exc}）：文件可能已加密或损坏，{advice}。") from exc
+    grids = []
+    for sh in book.sheets():
+        if getattr(sh, "visibility", 0) != 0:
+            continue
+        rows = []
+        for r in range(sh.nrows):
+            row = []
+            for c in range(sh.ncols):
+                t, v = sh.cell_type(r, c), sh.cell_value(r, c)
+                if t in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
+                    v = None
+                elif t == xlrd.XL_CELL_DATE:
+                    try:
+                        v = xlrd.xldate_as_datetime(v, book.datemode)
+                    except Exception:  # out-of-range serials stay numbers (reported by the value check)
+                        pass
+                elif t == xlrd.XL_CELL_BOOLEAN:
+                    v = bool(v)
+                row.append(v)
+            rows.append(row)
+        merged = []
+        for rlo, rhi, clo, chi in getattr(sh, "merged_cells", []) or []:
+            r1, c1, r2, c2 = rlo, clo, rhi - 1, chi - 1
+            merged.append((r1, c1, r2, c2))
+            if r1 >= len(rows):
+                continue
+            top = rows[r1][c1] if c1 < len(rows[r1]) else None
+            for r in range(r1, min(r2, len(rows) - 1) + 1):
+                for c in range(c1, min(c2, len(rows[r]) - 1) + 1):
+                    rows[r][c] = top
+        grids.append(_trimmed(SheetGrid(sh.name, rows, merged)))
+    book.release_resources()
+    return grids
+
+
+def _trimmed(grid: SheetGrid) -> SheetGrid:
+    rows = grid.rows
+    width = 0
+    for row in rows:
+        for i in range(len(row) - 1, -1, -1):
+            if not _is_blank(row[i]):
+                width = max(width, i + 1)
+                break
+    rows = [row[:width] for row in rows]
+    while rows and all(_is_blank(v) for v in rows[-1]):
+        rows.pop()
+    grid.rows = rows
+    return grid

@@ -275,3 +275,32 @@ def test_cli_text_summary(store, tmp_path, capsys):
     assert "读取4行：将新增4条，将更新0条，无变化0条，有问题0行" in out
     assert "将新建执法主体：示范镇综合行政执法队" in out
     assert "未找到的执法人员：王五" in out and "（试运行，未写入数据）" in out
+
+
+def test_old_excel_xls_files(store, tmp_path):
+    """Excel 97-2003 sheets (still common in townships): title row, merged header, date cells, numbers."""
+    xlwt = pytest.importorskip("xlwt")
+    wb = xlwt.Workbook(encoding="utf-8")
+    ws = wb.add_sheet("执法人员")
+    ws.write_merge(0, 0, 0, 4, "示范镇行政执法人员台账")
+    for c, h in enumerate(["姓名", "身份证号", "所属单位", "证件信息", None]):
+        if h and c != 3:
+            ws.write_merge(1, 2, c, c, h)
+    ws.write_merge(1, 1, 3, 4, "证件信息")
+    ws.write(2, 3, "执法证号")
+    ws.write(2, 4, "有效期至")
+    date_style = xlwt.easyxf(num_format_str="yyyy-mm-dd")
+    ws.write(3, 0, "孙七")
+    ws.write(3, 1, make_id_number("37990119800101567"))
+    ws.write(3, 2, "示范镇人民政府")
+    ws.write(3, 3, 37990020230001)
+    ws.write(3, 4, dt.date(2028, 3, 4), date_style)
+    f = tmp_path / "old.xls"
+    wb.save(str(f))
+    plan = plan_import(store, f)
+    s = plan.summary()
+    assert (s["errors"], s["created"], s["sheets"][0]["header_row"]) == ([], 1, 3)
+    apply_plan(store, plan)
+    o = store.rows("officers", "name = '孙七'")[0]
+    assert (o["cert_no"], o["cert_expiry"], o["id_number"]) == ("37990020230001", "2028-03-04",
+                                                                 make_id_number("37990119800101567"))
