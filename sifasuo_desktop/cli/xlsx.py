@@ -11,8 +11,8 @@ MAX_LISTED = 100  # problems/warnings printed in the text summary (--json lists 
 
 
 def register(sub, common):
-    p = sub.add_parser("import-xlsx", parents=[common], help="从Excel台账导入（.xlsx）")
-    p.add_argument("file", metavar="FILE", help="要导入的 .xlsx 文件")
+    p = sub.add_parser("import-xlsx", parents=[common], help="从Excel台账导入（.xlsx/.xls）")
+    p.add_argument("file", metavar="FILE", help="要导入的 Excel 文件（.xlsx，或旧版 .xls）")
     p.add_argument("--ledger", help="只导入该台账：cases/officers/trainings/powers/inspections/problems… 或中文名称")
     p.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入")
     p.add_argument("--json", action="store_true", help="以JSON输出结果摘要")

@@ -144,7 +144,7 @@ class XlsxImportDialog(QDialog):
 
     # ------------------------------------------------------------------ planning
     def choose_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "选择Excel台账", str(Path.home()), "Excel 文件 (*.xlsx);;所有文件 (*)")
+        path, _ = QFileDialog.getOpenFileName(self, "选择Excel台账", str(Path.home()), "Excel 文件 (*.xlsx *.xls);;所有文件 (*)")
         if path:
             self.load(path)
 
