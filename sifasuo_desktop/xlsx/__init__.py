@@ -1,6 +1,6 @@
 """Spreadsheet import (offices' own Excel 台账) and formatted .xlsx export.
 
-- reader.py    load a workbook into value grids (merged cells filled)
+- reader.py    load a workbook (.xlsx via openpyxl, Excel 97-2003 .xls via xlrd) into value grids (merged cells filled)
 - headers.py   header-row detection and column → field mapping (labels and synonyms from domain/ledgers.py)
 - values.py    cell values → values `domain.ledgers.normalize()` accepts (Excel serial dates, numbers as text)
 - planner.py   ImportPlan: what a file would create/update, every problem by sheet/row/column
