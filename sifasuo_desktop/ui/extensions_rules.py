@@ -21,9 +21,7 @@ def install(window) -> None:
     window.add_page("warnings", "预警", page, before=before)
     window.add_badge_provider(engine.badge)
     engine.updated.connect(window.refresh_badges)
-    callback = engine._on_changes
-    store = window.store
-    window.destroyed.connect(lambda *_: store.unsubscribe(callback))
+    window.destroyed.connect(lambda *_: engine.close())
     window.rules_engine = engine  # the dashboard may show the same counts without a second run
     window.warnings_page = page
     window.add_menu_action("监督", "预警", lambda: window.show_page("warnings"))

@@ -5,6 +5,8 @@ import datetime as dt
 import logging
 import threading
 
+import shiboken6
+
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from sifasuo_desktop.domain.rules import SEVERITY_LABELS
@@ -29,6 +31,13 @@ def build_badge_index(findings) -> dict[tuple[str, str], tuple[str, str]]:
     return index
 
 
+class _Bridge(QObject):
+    """Carries a worker's result to the UI thread. Not parented: it outlives the window if a run is still
+    going when the window is deleted, so the worker never emits on a deleted object."""
+
+    done = Signal(object, object)  # (CheckResult | None, badge index | error text)
+
+
 class RulesEngine(QObject):
     """Runs check_store in a worker thread (own read connection) and announces `updated`.
 
@@ -38,7 +47,6 @@ class RulesEngine(QObject):
 
     updated = Signal()
     failed = Signal(str)
-    _finished = Signal(object, object)  # (CheckResult | None, badge index | error text)
 
     DEBOUNCE_MS = 300
 
@@ -58,7 +66,8 @@ class RulesEngine(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(self.DEBOUNCE_MS)
         self._timer.timeout.connect(self.recompute)
-        self._finished.connect(self._on_finished)
+        self._bridge = _Bridge()
+        self._bridge.done.connect(self._on_finished)
         store.subscribe(self._on_changes)
 
     # ------------------------------------------------------------------ public
@@ -80,12 +89,17 @@ class RulesEngine(QObject):
             return
         self._running = True
         self._again = False
-        threading.Thread(target=self._work, name="rules-check", daemon=True).start()
+        today = self.today or dt.date.today()
+        threading.Thread(target=self._work, args=(self._bridge, self.data_dir, today), name="rules-check",
+                         daemon=True).start()
 
     def close(self) -> None:
         self._closed = True
-        self._timer.stop()
         self.store.unsubscribe(self._on_changes)
+        try:
+            self._timer.stop()
+        except RuntimeError:  # already deleted with the window
+            pass
 
     # ------------------------------------------------------------------ internals
     def _on_changes(self, changes) -> None:
@@ -96,31 +110,31 @@ class RulesEngine(QObject):
                 self._closed = True
                 self.store.unsubscribe(self._on_changes)
 
-    def _emit(self, result, payload) -> None:
-        try:
-            self._finished.emit(result, payload)
-        except RuntimeError:  # deleted while the worker ran
-            pass
-
-    def _work(self) -> None:
+    @staticmethod
+    def _work(bridge, data_dir, today) -> None:
+        """Worker thread: its own read connection; touches nothing but the bridge."""
         from sifasuo_desktop.store import Store
 
         try:
-            store = Store.open(self.data_dir, create=False)
+            store = Store.open(data_dir, create=False)
             try:
-                result = check_store(store, today=self.today or dt.date.today())
+                result = check_store(store, today=today)
             finally:
                 store.close()
+            payload = build_badge_index(result.findings)
         except Exception as exc:  # shown on the page; the previous result stays
             log.exception("rules check failed")
-            self._emit(None, f"预警检查失败：{getattr(exc, 'message', None) or exc}")
-            return
-        self._emit(result, build_badge_index(result.findings))
+            result, payload = None, f"预警检查失败：{getattr(exc, 'message', None) or exc}"
+        try:
+            bridge.done.emit(result, payload)
+        except RuntimeError:  # pragma: no cover - application shutting down
+            pass
 
     def _on_finished(self, result, payload) -> None:
         self._running = False
         self.runs += 1
-        if self._closed:
+        if self._closed or not shiboken6.isValid(self):
+            self._closed = True
             return
         if result is None:
             self.error = str(payload)
