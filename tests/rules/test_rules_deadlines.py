@@ -155,6 +155,7 @@ DB02 = [
     ({}, "2025-10-16", [], []),                                          # served
     ({"served_date": None, "status": "已签发"}, "2025-10-16", [], [{"doc_id": "d1"}]),  # 送达回证 recorded
     ({"served_date": None, "status": "草稿"}, "2025-10-16", [], []),
+    ({"served_date": None, "status": "已送达"}, "2025-10-16", [], []),   # the status records the service
 ]
 
 

@@ -111,6 +111,7 @@ def zg01(ctx: Context, data: dict, p: dict):
 
 DB01_TYPES = frozenset(("督办函", "监督意见书", "监督建议书"))
 NOT_ISSUED = frozenset(("草稿", "已作废", "被替代"))
+SERVED = frozenset(("已送达", "已反馈"))
 
 
 def db01(ctx: Context, data: dict, p: dict):
@@ -147,8 +148,9 @@ def db01(ctx: Context, data: dict, p: dict):
 
 
 def db02(ctx: Context, data: dict, p: dict):
-    """A document issued (成文日期 set, not 草稿/已作废/被替代) more than `serve_days` days ago with
-    neither a 送达日期 nor a 送达回证 (service_receipts row): red from 成文日期 + serve_days + 1."""
+    """A document issued (成文日期 set, not 草稿/已作废/被替代) more than `serve_days` days ago with no
+    送达 record — no 送达日期, no 送达回证 (service_receipts row) and a status that does not say 已送达/已反馈:
+    red from 成文日期 + serve_days + 1."""
     n = int(p["serve_days"])
     today = ctx.today
     served_ids = {r.get("doc_id") for r in data.get("service_receipts", ())}
@@ -156,7 +158,7 @@ def db02(ctx: Context, data: dict, p: dict):
         if d.get("status") in NOT_ISSUED:
             continue
         issued = date_of(d.get("doc_date"))
-        if issued is None or d.get("served_date") or d["id"] in served_ids:
+        if issued is None or d.get("served_date") or d["id"] in served_ids or d.get("status") in SERVED:
             continue
         due = add_days(issued, n)
         if today > due:
