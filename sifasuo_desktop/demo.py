@@ -234,9 +234,9 @@ def _township(store, g: _Gen, org: str, tname: str, n_cases: int, progress) -> d
             ctype = r.choices(types, weights)[0]
             filed = g.date_between(start, ANCHOR)
             year = filed.year
-            key = (ctype[:4], year)
-            seqs[key] = seqs.get(key, 0) + 1
             prefix = {"行政处罚": "示综执罚", "行政许可": "示许", "行政强制": "示强", "行政检查": "示检"}.get(ctype[:4], "示综")
+            key = (prefix, year)  # one number sequence per 字号 and year: 案号 never repeat
+            seqs[key] = seqs.get(key, 0) + 1
             case_no = f"{prefix}〔{year}〕{seqs[key]}号"
             body = squad if ctype.startswith("行政处罚") and k % 3 else gov
             cause = r.choice(CAUSES[ctype])

@@ -215,3 +215,12 @@ def test_demo_county_has_townships(tmp_path):
     assert s.org.role == "county"
     owners = {r[0] for r in s.conn.execute("SELECT DISTINCT owner_org FROM cases")}
     assert len(owners) == 3 and summary["counts"]["cases"] == 30
+
+
+def test_demo_case_numbers_are_unique(tmp_path):
+    from sifasuo_desktop.demo import generate
+    s = Store.open(tmp_path / "u")
+    generate(s, cases=400, seed=9)
+    dup = s.conn.execute("SELECT case_no, count(*) FROM cases GROUP BY owner_org, case_no HAVING count(*) > 1").fetchall()
+    assert dup == []
+    s.close()
