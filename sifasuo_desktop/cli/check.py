@@ -26,7 +26,7 @@ def register(sub, common):
 
 
 def cmd_check(args) -> int:
-    from sifasuo_desktop.domain.rules import CODES, SEVERITY_LABELS
+    from sifasuo_desktop.domain.rules import CODES
     from sifasuo_desktop.store.rules_queries import check_store
 
     codes = None
@@ -40,7 +40,19 @@ def cmd_check(args) -> int:
         result = check_store(store, today=args.today, codes=codes)
     finally:
         store.close()
-    if args.json:
+    try:
+        return _print_result(result, args.json)
+    except BrokenPipeError:  # `sifasuo check | head`: the reader went away, not an error
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _print_result(result, as_json: bool) -> int:
+    from sifasuo_desktop.domain.rules import SEVERITY_LABELS
+
+    if as_json:
         for n in result.notices:
             sys.stderr.write(f"提示：{n}\n")
         _write_json_array([f.to_dict() for f in result.findings])
