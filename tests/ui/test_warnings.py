@@ -144,3 +144,52 @@ def test_holiday_import_from_the_menu_function(qtbot, window, demo_store, tmp_pa
     assert import_holidays_dialog(window, str(good))["added"] == 1
     assert messages[-1][0] == "info" and "2027" in messages[-1][1]
     settle(qtbot, window.rules_engine, runs)  # a store change triggers a recomputation
+
+
+def test_large_rule_groups_load_in_chunks(qtbot):
+    from PySide6.QtCore import QObject, Signal
+
+    from sifasuo_desktop.domain.rules import Finding
+    from sifasuo_desktop.store.rules_queries import CheckResult
+    from sifasuo_desktop.ui import warnings_page as wp
+
+    class FakeEngine(QObject):
+        updated = Signal()
+        failed = Signal(str)
+        result = None
+        busy = False
+
+        def recompute(self):
+            pass
+
+    opened = []
+
+    class FakeWindow:
+        def open_record(self, table, record_id):
+            opened.append((table, record_id))
+
+    engine = FakeEngine()
+    page = wp.WarningsPage(FakeWindow(), engine)
+    qtbot.addWidget(page)
+    findings = [Finding("RY-02", "red", "cases", f"id{i}", f"案{i}", "无证", None, "主体", "", "T1", "无有效执法证件执法")
+                for i in range(1200)]
+    findings.append(Finding("RY-03", "yellow", "officers", "o1", "张三", "将到期", "2026-12-01", title="执法证即将到期"))
+    engine.result = CheckResult(findings, ["2027年……"], dt.date(2026, 11, 20))
+    engine.updated.emit()
+    assert "红色预警 1200 条，黄色预警 1 条" in page.summary.text() and page.notices.isVisibleTo(page)
+    rule = page.tree.topLevelItem(0).child(0)
+    assert rule.text(0) == "RY-02 无有效执法证件执法（1200）"
+    rule.setExpanded(True)
+    assert rule.childCount() == wp.CHUNK + 1 and "还有700条" in rule.child(wp.CHUNK).text(0)
+    page.tree.setCurrentItem(rule.child(wp.CHUNK))
+    page.open_current()  # "显示更多"
+    assert rule.childCount() == 2 * wp.CHUNK + 1
+    page._on_activated(rule.child(2 * wp.CHUNK))
+    assert rule.childCount() == 1200 and len(page.finding_items()) == 1200
+    yellow = page.tree.topLevelItem(1).child(0)
+    yellow.setExpanded(True)
+    page._on_activated(yellow.child(0))
+    assert opened == [("officers", "o1")]
+    # a new result keeps the rule expanded
+    engine.updated.emit()
+    assert page.tree.topLevelItem(0).child(0).isExpanded()
