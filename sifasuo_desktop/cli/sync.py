@@ -161,7 +161,8 @@ def cmd_export(args) -> int:
 def cmd_import(args) -> int:
     from sifasuo_desktop.sync import engine
 
-    store = open_store(args, write=not args.dry_run)
+    # a dry run decrypts with this office's private key and runs every check: it needs the same login
+    store = open_store(args, write=True)
     try:
         results = engine.import_files(store, [Path(f) for f in args.files], dry_run=args.dry_run)
     finally:

@@ -119,3 +119,23 @@ def test_bad_identity_file_and_usage(folders, capsys):
     assert code == 1 and "不存在" in err
     code, _, err = run(capsys, "sync", "export", "--data-dir", t, "--out", base)
     assert code == 1 and "县司法局的身份文件" in err
+
+
+def test_dry_run_with_accounts_uses_the_login(tmp_path, capsys, monkeypatch):
+    """A data folder with accounts: --dry-run checks the package as the logged-in account (not read-only)."""
+    t, c = tmp_path / "t", tmp_path / "c"
+    assert run(capsys, "init", "--data-dir", t, "--role", "township", "--org-name", "城关镇司法所", "--org-code",
+               "330102001", "--parent-code", "330102", "--admin-user", "a", "--admin-password", "pass-1234")[0] == 0
+    assert run(capsys, "init", "--data-dir", c, "--role", "county", "--org-name", "某某县司法局", "--org-code",
+               "330102", "--admin-user", "a", "--admin-password", "pass-1234")[0] == 0
+    monkeypatch.setenv("SIFASUO_USER", "a")
+    monkeypatch.setenv("SIFASUO_PASSWORD", "pass-1234")
+    _introduce(capsys, tmp_path, t, c)
+    (tmp_path / "out").mkdir()
+    code, out, _ = run(capsys, "sync", "export", "--data-dir", t, "--out", tmp_path / "out", "--json")
+    pkg = json.loads(out)["files"][0]
+    code, out, _ = run(capsys, "sync", "import", pkg, "--data-dir", c, "--dry-run", "--json")
+    res = json.loads(out)[0]
+    assert code == 0 and res["dry_run"] is True and res["status"] != "rejected", res
+    code, out, _ = run(capsys, "sync", "import", pkg, "--data-dir", c, "--json")
+    assert code == 0 and json.loads(out)[0]["status"] == "applied"      # the dry run changed nothing
