@@ -127,6 +127,11 @@ def generate(store, cases: int = 600, seed: int = 1, role: str = "township", pro
         store.init_org("township", "示范镇司法所", township_code, county_code)
         counts = _township(store, g, township_code, "示范镇", cases, progress)
         org_name, org_code = "示范镇司法所", township_code
+    # who signs the supervision documents: without these, drafts keep "××" placeholders and cannot be issued
+    store.set_setting("documents.issuer", "示范县司法局")
+    store.set_setting("documents.county_gov", "示范县人民政府")
+    store.set_setting("documents.county_short", "示")
+    store.set_setting("documents.contact", {"name": "周明", "phone": "0000-1234567"})
     return {"org_name": org_name, "org_code": org_code, "role": role, "seed": seed, "counts": counts}
 
 
@@ -425,11 +430,16 @@ def _township(store, g: _Gen, org: str, tname: str, n_cases: int, progress) -> d
 
         # supervision documents
         docs = []
+        numbers: dict[tuple[str, int], int] = {}  # one 文号 sequence per (机关代字, year), as issuing does
         for k, p in enumerate([p for p in problems if p["status"] != "已销号"][:4]):
             ddate = dt.date.fromisoformat(p["found_date"]) + dt.timedelta(days=3)
             served = k != 3
-            docs.append({"id": g.uid(), "doc_type": "督办函" if k % 2 == 0 else "监督意见书",
-                         "doc_no": f"示司督函〔{ddate.year}〕{k + 1}号", "title": f"关于督促整改“{p['description'][:12]}”问题的函",
+            letter = k % 2 == 0
+            code = "示司督函" if letter else "示司监意"
+            numbers[code, ddate.year] = numbers.get((code, ddate.year), 0) + 1
+            docs.append({"id": g.uid(), "doc_type": "督办函" if letter else "监督意见书",
+                         "doc_no": f"{code}〔{ddate.year}〕{numbers[code, ddate.year]}号",
+                         "title": f"关于督促整改“{p['description'][:12]}”问题的{'函' if letter else '监督意见书'}",
                          "recipient": f"{tname}人民政府", "body_id": p["body_id"], "target_org": org,
                          "subject": p["description"], "content": p["requirement"], "signer": "周明",
                          "doc_date": ddate.isoformat(), "reply_deadline": (ddate + dt.timedelta(days=15)).isoformat(),
