@@ -39,3 +39,30 @@ def test_demo_documents_can_be_drafted_and_issued(tmp_path, capsys, monkeypatch)
     assert issued["doc_no"] not in nos
     code, out, err = run(capsys, "docs", "render", drafts[0]["id"], "--data-dir", d, "--out", tmp_path / "x.pdf")
     assert code == 0 and (tmp_path / "x.pdf").stat().st_size > 0, err
+
+
+def test_township_demo_syncs_into_county_demo_without_conflicts(tmp_path, capsys, monkeypatch):
+    t, c, usb = tmp_path / "t", tmp_path / "c", tmp_path / "usb"
+    assert run(capsys, "demo", "--data-dir", t, "--cases", "40")[0] == 0
+    assert run(capsys, "demo", "--data-dir", c, "--cases", "40", "--role", "county")[0] == 0
+    for k, v in LOGIN.items():
+        monkeypatch.setenv(k, v)
+    assert run(capsys, "identity", "--data-dir", t, "--out", tmp_path / "t.id")[0] == 0
+    assert run(capsys, "identity", "--data-dir", c, "--out", tmp_path / "c.id")[0] == 0
+    assert run(capsys, "trust", tmp_path / "c.id", "--data-dir", t, "--yes")[0] == 0
+    assert run(capsys, "trust", tmp_path / "t.id", "--data-dir", c, "--yes")[0] == 0
+    usb.mkdir()
+    code, out, _ = run(capsys, "sync", "export", "--data-dir", t, "--out", usb, "--json")
+    pkg = json.loads(out)["files"][0]
+    code, out, err = run(capsys, "sync", "import", pkg, "--data-dir", c, "--json")
+    res = json.loads(out)[0]
+    assert code == 0 and res["status"] == "applied" and res["imported"] > 100, err
+    assert res["conflicts"] == [] and res["warnings"] == []
+    code, out, _ = run(capsys, "sync", "status", "--data-dir", c, "--json")
+    towns = {x["org_code"]: x for x in json.loads(out)["townships"]}
+    assert len(towns) == 4 and towns["379901101000"]["applied_to"] > 0
+    # and back down: the county's acknowledgement imports at the township
+    code, out, _ = run(capsys, "sync", "export", "--data-dir", c, "--out", usb, "--to", "379901101000", "--json")
+    assert code == 0
+    code, out, err = run(capsys, "sync", "import", json.loads(out)["files"][0], "--data-dir", t, "--json")
+    assert code == 0 and json.loads(out)[0]["status"] in ("applied", "ignored"), err
