@@ -66,3 +66,21 @@ def test_township_demo_syncs_into_county_demo_without_conflicts(tmp_path, capsys
     assert code == 0
     code, out, err = run(capsys, "sync", "import", json.loads(out)["files"][0], "--data-dir", t, "--json")
     assert code == 0 and json.loads(out)[0]["status"] in ("applied", "ignored"), err
+
+
+def test_closed_pipe_ends_without_traceback(tmp_path, capsys):
+    """`sifasuo docs list | head -0` and the like: no Python traceback when the reader goes away."""
+    import os
+    import subprocess
+    import sys
+
+    d = tmp_path / "t"
+    assert run(capsys, "demo", "--data-dir", d, "--cases", "20")[0] == 0
+    for argv in (["docs", "list"], ["sync", "status"], ["audit", "verify"]):
+        p = subprocess.Popen([sys.executable, "-m", "sifasuo_desktop", *argv, "--data-dir", str(d)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                             env=dict(os.environ, QT_QPA_PLATFORM="offscreen"))
+        p.stdout.close()
+        err = p.stderr.read().decode()
+        p.wait(timeout=60)
+        assert "Traceback" not in err and "BrokenPipe" not in err, (argv, err)
