@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QHBoxLayout, QHea
 from sifasuo_desktop.store import stats_queries as sq
 
 from .charts import ChartSpec, ChartWidget, paint_chart
+from .widgets import size_to_window
 
 MONTHS = [f"{m}月" for m in range(1, 13)]
 SEVERITY_TEXT = {"red": "逾期/已违反", "yellow": "即将到期"}
@@ -354,6 +355,7 @@ class DashboardPage(QWidget):
                                                 self._printer.pageLayout().margins()))
         dlg = QPrintPreviewDialog(self._printer, self)
         dlg.setWindowTitle("打印首页")
+        size_to_window(dlg, self)
         dlg.paintRequested.connect(self.render_pages)
         self._preview = dlg
         dlg.exec()

@@ -17,6 +17,7 @@ from sifasuo_desktop.documents import model as M
 from sifasuo_desktop.documents import service as S
 from sifasuo_desktop.domain.errors import UserError
 from sifasuo_desktop.domain.permissions import allowed
+from sifasuo_desktop.ui.widgets import size_to_window
 
 PRINT_DPI = 300
 
@@ -325,6 +326,7 @@ class DocumentsController:
         self.printer = make_printer(record.get("title") or "")
         self.preview = QPrintPreviewDialog(self.printer, self.window)
         self.preview.setWindowTitle("打印预览（实际大小，请勿缩放）")
+        size_to_window(self.preview, self.window)
 
         def paint(printer):
             self.pages_painted = paint_pdf(printer, res.data)

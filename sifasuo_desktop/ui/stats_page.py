@@ -11,7 +11,9 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxL
 
 from sifasuo_desktop.domain.errors import UserError
 from sifasuo_desktop.store import stats_queries as sq
+from sifasuo_desktop.ui.widgets import size_to_window
 
+NOWRAP = " style='white-space:nowrap'"
 KINDS = (("月汇总", "monthly"), ("季通报", "quarterly"), ("统计年报", "annual"))
 
 
@@ -56,7 +58,8 @@ class StatsPage(QWidget):
         self.run_button.clicked.connect(self.run)
         self.export_button = QPushButton("导出Excel…")
         self.export_button.clicked.connect(self.export_dialog)
-        self.print_button = QPushButton("打印…")
+        self.print_button = QPushButton("打印… (Ctrl+P)")
+        self.print_button.setShortcut("Ctrl+P")
         self.print_button.clicked.connect(self.print_preview)
         for w in (QLabel("报表："), self.kind, QLabel("年份"), self.year, self.number_label, self.number,
                   self.org_label, self.org, self.run_button, self.export_button, self.print_button):
@@ -86,7 +89,8 @@ class StatsPage(QWidget):
         self.number_label.setVisible(key != "annual")
 
     def on_show(self) -> None:
-        pass
+        if not self.tables:   # a blank page tells a clerk nothing: show the current period at once
+            self.run()
 
     def run(self) -> None:
         key = self.kind.currentData()
@@ -157,11 +161,15 @@ class StatsPage(QWidget):
             parts.append(f"<h3 style='text-align:center; {brk}'>{html.escape(t.title)}</h3>")
             parts.append(f"<p>填报单位：{html.escape(self.store.org.name)}</p>")
             parts.append("<table border='1' cellspacing='0' cellpadding='3' width='100%' style='font-size:9pt;'>")
-            parts.append("<tr>" + "".join(f"<th>{html.escape(c)}</th>" for c in t.columns) + "</tr>")
+            # the name column gets room for a whole 执法主体 name on one or two lines
+            parts.append("<tr>" + "".join(f"<th{'' if i else ' width=110'}>{html.escape(c)}</th>"
+                                          for i, c in enumerate(t.columns)) + "</tr>")
             for row in t.rows:
                 parts.append("<tr>" + "".join(
-                    f"<td align='{'right' if isinstance(v, (int, float)) else 'left'}'>{html.escape(_cell_text(v))}</td>"
-                    for v in row) + "</tr>")
+                    # numbers and rates never break inside a cell (“355,9 / 00.00”); names may wrap
+                    f"<td{' align=right' if isinstance(v, (int, float)) else ''}{NOWRAP if i else ''}>"
+                    f"{html.escape(_cell_text(v))}</td>"
+                    for i, v in enumerate(row)) + "</tr>")
             parts.append("</table>")
             for note in t.notes:
                 parts.append(f"<p style='font-size:8pt;'>注：{html.escape(note)}</p>")
@@ -178,6 +186,7 @@ class StatsPage(QWidget):
                                                 self._printer.pageLayout().margins()))
         dlg = QPrintPreviewDialog(self._printer, self)
         dlg.setWindowTitle("打印统计报表")
+        size_to_window(dlg, self)
         dlg.paintRequested.connect(self.render)
         self._preview = dlg
         dlg.exec()

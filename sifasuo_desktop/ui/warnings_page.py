@@ -40,8 +40,12 @@ class WarningsPage(QWidget):
         self.tree.setColumnCount(4)
         self.tree.setHeaderLabels(["预警 / 记录", "说明", "期限", "执法主体"])
         self.tree.setUniformRowHeights(True)
+        # 说明 takes the spare width (it is the long text); 期限 and 执法主体 keep just what they need
+        self.tree.header().setStretchLastSection(False)
         self.tree.header().setSectionResizeMode(1, QHeaderView.Stretch)
         self.tree.setColumnWidth(0, 300)
+        self.tree.setColumnWidth(2, 100)
+        self.tree.setColumnWidth(3, 190)
         self.tree.itemExpanded.connect(self._on_expanded)
         self.tree.itemActivated.connect(self._on_activated)
         self.tree.currentItemChanged.connect(lambda cur, _prev: self.open_button.setEnabled(
@@ -111,7 +115,12 @@ class WarningsPage(QWidget):
         for row in range(nav.count()):
             item = nav.item(row)
             if item.data(Qt.UserRole) == "warnings":
-                item.setText(f"预警（红{counts['red']} 黄{counts['yellow']}）" if any(counts.values()) else "预警")
+                # the navigation column is narrow: the total fits, the split goes to the tooltip
+                total = counts["red"] + counts["yellow"]
+                item.setText(f"预警（{total}）" if total else "预警")
+                item.setToolTip(f"红色预警 {counts['red']} 条，黄色预警 {counts['yellow']} 条")
+                item.setForeground(QBrush(COLORS["red"] if counts["red"] else COLORS["yellow"])
+                                   if total else QBrush())
 
     @staticmethod
     def _key(node) -> str | None:

@@ -82,3 +82,13 @@ class LongText(QPlainTextEdit):
 
     def setText(self, text: str | None) -> None:
         self.setPlainText(text or "")
+
+
+def size_to_window(dialog, parent, w_frac: float = 0.85, h_frac: float = 0.9) -> None:
+    """Give a dialog (print preview, import preview...) most of the main window's area instead of Qt's small
+    default size, so a clerk sees a whole page without resizing first."""
+    top = parent.window() if parent is not None else None
+    if top is None:
+        return
+    size = top.size()
+    dialog.resize(max(dialog.width(), int(size.width() * w_frac)), max(dialog.height(), int(size.height() * h_frac)))

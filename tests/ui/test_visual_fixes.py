@@ -1,0 +1,81 @@
+"""Things a clerk saw on screen: a blank statistics page, numbers broken across lines in the printed report,
+tiny print-preview dialogs, an elided 说明 column in the 预警 tree."""
+import datetime as dt
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QDialog, QWidget
+
+from sifasuo_desktop.domain.permissions import SYSTEM
+
+
+class FakeWindow(QWidget):
+    def __init__(self, store):
+        super().__init__()
+        self.store, self.actor = store, SYSTEM
+
+
+def _body(store):
+    return store.insert("bodies", {"name": "测试镇人民政府", "body_type": "乡镇政府"})
+
+
+def test_stats_page_shows_the_current_period_on_first_visit(qtbot, store):
+    from sifasuo_desktop.ui.stats_page import StatsPage
+
+    body = _body(store)
+    store.insert("cases", {"case_no": "1", "case_type": "行政处罚(一般程序)", "body_id": body["id"],
+                           "filed_date": "2026-11-02", "decision_date": "2026-11-10", "fine_amount": 355900})
+    win = FakeWindow(store)
+    qtbot.addWidget(win)
+    page = StatsPage(win, today=dt.date(2026, 11, 23))
+    assert page.tabs.count() == 0
+    page.on_show()
+    assert page.tabs.count() == 1 and page.period.label == "2026年11月"
+    assert page.print_button.isEnabled() and page.print_button.shortcut().toString() == "Ctrl+P"
+    # a second visit keeps what the clerk chose instead of recomputing over it
+    page.kind.setCurrentIndex(2)
+    page.run()
+    page.on_show()
+    assert page.tabs.count() > 1
+    # printed table: numbers and rates never wrap inside their cell, the name column may
+    html = page.html()
+    assert "<td align=right style='white-space:nowrap'>1</td>" in html
+    assert "<td>测试镇人民政府</td>" in html or "<td>合计</td>" in html
+
+
+def test_size_to_window_gives_dialogs_most_of_the_window(qtbot):
+    from sifasuo_desktop.ui.widgets import size_to_window
+
+    top = QWidget()
+    qtbot.addWidget(top)
+    top.resize(1200, 700)
+    dlg = QDialog(top)
+    dlg.resize(400, 300)
+    size_to_window(dlg, top)
+    assert dlg.width() >= 1000 and dlg.height() >= 600
+    big = QDialog(top)
+    big.resize(1300, 900)       # never shrinks a dialog that is already larger
+    size_to_window(big, top)
+    assert big.width() == 1300 and big.height() == 900
+
+
+def test_warnings_tree_gives_spare_width_to_the_message(qtbot, store):
+    from sifasuo_desktop.ui.warnings_page import WarningsPage
+
+    class FakeEngine(QObject):
+        updated = Signal(object)
+        failed = Signal(str)
+
+        def recompute(self):
+            pass
+
+    win = FakeWindow(store)
+    qtbot.addWidget(win)
+    engine = FakeEngine()
+    page = WarningsPage(win, engine)
+    qtbot.addWidget(page)
+    page.resize(1150, 600)
+    page.show()
+    qtbot.waitExposed(page)
+    header = page.tree.header()
+    assert not header.stretchLastSection()
+    assert header.sectionSize(1) > header.sectionSize(3) > 0
