@@ -37,6 +37,10 @@ def make_app(argv=None):
         if tr.load(base, translations):
             app.installTranslator(tr)
             app._translators.append(tr)
+            if base == "qtbase_zh_CN":   # labels Qt 6.12 renamed ("&Look in:") but its catalogue lacks
+                from .translations import install_fallback
+
+                app._translators.append(install_fallback(app, tr))
     font = QFont()
     font.setFamilies(["Microsoft YaHei", "WenQuanYi Micro Hei", "Noto Sans CJK SC", "WenQuanYi Zen Hei",
                       "Source Han Sans SC", font.defaultFamily()])

@@ -27,7 +27,12 @@ WATCHED = {"cases", "inspections", "officers", "trainings", "problems", "problem
 
 
 def compute(store, today: _dt.date) -> dict:
-    return {"today": today, "week": sq.week_items(store, today), "series": sq.monthly_series(store, today.year)}
+    series = sq.monthly_series(store, today.year)
+    if series.get("year") == today.year:
+        # a rate "at the end of December" is not known in November: leave months still to come blank
+        series["rectification_rate"] = [v if m <= today.month else None
+                                        for m, v in enumerate(series["rectification_rate"], start=1)]
+    return {"today": today, "week": sq.week_items(store, today), "series": series}
 
 
 class DashboardPage(QWidget):

@@ -79,3 +79,39 @@ def test_warnings_tree_gives_spare_width_to_the_message(qtbot, store):
     header = page.tree.header()
     assert not header.stretchLastSection()
     assert header.sectionSize(1) > header.sectionSize(3) > 0
+
+
+def test_dashboard_leaves_months_still_to_come_blank(store):
+    from sifasuo_desktop.ui.dashboard import compute
+
+    body = _body(store)
+    store.insert("problems", {"found_date": "2026-03-01", "source": "监督检查", "description": "未按期公示",
+                              "body_id": body["id"], "deadline": "2026-03-10"})
+    rate = compute(store, dt.date(2026, 11, 23))["series"]["rectification_rate"]
+    assert rate[2] is not None and rate[10] is not None     # March .. November are known
+    assert rate[11] is None                                 # December has not ended (not even begun)
+    past = compute(store, dt.date(2027, 1, 5))["series"]    # another year: nothing masked
+    assert past["year"] == 2027
+
+
+def test_file_dialog_labels_are_chinese(qtbot):
+    """Qt 6.12 spells them "&Look in:" / "Files of &type:"; qtbase_zh_CN only knows the old spelling."""
+    from PySide6.QtWidgets import QApplication, QFileDialog, QLabel
+
+    from sifasuo_desktop.ui.app import make_app
+
+    app = QApplication.instance()
+    before = list(getattr(app, "_translators", []))
+    make_app()
+    added = [t for t in app._translators if t not in before]
+    try:
+        dlg = QFileDialog(None, "导入", "", "Excel 文件 (*.xlsx *.xls)")
+        dlg.setOption(QFileDialog.DontUseNativeDialog)
+        qtbot.addWidget(dlg)
+        labels = [lab.text() for lab in dlg.findChildren(QLabel) if lab.text()]
+        assert "查找范围：" in labels and "文件类型：" in labels, labels
+        assert not [t for t in labels if any("a" <= ch.lower() <= "z" for ch in t.replace("(&N)", ""))], labels
+    finally:
+        for t in added:
+            app.removeTranslator(t)
+        app._translators = before
