@@ -51,7 +51,7 @@ def _env() -> dict[str, str]:
     return env
 
 
-def run_child(cmd: list[str], timeout: float = 900) -> tuple[float, int, float | None, str]:
+def run_child(cmd: list[str], timeout: float = 180) -> tuple[float, int, float | None, str]:
     """(wall seconds, exit code, peak RSS in MB, stderr tail) of one subprocess run.
 
     Peak RSS is the child's own ru_maxrss from wait4 (Linux: VmHWM), so runs do not mix.
@@ -133,6 +133,28 @@ def bench_startup(data_dir: Path, runs: int) -> list[Result]:
         Result("GUI peak memory (start-up, default ledger)", max(app_rss) if app_rss else None, "MB",
                TARGET_GUI_MB),
     ]
+
+
+def bench_bundle_startup(bundle_exe: Path, data_dir: Path, runs: int, bare_ms: float | None) -> list[Result]:
+    """Start-up of the frozen PyInstaller bundle (what an installed copy does), if one is built."""
+    if not bundle_exe.is_file():
+        return [Result("start-up: frozen bundle (median)", None,
+                       note=f"no bundle at {bundle_exe} (installer/build-linux.sh)")]
+    cmd = [str(bundle_exe), "--data-dir", str(data_dir), "--quit-after-startup"]
+    run_child(cmd)  # warm-up
+    times = []
+    for _ in range(runs):
+        t, rc, _, err = run_child(cmd)
+        if rc != 0:
+            log(f"bundle start-up failed: {err[-300:]}")
+            return [Result("start-up: frozen bundle (median)", None, note=f"failed (exit {rc})")]
+        times.append(ms(t))
+    built = time.strftime("%Y-%m-%d %H:%M", time.localtime(bundle_exe.stat().st_mtime))
+    out = [Result("start-up: frozen bundle (median)", median(times), "ms", note=f"bundle built {built}",
+                  samples=times)]
+    if bare_ms:
+        out.append(Result("start-up ratio bundle / bare window", median(times) / bare_ms, "x", TARGET_STARTUP_RATIO))
+    return out
 
 
 def bench_gui_memory(data_dir: Path) -> list[Result]:
@@ -341,6 +363,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data-dir", type=Path, help="use this existing demo folder instead of building one")
     ap.add_argument("--keep", action="store_true", help="keep the temporary demo folder")
     ap.add_argument("--no-write", action="store_true", help="do not write bench/RESULTS.md")
+    ap.add_argument("--bundle", type=Path, default=ROOT / "dist" / "sifasuo" / ("sifasuo.exe" if os.name == "nt" else "sifasuo"),
+                    help="frozen bundle executable to time as well (default dist/sifasuo/sifasuo, if built)")
     ap.add_argument("--results", type=Path, default=RESULTS_MD, help="where to write the results")
     args = ap.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -357,7 +381,15 @@ def main(argv: list[str] | None = None) -> int:
         data_dir = args.data_dir
         if not (data_dir / "sifasuo.sqlite3").exists():
             ap.error(f"{data_dir} has no sifasuo.sqlite3 (make one with `sifasuo demo --data-dir ...`)")
-        cases_note = f"existing folder {data_dir}"
+        if args.cases is None:  # the pieces that build their own data use the folder's size
+            import sqlite3
+
+            con = sqlite3.connect(f"file:{data_dir / 'sifasuo.sqlite3'}?mode=ro", uri=True)
+            try:
+                cases = con.execute("select count(*) from cases where deleted = 0").fetchone()[0]
+            finally:
+                con.close()
+        cases_note = f"existing folder {data_dir} ({cases:,} cases)"
     else:
         tmp = Path(tempfile.mkdtemp(prefix="sifasuo-bench-"))
         data_dir = tmp / "demo"
@@ -366,6 +398,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         log("start-up ...")
         results += bench_startup(data_dir, runs)
+        bare = next((r.value for r in results if r.name.startswith("start-up: bare")), None)
+        results += bench_bundle_startup(args.bundle, data_dir, runs, bare)
         log("GUI memory ...")
         results += bench_gui_memory(data_dir)
         log("ledger model ...")

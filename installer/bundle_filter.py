@@ -54,11 +54,21 @@ def elf_needed(path: str) -> list[str] | None:
     return _NEEDED_RE.findall(out)
 
 
+def prunable(dest: str) -> bool:
+    """Only dependency libraries PyInstaller put at the top level or into Qt's lib folder may go.
+
+    Libraries inside a package folder (pypdfium2_raw/libpdfium.so, ...) are loaded with
+    ctypes/dlopen, which leaves no NEEDED trace, so they always stay.
+    """
+    parent = str(Path(_norm(dest)).parent).replace("\\", "/")
+    return parent in ("", ".") or parent.endswith("PySide6/Qt/lib")
+
+
 def prune_orphans(binaries, needed=elf_needed, log=print):
     """Drop shared libraries that nothing left in the bundle needs (Linux, ELF NEEDED closure).
 
     Roots are Python extension modules, Qt plugins and libpython; everything reachable from them
-    through NEEDED stays. Filtering plugins alone would leave e.g. the GTK libraries that only
+    through NEEDED stays, and so does every library that is not `prunable` (dlopen'ed ones). Filtering plugins alone would leave e.g. the GTK libraries that only
     libqgtk3 needed.
     """
     by_name: dict[str, list] = {}
@@ -78,8 +88,8 @@ def prune_orphans(binaries, needed=elf_needed, log=print):
             return list(binaries)
         for so in sonames:
             stack.extend(by_name.get(so, []))
-    kept = [e for e in binaries if e[0] in seen]
-    dropped = sorted(Path(_norm(e[0])).name for e in binaries if e[0] not in seen)
+    kept = [e for e in binaries if e[0] in seen or not prunable(e[0])]
+    dropped = sorted(Path(_norm(e[0])).name for e in binaries if e[0] not in seen and prunable(e[0]))
     if dropped:
         log(f"sifasuo.spec: pruned {len(dropped)} orphan libraries: {', '.join(dropped)}")
     return kept

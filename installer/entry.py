@@ -57,6 +57,16 @@ def selftest() -> int:
             pkg_data = sorted(os.listdir(pkg_res))
     except Exception:  # pragma: no cover - reported, not raised
         pkg_ok = False
+    # the PDF->printer fallback when QtPdf is absent: libpdfium is dlopen'ed, so check it loads
+    try:
+        import pypdfium2
+
+        pypdfium2.PdfDocument.new().close()
+        pdfium = True
+    except ImportError:
+        pdfium = None  # not bundled
+    except Exception:
+        pdfium = False
     report = {
         "frozen": bool(getattr(sys, "frozen", False)),
         "qt": qVersion(),
@@ -71,10 +81,11 @@ def selftest() -> int:
         "bundled_fonts": bundled_fonts,
         "package": pkg_ok,
         "package_resources": pkg_data,
+        "pdfium": pdfium,
     }
     print(json.dumps(report, ensure_ascii=False))
     essential = (zh_qm and fts_ok and pkg_ok and report["resources"] and len(cjk) > 0
-                 and "rule_defaults.json" in pkg_data)
+                 and "rule_defaults.json" in pkg_data and pdfium is not False)
     return 0 if essential else 1
 
 

@@ -47,6 +47,8 @@ def test_prune_orphans_keeps_the_needed_closure_only():
         ("PySide6/Qt/lib/libQt6XcbQpa.so.6", "/src/libQt6XcbQpa.so.6", "BINARY"),
         ("libgtk-stuff.so.0", "/src/libgtk-stuff.so.0", "BINARY"),  # only the dropped gtk theme needed it
         ("libcairo.so.2", "/src/libcairo.so.2", "BINARY"),
+        ("PySide6/Qt/lib/libQt6EglFSDeviceIntegration.so.6", "/src/libQt6Egl.so.6", "BINARY"),
+        ("pypdfium2_raw/libpdfium.so", "/src/libpdfium.so", "BINARY"),  # dlopen'ed by ctypes: kept
     ]
     graph = {
         "/src/QtWidgets.abi3.so": ["libQt6Widgets.so.6", "libc.so.6"],
@@ -56,13 +58,24 @@ def test_prune_orphans_keeps_the_needed_closure_only():
         "/src/libQt6XcbQpa.so.6": ["libQt6Core.so.6"],
         "/src/libgtk-stuff.so.0": ["libcairo.so.2"],
         "/src/libcairo.so.2": [],
+        "/src/libQt6Egl.so.6": ["libQt6Core.so.6"],
+        "/src/libpdfium.so": [],
     }
     logs = []
     kept = bf.prune_orphans(binaries, needed=lambda p: graph[p], log=logs.append)
     names = {Path(e[0]).name for e in kept}
     assert names == {"QtWidgets.abi3.so", "libQt6Widgets.so.6", "libQt6Core.so.6", "libqxcb.so",
-                     "libQt6XcbQpa.so.6"}
+                     "libQt6XcbQpa.so.6", "libpdfium.so"}
     assert "libcairo.so.2" in logs[0] and "libgtk-stuff.so.0" in logs[0]
+    assert "libQt6EglFSDeviceIntegration.so.6" in logs[0] and "libpdfium" not in logs[0]
+
+
+@pytest.mark.parametrize("dest,expected", [
+    ("libcairo.so.2", True), ("PySide6/Qt/lib/libQt6Egl.so.6", True),
+    ("pypdfium2_raw/libpdfium.so", False), ("cryptography/hazmat/bindings/_rust.abi3.so", False),
+])
+def test_prunable(dest, expected):
+    assert bf.prunable(dest) is expected
 
 
 def test_prune_orphans_keeps_everything_without_readelf():
