@@ -343,7 +343,8 @@ class SyncPage(QWidget):
             tbar.addWidget(self.locks_label, 1)
             lay.addLayout(tbar)
 
-        lay.addWidget(QLabel("未处理的同步冲突"))
+        self.conflicts_label = QLabel("未处理的同步冲突")
+        lay.addWidget(self.conflicts_label)
         self.conflicts = _table(["编号", "类型", "来自", "台账", "记录", "本机版本", "对方版本", "不同的字段", "原因"])
         lay.addWidget(self.conflicts, 3)
         cbar = QHBoxLayout()
@@ -356,7 +357,8 @@ class SyncPage(QWidget):
         cbar.addStretch(1)
         lay.addLayout(cbar)
 
-        lay.addWidget(QLabel("暂存的同步包（等待缺失的包）与待核对事项"))
+        self.held_label = QLabel("暂存的同步包（等待缺失的包）")
+        lay.addWidget(self.held_label)
         self.held = _table(["编号", "来自", "序号范围", "暂存时间", "说明"])
         lay.addWidget(self.held, 1)
         hbar = QHBoxLayout()
@@ -368,14 +370,26 @@ class SyncPage(QWidget):
         hbar.addWidget(self.close_rec_btn)
         hbar.addStretch(1)
         lay.addLayout(hbar)
+        self.recs_label = QLabel("待核对事项")
+        lay.addWidget(self.recs_label)
         self.recs = _table(["编号", "乡镇", "打开时间", "详情"])
         lay.addWidget(self.recs, 1)
-        can = allowed(window.actor, "sync")
-        for b in (self.keep_btn, self.accept_btn, self.force_btn, self.close_rec_btn):
-            b.setEnabled(can)
+        # each button acts on the selected row of its table: enabled only when there is one to act on
+        self._can_sync = allowed(window.actor, "sync")
+        self._row_buttons = ((self.conflicts, (self.keep_btn, self.accept_btn)), (self.held, (self.force_btn,)),
+                             (self.recs, (self.close_rec_btn,)))
+        for table, _buttons in self._row_buttons:
+            table.itemSelectionChanged.connect(self._update_buttons)
+        self._update_buttons()
         self.store.subscribe(self._on_changes)
         self.destroyed.connect(lambda *_: self.store.unsubscribe(self._on_changes))
         self.refresh()
+
+    def _update_buttons(self) -> None:
+        for table, buttons in self._row_buttons:
+            on = self._can_sync and bool(table.selectionModel().selectedRows())
+            for b in buttons:
+                b.setEnabled(on)
 
     def _on_changes(self, _changes) -> None:
         if self.isVisible():
@@ -420,6 +434,11 @@ class SyncPage(QWidget):
         recs = sq.reconciliations(conn)
         _fill(self.recs, [[r["id"], names.get(r["org_code"], r["org_code"]), _local(r["opened_at"]),
                            _rec_details(r["details"])] for r in recs], [r["id"] for r in recs])
+        self.conflicts_label.setText(f"未处理的同步冲突（{len(items)} 条）" if items else "未处理的同步冲突：无")
+        self.held_label.setText(f"暂存的同步包（等待缺失的包，{len(held)} 个）" if held
+                                else "暂存的同步包（等待缺失的包）：无")
+        self.recs_label.setText(f"待核对事项（{len(recs)} 项）" if recs else "待核对事项：无")
+        self._update_buttons()
 
     def lock(self, locking: bool, period: str | None = None) -> None:
         """Lock (accept) or unlock a month of the selected township; unlocking applies refused changes."""

@@ -70,7 +70,7 @@ class XlsxImportDialog(QDialog):
         top = QHBoxLayout()
         self.file_edit = QLineEdit()
         self.file_edit.setReadOnly(True)
-        self.file_edit.setPlaceholderText("选择要导入的 .xlsx 文件")
+        self.file_edit.setPlaceholderText("选择要导入的 Excel 文件（.xlsx 或 .xls）")
         browse = QPushButton("选择文件…")
         browse.clicked.connect(self.choose_file)
         self.ledger_box = QComboBox()
@@ -101,6 +101,7 @@ class XlsxImportDialog(QDialog):
         self.mapping = QTableWidget(0, 3)
         self.mapping.setHorizontalHeaderLabels(["列", "表头", "对应字段"])
         self.mapping.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
+        self.mapping.setColumnWidth(2, 170)   # room for "（不导入）" and the longer field names
         self.mapping.verticalHeader().setVisible(False)
         ml.addWidget(self.mapping)
         ul.addWidget(map_box, 2)

@@ -115,3 +115,17 @@ def test_file_dialog_labels_are_chinese(qtbot):
         for t in added:
             app.removeTranslator(t)
         app._translators = before
+
+
+def test_sync_page_says_none_and_enables_buttons_with_a_selection(qtbot, store):
+    from sifasuo_desktop.ui.sync_ui import SyncPage, _fill
+
+    win = FakeWindow(store)
+    qtbot.addWidget(win)
+    page = SyncPage(win)
+    assert page.conflicts_label.text() == "未处理的同步冲突：无"
+    assert page.recs_label.text() == "待核对事项：无"
+    assert not page.keep_btn.isEnabled() and not page.force_btn.isEnabled()
+    _fill(page.held, [["abcd1234", "示范镇", "1–5", "", "缺少序号 1 之前的包"]], ["pkg"])
+    page.held.selectRow(0)
+    assert page.force_btn.isEnabled() and not page.keep_btn.isEnabled()
