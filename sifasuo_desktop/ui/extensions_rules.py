@@ -26,7 +26,7 @@ def install(window) -> None:
     window.warnings_page = page
     window.add_menu_action("监督", "预警", lambda: window.show_page("warnings"))
     window.add_menu_action("工具", "预警阈值设置", lambda: open_rule_settings(window))
-    window.add_menu_action("工具", "导入节假日安排……", lambda: import_holidays_dialog(window))
+    window.add_menu_action("工具", "导入节假日安排…", lambda: import_holidays_dialog(window))
     engine.recompute()
 
 

@@ -10,7 +10,14 @@ from sifasuo_desktop.security.audit import record_history
 COLUMNS = ("时间", "操作人", "操作", "字段", "原值", "新值")
 
 
+# the audit log names the built-in actor in English; a clerk reads Chinese
+ACTOR_LABELS = {"system": "系统"}
+
+
 def _short(value) -> str:
+    if isinstance(value, float):   # 500.0 -> 500, 2.5 -> 2.5 (no binary noise, no exponent)
+        text = str(int(value)) if value.is_integer() else f"{value:.6f}".rstrip("0").rstrip(".")
+        return text
     text = "" if value is None else str(value)
     return text if len(text) <= 120 else text[:117] + "…"
 
@@ -40,7 +47,8 @@ class HistoryDialog(QDialog):
         for it in self.items:
             changes = it["changes"] or [{"label": "", "old": "", "new": ""}]
             for i, c in enumerate(changes):
-                head = (it["time"], it["actor"], it["action_label"]) if i == 0 else ("", "", "")
+                actor_name = ACTOR_LABELS.get(it["actor"], it["actor"])
+                head = (it["time"], actor_name, it["action_label"]) if i == 0 else ("", "", "")
                 rows.append((*head, c["label"], _short(c["old"]), _short(c["new"])))
         self.table.setRowCount(len(rows))
         for r, values in enumerate(rows):

@@ -129,3 +129,16 @@ def test_sync_page_says_none_and_enables_buttons_with_a_selection(qtbot, store):
     _fill(page.held, [["abcd1234", "示范镇", "1–5", "", "缺少序号 1 之前的包"]], ["pkg"])
     page.held.selectRow(0)
     assert page.force_btn.isEnabled() and not page.keep_btn.isEnabled()
+
+
+def test_history_dialog_reads_as_chinese_and_plain_numbers(qtbot, store):
+    from sifasuo_desktop.ui.history_dialog import HistoryDialog
+
+    body = _body(store)
+    rec = store.insert("cases", {"case_no": "测罚〔2026〕1号", "case_type": "行政处罚(简易程序)", "body_id": body["id"],
+                                 "filed_date": "2026-11-02", "fine_amount": 500.0})
+    dlg = HistoryDialog(store, "cases", rec["id"])
+    qtbot.addWidget(dlg)
+    cells = [dlg.table.item(r, c).text() for r in range(dlg.table.rowCount()) for c in range(dlg.table.columnCount())]
+    assert "system" not in cells and "系统" in cells
+    assert "500" in cells and "500.0" not in cells
