@@ -19,6 +19,7 @@ from sifasuo_desktop.domain.ledgers import PROBLEM_CATEGORIES, PROBLEM_SOURCES
 from sifasuo_desktop.domain.permissions import allowed
 from sifasuo_desktop.store import workflow_ops as ops
 
+from .history_dialog import ACTOR_LABELS
 from .widgets import DateEdit, LongText
 
 ERROR_STYLE = "color: #c62828;"
@@ -179,9 +180,10 @@ class ProblemDialog(QDialog):
                 verify = f"{s['verify_method']}，{s.get('verifier') or ''}，{s.get('verify_date') or ''}" + \
                          (f"：{s['verify_result']}" if s.get("verify_result") else "")
             files = "、".join(a["file_name"] for a in s.get("attachments", []))
+            who = s.get("updated_by") or ""
             cells = [s.get("step_date") or "", s.get("action") or "",
                      f"{s.get('from_status') or '—'} → {s.get('to_status') or ''}", s.get("person") or "",
-                     s.get("note") or "", verify, files, s.get("updated_by") or ""]
+                     s.get("note") or "", verify, files, ACTOR_LABELS.get(who, who)]
             for c, text in enumerate(cells):
                 it = QTableWidgetItem(str(text))
                 if c == 6:

@@ -142,3 +142,18 @@ def test_history_dialog_reads_as_chinese_and_plain_numbers(qtbot, store):
     cells = [dlg.table.item(r, c).text() for r in range(dlg.table.rowCount()) for c in range(dlg.table.columnCount())]
     assert "system" not in cells and "系统" in cells
     assert "500" in cells and "500.0" not in cells
+
+
+def test_problem_steps_entered_by_the_system_read_系统(qtbot, store):
+    from sifasuo_desktop.store import workflow_ops as ops
+    from sifasuo_desktop.ui.problem_panel import ProblemDialog
+
+    body = _body(store)
+    p = ops.create_problem(store, {"found_date": "2026-05-01", "source": "监督检查", "description": "未按期公示",
+                                   "body_id": body["id"], "deadline": "2026-05-30", "requirement": "立即公示"})
+    win = FakeWindow(store)
+    qtbot.addWidget(win)
+    dlg = ProblemDialog(win, p["id"], today=dt.date(2026, 5, 20))
+    qtbot.addWidget(dlg)
+    assert dlg.history.rowCount() >= 1
+    assert dlg.history.item(0, 7).text() == "系统"
