@@ -216,8 +216,13 @@ class DashboardPage(QWidget):
         red = sum(1 for i in items if i["severity"] == "red")
         yellow = len(items) - red
         end = today + _dt.timedelta(days=6 - today.weekday())
+        # the two numbers that answer "what must I do this week" come first; the totals include old cases
+        t, e, week_ago = today.isoformat(), end.isoformat(), (today - _dt.timedelta(days=7)).isoformat()
+        due_week = sum(1 for i in items if t <= (i.get("due_date") or "") <= e)
+        new_red = sum(1 for i in items if i["severity"] == "red" and week_ago <= (i.get("due_date") or "") < t)
         self.summary_label.setText(
-            f"今天是 {today.isoformat()}（本周至 {end.isoformat()}）。需要处理：逾期或已违反 {red} 项，即将到期 {yellow} 项。"
+            f"今天是 {today.isoformat()}（本周至 {end.isoformat()}）。本周内到期 {due_week} 项，近 7 天新逾期 {new_red} 项；"
+            f"共需处理：逾期或已违反 {red} 项，即将到期 {yellow} 项。"
             + ("" if week["source"] == "rules" else "（预警规则模块未安装，仅统计问题整改期限。）"))
         self.all_button.setText(f"全部\n红 {red} · 黄 {yellow}")
         self.card_buttons = {}

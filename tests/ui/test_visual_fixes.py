@@ -157,3 +157,25 @@ def test_problem_steps_entered_by_the_system_read_系统(qtbot, store):
     qtbot.addWidget(dlg)
     assert dlg.history.rowCount() >= 1
     assert dlg.history.item(0, 7).text() == "系统"
+
+
+def test_home_page_summary_counts_this_weeks_deadlines_first(qtbot, store):
+    from sifasuo_desktop.store import workflow_ops as ops
+    from sifasuo_desktop.ui.main_window import MainWindow
+
+    body = _body(store)
+    for found, deadline in (("2026-04-01", "2026-04-10"),    # long overdue
+                            ("2026-05-01", "2026-05-17"),    # overdue since 3 days
+                            ("2026-05-02", "2026-05-22"),    # due this week (week ends 05-24)
+                            ("2026-05-03", "2026-05-26")):   # due next week
+        ops.create_problem(store, {"found_date": found, "source": "监督检查", "description": "未按期公示",
+                                   "body_id": body["id"], "deadline": deadline})
+    w = MainWindow(store, SYSTEM)
+    qtbot.addWidget(w)
+    dash = w.page("dashboard")
+    dash.fixed_today = dt.date(2026, 5, 20)
+    dash.refresh()
+    text = dash.summary_label.text()
+    assert "本周内到期 1 项，近 7 天新逾期 1 项" in text, text
+    assert "逾期或已违反 2 项" in text, text
+    w.close()
