@@ -49,8 +49,9 @@ def make_app(argv=None):
     return app
 
 
-def open_or_setup(data_dir: Path, parent=None):
-    """Open the store; on an empty folder run the setup dialog. Returns the Store or None (cancelled)."""
+def open_or_setup(data_dir: Path, parent=None, interactive: bool = True):
+    """Open the store; on an empty folder run the setup dialog. Returns the Store or None (cancelled).
+    Not interactive (--quit-after-startup): no dialog that would wait for a user; a message on stderr instead."""
     from PySide6.QtWidgets import QMessageBox
 
     from sifasuo_desktop.store import Store
@@ -60,11 +61,19 @@ def open_or_setup(data_dir: Path, parent=None):
             store = Store.open(data_dir)
             break
         except UserError as exc:
+            if not interactive:
+                sys.stderr.write(f"错误：{exc.message}\n")
+                return None
             offer = _hook("offer_restore")
             if offer and db_path(data_dir).exists() and offer(parent, data_dir, exc):
                 continue
             QMessageBox.critical(parent, APP_NAME, exc.message)
             return None
+    if not store.initialized and not interactive:
+        store.close()
+        sys.stderr.write(f"错误：数据文件夹“{data_dir}”中还没有台账，请先运行 sifasuo init 或 sifasuo demo"
+                         "（或不带 --quit-after-startup 打开程序完成初始设置）。\n")
+        return None
     if not store.initialized:
         from .setup_dialog import SetupDialog
 
@@ -121,7 +130,7 @@ def run_gui(data_dir=None, quit_after_startup: bool = False) -> int:
 
     app = make_app()
     data_dir = Path(data_dir) if data_dir else default_data_dir()
-    store = open_or_setup(data_dir)
+    store = open_or_setup(data_dir, interactive=not quit_after_startup)
     if store is None:
         return 1
     if quit_after_startup:

@@ -84,3 +84,18 @@ def test_closed_pipe_ends_without_traceback(tmp_path, capsys):
         err = p.stderr.read().decode()
         p.wait(timeout=60)
         assert "Traceback" not in err and "BrokenPipe" not in err, (argv, err)
+
+
+def test_quit_after_startup_on_empty_or_broken_folder_does_not_wait_for_a_dialog(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "sifasuo.sqlite3").write_bytes(b"SQLite format 3\x00" + b"\x07" * 5000)
+    for d, words in ((tmp_path / "empty", "sifasuo init"), (broken, "无法打开")):
+        r = subprocess.run([sys.executable, "-m", "sifasuo_desktop", "--data-dir", str(d), "--quit-after-startup"],
+                           capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120,
+                           env=dict(os.environ, QT_QPA_PLATFORM="offscreen"))
+        assert r.returncode == 1 and r.stderr.startswith("错误：") and words in r.stderr, r.stderr
