@@ -36,6 +36,7 @@ def cmd_init(args) -> int:
     from sifasuo_desktop.store import Store
 
     data_dir = data_dir_from(args)
+    _check_admin_flags(args)
     if db_path(data_dir).exists():
         with Store.open(data_dir) as s:
             if s.initialized:
@@ -45,6 +46,19 @@ def cmd_init(args) -> int:
         _setup_hooks(store, args)
     print(f"已初始化：{org.name}（{org.code}，{org.role_label}），数据文件夹：{data_dir}")
     return 0
+
+
+def _check_admin_flags(args) -> None:
+    """A bad --admin-user/--admin-password is refused before anything is written (exit 1, folder untouched),
+    instead of leaving a folder without any login that a script believes is protected."""
+    try:
+        from sifasuo_desktop.security import accounts
+    except ImportError:
+        return
+    if args.admin_user is not None:
+        accounts.validate_username(args.admin_user)
+    if args.admin_password is not None:
+        accounts.validate_password(args.admin_password, args.admin_user or "")
 
 
 def _setup_hooks(store, args) -> None:

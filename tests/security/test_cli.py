@@ -35,13 +35,17 @@ def test_init_without_terminal_or_flags_warns_and_cli_acts_as_system(tmp_path, c
                  "--password", "admin2-pass"]) == 0
 
 
-def test_init_with_weak_password_keeps_folder_usable(tmp_path, capsys, login):
+def test_init_with_weak_password_is_refused_before_anything_is_written(tmp_path, capsys, login):
     d = tmp_path / "d"
     rc = main(["init", "--data-dir", str(d), "--role", "township", "--org-name", "丙镇司法所", "--org-code", "B1",
                "--admin-user", "chief", "--admin-password", "123"])
-    assert rc == 0 and "至少需要8个字符" in capsys.readouterr().err
+    assert rc == 1 and "至少需要8个字符" in capsys.readouterr().err
+    assert not d.exists()
+    rc = main(["init", "--data-dir", str(d), "--role", "township", "--org-name", "丙镇司法所", "--org-code", "B1",
+               "--admin-user", "chief", "--admin-password", "chief-pass-1"])
+    assert rc == 0
     with Store.open(d) as s:
-        assert not accounts.has_accounts(s)
+        assert accounts.has_accounts(s)
 
 
 def test_demo_creates_admin_demo1234_and_prints_it(tmp_path, capsys, login):
