@@ -48,6 +48,20 @@ def _fmt(v: float, percent: bool) -> str:
     return f"{v:,.0f}" if abs(v) >= 1 or v == 0 else f"{v:.2f}"
 
 
+def label_layout(n: int, slot: float, widest: float) -> list[tuple[int, int, float]]:
+    """Which category labels to draw: (index, row 0/1, width in slots). One row when they fit; otherwise
+    alternate between two rows (each label then has two slots of room), skipping labels only when even
+    that is too narrow."""
+    if n <= 0:
+        return []
+    if widest <= slot * 0.95:
+        return [(i, 0, 1.0) for i in range(n)]
+    every = 1
+    while widest > slot * every * 2 * 0.95 and every < n:
+        every += 1
+    return [(i, k % 2, float(every * 2)) for k, i in enumerate(range(0, n, every))]
+
+
 def paint_chart(p: QPainter, rect: QRectF, spec: ChartSpec, base_pt: float = 9.0) -> None:
     p.save()
     p.setRenderHint(QPainter.Antialiasing, True)
@@ -114,17 +128,13 @@ def paint_chart(p: QPainter, rect: QRectF, spec: ChartSpec, base_pt: float = 9.0
 
     n = max(len(spec.categories), 1)
     slot = plot.width() / n
-    # category labels (skip some when crowded)
-    step = 1
+    # category labels: on two staggered rows when crowded, and only then skip some
     widest = max((fm.horizontalAdvance(c) for c in spec.categories), default=0)
-    while widest > slot * step * 0.95 and step < n:
-        step += 1
     p.setPen(black)
-    for i, c in enumerate(spec.categories):
-        if i % step:
-            continue
-        p.drawText(QRectF(plot.left() + slot * i - slot * (step - 1) / 2, plot.bottom() + line_h * 0.2,
-                          slot * step, line_h), Qt.AlignHCenter | Qt.AlignTop, c)
+    for i, row, span in label_layout(len(spec.categories), slot, widest):
+        centre = plot.left() + slot * (i + 0.5)
+        p.drawText(QRectF(centre - slot * span / 2, plot.bottom() + line_h * (0.2 + row), slot * span, line_h),
+                   Qt.AlignHCenter | Qt.AlignTop, spec.categories[i])
 
     def ypos(v):
         return plot.bottom() - plot.height() * (min(v, vmax) / vmax)

@@ -179,3 +179,14 @@ def test_home_page_summary_counts_this_weeks_deadlines_first(qtbot, store):
     assert "本周内到期 1 项，近 7 天新逾期 1 项" in text, text
     assert "逾期或已违反 2 项" in text, text
     w.close()
+
+
+def test_crowded_chart_labels_alternate_rows_instead_of_disappearing():
+    from sifasuo_desktop.ui.charts import label_layout
+
+    assert label_layout(12, 50, 30) == [(i, 0, 1.0) for i in range(12)]          # months: one row
+    crowded = label_layout(19, 26, 40)                                            # 19 rule codes "GS-01"
+    assert [i for i, _r, _s in crowded] == list(range(19))                        # every label drawn
+    assert {r for _i, r, _s in crowded} == {0, 1}
+    sparse = label_layout(40, 10, 45)                                             # far too narrow: skip some
+    assert len(sparse) < 40 and all(s * 10 * 0.95 >= 45 for _i, _r, s in sparse)
