@@ -153,3 +153,18 @@ def test_merge_notes_keeps_the_hand_written_section():
     assert merged.endswith("## Notes\n\nstart-up is slow because ...\n")
     assert core.merge_notes(new, None) == new
     assert core.merge_notes(new, "no notes here") == new
+
+
+def test_bundle_startup_without_a_bundle_says_so(tmp_path):
+    from bench.runner import bench_bundle_startup
+
+    [r] = bench_bundle_startup(tmp_path / "dist" / "sifasuo" / "sifasuo", tmp_path, runs=1, bare_ms=100.0)
+    assert r.value is None and "no bundle" in r.note
+
+
+def test_run_child_reports_exit_code_and_rss(tmp_path):
+    from bench.runner import run_child
+
+    wall, rc, rss, err = run_child([sys.executable, "-c", "import sys; sys.stderr.write('boom'); sys.exit(3)"])
+    assert rc == 3 and "boom" in err and wall > 0
+    assert rss is None or rss > 1
