@@ -570,6 +570,10 @@ def restore(data_dir, backup_file, passphrase: str | None = None,
                 current = None
         replaced = None
         try:
+            mine = current.org if current is not None else None
+            if mine is not None and info.get("org_code") and info["org_code"] != mine.code:
+                raise UserError(f"这份备份属于“{info.get('org_name') or ''}”（{info['org_code']}），而这个数据文件夹是"
+                                f"“{mine.name}”（{mine.code}），不能用它覆盖。如需查看该备份，请恢复到一个新的空文件夹。")
             if authorize is not None:
                 if current is not None:
                     authorize(current)

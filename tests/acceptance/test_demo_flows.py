@@ -99,3 +99,23 @@ def test_quit_after_startup_on_empty_or_broken_folder_does_not_wait_for_a_dialog
                            capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120,
                            env=dict(os.environ, QT_QPA_PLATFORM="offscreen"))
         assert r.returncode == 1 and r.stderr.startswith("错误：") and words in r.stderr, r.stderr
+
+
+def test_restore_refuses_another_organisations_backup(tmp_path, capsys):
+    from sifasuo_desktop.store import Store
+
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert run(capsys, "init", "--data-dir", a, "--role", "county", "--org-name", "甲县司法局", "--org-code", "A1")[0] == 0
+    assert run(capsys, "init", "--data-dir", b, "--role", "township", "--org-name", "乙镇司法所", "--org-code", "B1",
+               "--parent-code", "A1")[0] == 0
+    assert run(capsys, "backup", "--data-dir", a, "--out", tmp_path / "a.bak")[0] == 0
+    before = (b / "sifasuo.sqlite3").read_bytes()
+    code, _, err = run(capsys, "restore", tmp_path / "a.bak", "--data-dir", b)
+    assert code == 1 and "不能用它覆盖" in err and "甲县司法局" in err
+    assert (b / "sifasuo.sqlite3").read_bytes() == before and not (b / "sifasuo.sqlite3.restoring").exists()
+    with Store.open(b) as s:
+        assert s.org.code == "B1"
+    # into a new folder it restores
+    assert run(capsys, "restore", tmp_path / "a.bak", "--data-dir", tmp_path / "new")[0] == 0
+    with Store.open(tmp_path / "new") as s:
+        assert s.org.code == "A1"
