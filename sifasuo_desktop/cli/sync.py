@@ -141,6 +141,8 @@ def cmd_export(args) -> int:
     out = Path(args.out)
     if not out.exists() and not out.parent.is_dir():
         raise UserError(f"保存位置“{out}”不存在。")
+    if args.out.endswith(("/", "\\")) and not out.is_dir():   # meant a folder (USB stick): not a file named so
+        raise UserError(f"文件夹“{args.out}”不存在。")
     store = open_store(args, write=True)
     try:
         cap = int(args.split_mb * 1024 * 1024) if args.split_mb else None

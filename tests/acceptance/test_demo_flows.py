@@ -119,3 +119,14 @@ def test_restore_refuses_another_organisations_backup(tmp_path, capsys):
     assert run(capsys, "restore", tmp_path / "a.bak", "--data-dir", tmp_path / "new")[0] == 0
     with Store.open(tmp_path / "new") as s:
         assert s.org.code == "A1"
+
+
+def test_sync_export_to_a_missing_folder_is_refused(tmp_path, capsys):
+    t, c = tmp_path / "t", tmp_path / "c"
+    assert run(capsys, "init", "--data-dir", t, "--role", "township", "--org-name", "乙镇司法所", "--org-code", "B1",
+               "--parent-code", "A1")[0] == 0
+    assert run(capsys, "init", "--data-dir", c, "--role", "county", "--org-name", "甲县司法局", "--org-code", "A1")[0] == 0
+    assert run(capsys, "identity", "--data-dir", c, "--out", tmp_path / "c.id")[0] == 0
+    assert run(capsys, "trust", tmp_path / "c.id", "--data-dir", t, "--yes")[0] == 0
+    code, _, err = run(capsys, "sync", "export", "--data-dir", t, "--out", f"{tmp_path / 'usb'}/")
+    assert code == 1 and "不存在" in err and not (tmp_path / "usb").exists()
