@@ -169,3 +169,11 @@ def test_bad_version_is_rejected_before_building(tmp_path, capsys):
     rc = debpkg.main(["--bundle", str(tmp_path), "--out", str(tmp_path), "--version", "0.1", "--arch", "amd64"])
     assert rc == 1
     assert "four numeric parts" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(shutil.which("desktop-file-validate") is None, reason="desktop-file-utils not installed")
+def test_desktop_entry_passes_desktop_file_validate(tmp_path):
+    f = tmp_path / f"{debpkg.APP_ID}.desktop"
+    f.write_text(debpkg.desktop_entry(), encoding="utf-8")
+    res = subprocess.run(["desktop-file-validate", str(f)], capture_output=True, text=True)
+    assert res.returncode == 0 and not res.stdout.strip(), res.stdout + res.stderr
