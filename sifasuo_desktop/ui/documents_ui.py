@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QMarginsF, Qt
-from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
+from PySide6.QtGui import QImage, QKeySequence, QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
                                QInputDialog, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QPushButton,
@@ -77,6 +77,8 @@ def paint_pdf(printer: QPrinter, data: bytes) -> int:
     painter = QPainter()
     if not painter.begin(printer):
         raise UserError("无法开始打印，请检查打印机。")
+    # the print preview shows the page scaled down: without smoothing, thin 仿宋 strokes break up
+    painter.setRenderHint(QPainter.SmoothPixmapTransform, True)
     n = 0
     try:
         target = printer.paperRect(QPrinter.Unit.DevicePixel)
@@ -467,6 +469,18 @@ def _guard(window, fn):
     return run
 
 
+def _print_shortcut(window) -> None:
+    """Ctrl+P on the 监督文书 page previews/prints the selected document (design.md §7)."""
+    try:
+        view = window.ledger_view("documents")
+    except (AttributeError, KeyError):
+        return
+    for b in getattr(view, "record_buttons", []):
+        if b.text() == "预览/打印":
+            b.setShortcut(QKeySequence(QKeySequence.Print))
+            b.setToolTip("打印预览所选文书（Ctrl+P）")
+
+
 def install(window) -> DocumentsController:
     c = DocumentsController(window)
     window.documents_controller = c
@@ -476,6 +490,7 @@ def install(window) -> DocumentsController:
                      ("登记送达", c.serve), ("登记反馈", c.reply),
                      ("送达回证", lambda r: c.preview_print(r, receipt=True)), ("制发更正文书", c.supersede)):
         window.add_record_action("documents", text, cb)
+    _print_shortcut(window)
     window.add_record_action("bodies", "起草监督意见书", c.draft_opinion)
     window.add_record_action("bodies", "逾期问题督办函", c.draft_overdue)
     window.add_record_action("visits", "起草监督意见书", c.draft_from_visit)

@@ -190,3 +190,15 @@ def test_crowded_chart_labels_alternate_rows_instead_of_disappearing():
     assert {r for _i, r, _s in crowded} == {0, 1}
     sparse = label_layout(40, 10, 45)                                             # far too narrow: skip some
     assert len(sparse) < 40 and all(s * 10 * 0.95 >= 45 for _i, _r, s in sparse)
+
+
+def test_ctrl_p_on_the_documents_page_previews_the_selected_document(qtbot, store):
+    from PySide6.QtGui import QKeySequence
+
+    from sifasuo_desktop.ui.main_window import MainWindow
+
+    w = MainWindow(store, SYSTEM)
+    qtbot.addWidget(w)
+    buttons = {b.text(): b for b in w.ledger_view("documents").record_buttons}
+    assert buttons["预览/打印"].shortcut() == QKeySequence(QKeySequence.Print)
+    w.close()
