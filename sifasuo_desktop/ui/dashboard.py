@@ -20,6 +20,7 @@ from .charts import ChartSpec, ChartWidget, paint_chart
 from .widgets import size_to_window
 
 MONTHS = [f"{m}月" for m in range(1, 13)]
+WEEK = "__week__"   # the 本周内到期 card's filter
 SEVERITY_TEXT = {"red": "逾期/已违反", "yellow": "即将到期"}
 MAX_ROWS = 300
 WATCHED = {"cases", "inspections", "officers", "trainings", "problems", "problem_steps", "documents", "reviews",
@@ -94,8 +95,14 @@ class DashboardPage(QWidget):
         self.all_button.setMinimumHeight(48)
         self.all_button.clicked.connect(lambda: self.set_type_filter(None))
         self.cards.addWidget(self.all_button, 0, 0)
+        # second card: only what falls due between today and Sunday, nearest first
+        self.week_button = QPushButton("本周内到期")
+        self.week_button.setMinimumHeight(48)
+        self.week_button.clicked.connect(lambda: self.set_type_filter(WEEK))
+        self.cards.addWidget(self.week_button, 0, 1)
+        self._week_range = ("", "")
         self._type_buttons: dict[str, QPushButton] = {}
-        for n, (rtype, label) in enumerate(sq.RECORD_TYPE_LABELS.items(), start=1):
+        for n, (rtype, label) in enumerate(sq.RECORD_TYPE_LABELS.items(), start=2):
             b = QPushButton(label)
             b.setMinimumHeight(48)
             b.clicked.connect(lambda _=False, t=rtype: self.set_type_filter(t))
@@ -113,7 +120,7 @@ class DashboardPage(QWidget):
         self.todo.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.todo.verticalHeader().setVisible(False)
         self.todo.horizontalHeader().setSectionResizeMode(4, QHeaderView.Stretch)
-        self.todo.setMinimumHeight(220)
+        self.todo.setMinimumHeight(320)   # about ten of this week's items without scrolling
         self.todo.cellDoubleClicked.connect(self._open_item)
         lay.addWidget(self.todo)
         self.type_filter: str | None = None
@@ -125,7 +132,7 @@ class DashboardPage(QWidget):
         self.months.setHorizontalHeaderLabels(["项目"] + MONTHS)
         self.months.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.months.verticalHeader().setVisible(False)
-        self.months.setMinimumHeight(240)
+        self.months.setMinimumHeight(120)
         lay.addWidget(self.months)
 
         charts = QGridLayout()
@@ -225,6 +232,9 @@ class DashboardPage(QWidget):
             f"共需处理：逾期或已违反 {red} 项，即将到期 {yellow} 项。"
             + ("" if week["source"] == "rules" else "（预警规则模块未安装，仅统计问题整改期限。）"))
         self.all_button.setText(f"全部\n红 {red} · 黄 {yellow}")
+        self._week_range = (t, e)
+        self.week_button.setText(f"本周内到期\n{due_week} 项")
+        self.week_button.setStyleSheet("QPushButton { border: 2px solid #b26a00; }" if due_week else "")
         self.card_buttons = {}
         for rtype, b in self._type_buttons.items():
             c = week["by_type"].get(rtype)
@@ -247,6 +257,10 @@ class DashboardPage(QWidget):
         if not self.data:
             return []
         items = self.data["week"]["items"]
+        if self.type_filter == WEEK:
+            t, e = self._week_range
+            return sorted((i for i in items if t <= (i.get("due_date") or "") <= e),
+                          key=lambda i: (i.get("due_date") or "", i.get("ref") or ""))
         if self.type_filter:
             items = [i for i in items if i["record_type"] == self.type_filter]
         return items
@@ -297,6 +311,9 @@ class DashboardPage(QWidget):
                 it.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
                 self.months.setItem(r, m, it)
         self.months.resizeColumnsToContents()
+        # exactly as tall as its rows: no empty band under the table
+        self.months.setFixedHeight(self.months.horizontalHeader().sizeHint().height() + 2 * self.months.frameWidth() + 2
+                                   + sum(self.months.rowHeight(r) for r in range(self.months.rowCount())))
 
     def chart_specs(self) -> list[ChartSpec]:
         if not self.data:

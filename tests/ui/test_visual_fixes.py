@@ -178,6 +178,13 @@ def test_home_page_summary_counts_this_weeks_deadlines_first(qtbot, store):
     text = dash.summary_label.text()
     assert "本周内到期 1 项，近 7 天新逾期 1 项" in text, text
     assert "逾期或已违反 2 项" in text, text
+    # the 本周内到期 card lists just that one, whatever its colour
+    assert dash.week_button.text() == "本周内到期\n1 项"
+    dash.week_button.click()
+    assert [i["due_date"] for i in dash.visible_items()] == ["2026-05-22"]
+    assert dash.todo.rowCount() == 1 and dash.todo.item(0, 5).text() == "2026-05-22"
+    dash.all_button.click()
+    assert dash.todo.rowCount() >= 3
     w.close()
 
 
