@@ -1,7 +1,12 @@
 """Read queries behind the ledger views: ordered row ids for a search/filter, then rows on demand.
 
 Chinese substring search: FTS5 trigram for queries of 3+ characters, instr() scan of the same index text for
-1–2 characters (the trigram index cannot answer those).
+1–2 characters (the trigram index cannot answer those). `search_index` holds exactly the live (not deleted)
+records of each ledger, so a pure text search can be counted on it alone.
+
+For a 1–2 character term two plans exist: "IN" materialises every hit and sorts them (fast for rare terms such
+as a name), "EXISTS" walks the sort index and stops after a page of hits (fast for common words, slow for rare
+ones). The hit count on the index (~45 ms at 100,000 rows) picks the plan.
 """
 from __future__ import annotations
 
@@ -27,7 +32,30 @@ def _fts_phrase(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def build_sql(q: LedgerQuery) -> tuple[str, list]:
+COMMON_TERM_SHARE = 0.05   # a short term hitting more than 5 % of the rows is "common"
+_plan_cache: dict[tuple, bool] = {}
+
+
+def _short_term_hits(conn, table: str, term: str) -> int:
+    return conn.execute("SELECT count(*) FROM search_index WHERE table_name = ? AND instr(body, ?) > 0",
+                        (table, term)).fetchone()[0]
+
+
+def _is_common(conn, table: str, term: str) -> bool:
+    """Whether a short term is frequent enough for the EXISTS plan (cached per connection state)."""
+    key = (id(conn), conn.total_changes, table, term)
+    hit = _plan_cache.get(key)
+    if hit is None:
+        rows = conn.execute("SELECT count(*) FROM search_index WHERE table_name = ?", (table,)).fetchone()[0]
+        hit = rows > 0 and _short_term_hits(conn, table, term) > COMMON_TERM_SHARE * rows
+        if len(_plan_cache) > 256:
+            _plan_cache.clear()
+        _plan_cache[key] = hit
+    return hit
+
+
+def build_sql(q: LedgerQuery, conn=None) -> tuple[str, list]:
+    """SQL for the ordered row ids of `q`. With `conn`, short search terms get the faster plan."""
     ledger: Ledger = LEDGERS[q.ledger]
     t = ledger.table
     where = ["t.deleted = 0"]
@@ -38,6 +66,9 @@ def build_sql(q: LedgerQuery) -> tuple[str, list]:
             where.append("t.id IN (SELECT s.record_id FROM search_index s WHERE s.rowid IN "
                          "(SELECT rowid FROM search_fts WHERE search_fts MATCH ?) AND s.table_name = ?)")
             params += [_fts_phrase(term), t]
+        elif conn is not None and _is_common(conn, t, term):
+            where.append("EXISTS (SELECT 1 FROM search_index s WHERE s.record_id = t.id AND instr(s.body, ?) > 0)")
+            params += [term]
         else:
             where.append("t.id IN (SELECT s.record_id FROM search_index s WHERE s.table_name = ? "
                          "AND instr(s.body, ?) > 0)")
@@ -70,14 +101,26 @@ def build_sql(q: LedgerQuery) -> tuple[str, list]:
 
 def query_rowids(conn, q: LedgerQuery, limit: int | None = None, offset: int = 0) -> list[int]:
     """Row ids in display order; with `limit`, one page starting at `offset`."""
-    sql, params = build_sql(q)
+    sql, params = build_sql(q, conn)
     if limit is not None:
         sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
     return [r[0] for r in conn.execute(sql, params)]
 
 
 def count_rows(conn, q: LedgerQuery) -> int:
-    sql, params = build_sql(q)
+    terms = [s for s in (q.search or "").split() if s]
+    if terms and not (q.status or q.date_from or q.date_to or q.extra_where):
+        # a pure text search: count on the index, which holds exactly the live records of the ledger
+        where, params = ["table_name = ?"], [LEDGERS[q.ledger].table]
+        for term in terms:
+            if len(term) >= 3:
+                where.append("rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)")
+                params.append(_fts_phrase(term))
+            else:
+                where.append("instr(body, ?) > 0")
+                params.append(term)
+        return conn.execute(f"SELECT count(*) FROM search_index WHERE {' AND '.join(where)}", params).fetchone()[0]
+    sql, params = build_sql(q, conn)
     sql = "SELECT count(*) FROM (" + sql.split(" ORDER BY ")[0] + ")"
     return conn.execute(sql, params).fetchone()[0]
 

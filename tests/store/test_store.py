@@ -224,3 +224,23 @@ def test_demo_case_numbers_are_unique(tmp_path):
     dup = s.conn.execute("SELECT case_no, count(*) FROM cases GROUP BY owner_org, case_no HAVING count(*) > 1").fetchall()
     assert dup == []
     s.close()
+
+
+def test_short_search_plans_agree(store, monkeypatch):
+    """The IN and EXISTS plans for 1–2 character terms return the same rows; counts agree with the rows."""
+    from sifasuo_desktop.store import ledger_queries as lq
+    for i in range(30):
+        store.insert("cases", {"case_no": f"号{i}", "case_type": "其他", "party": "张三" if i % 3 else "李四",
+                               "cause": "占道经营" if i % 2 else "擅自搭建", "filed_date": f"2026-01-{i % 28 + 1:02d}"})
+    gone = store.rows("cases", "party = '张三'", limit=1)[0]
+    store.delete("cases", gone["id"])
+    for term in ("张三", "经营", "李", "张三 擅自"):
+        q = LedgerQuery("cases", search=term)
+        monkeypatch.setattr(lq, "COMMON_TERM_SHARE", 2.0)   # never common: IN plan
+        lq._plan_cache.clear()
+        via_in = query_rowids(store.conn, q)
+        monkeypatch.setattr(lq, "COMMON_TERM_SHARE", 0.0)   # always common: EXISTS plan
+        lq._plan_cache.clear()
+        via_exists = query_rowids(store.conn, q)
+        assert via_in == via_exists and len(via_in) == count_rows(store.conn, q)
+    assert count_rows(store.conn, LedgerQuery("cases", search="张三")) == 19
