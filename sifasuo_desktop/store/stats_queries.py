@@ -111,10 +111,12 @@ RECORD_TYPE_LABELS = {"cases": "执法案件", "inspections": "行政检查", "o
                       "powers": "赋权事项", "problems": "问题整改", "documents": "监督文书", "trainings": "培训"}
 
 
-def week_items(store, today: _dt.date) -> dict:
+def week_items(store, today: _dt.date, check_result=None) -> dict:
     """"What must I do this week": overdue (red) and due-soon (yellow) items by record type.
 
-    Uses the rules engine (check_store) when installed; otherwise the problems' 整改期限 (ZG-01 reading).
+    Uses the rules engine (check_store) when installed — or `check_result`, a CheckResult already computed for
+    `today` (the GUI's warnings engine), so the rules do not run twice; otherwise the problems' 整改期限
+    (ZG-01 reading).
     Returns {"items": [dict(severity, record_type, record_id, ref, message, due_date, code)], "by_type":
     {type: {"red": n, "yellow": n}}, "by_rule": {code: n}, "notices": [...], "source": "rules"|"problems"}.
     """
@@ -125,8 +127,8 @@ def week_items(store, today: _dt.date) -> dict:
         from sifasuo_desktop.store.rules_queries import check_store
     except ImportError:
         check_store = None
-    if check_store is not None:
-        res = check_store(store, today=today)
+    if check_result is not None or check_store is not None:
+        res = check_result if check_result is not None else check_store(store, today=today)
         notices = list(res.notices)
         source = "rules"
         for f in res.findings:

@@ -27,13 +27,13 @@ WATCHED = {"cases", "inspections", "officers", "trainings", "problems", "problem
            "bodies", "powers", "service_receipts", "holidays", "settings", "visits"}
 
 
-def compute(store, today: _dt.date) -> dict:
+def compute(store, today: _dt.date, check_result=None) -> dict:
     series = sq.monthly_series(store, today.year)
     if series.get("year") == today.year:
         # a rate "at the end of December" is not known in November: leave months still to come blank
         series["rectification_rate"] = [v if m <= today.month else None
                                         for m, v in enumerate(series["rectification_rate"], start=1)]
-    return {"today": today, "week": sq.week_items(store, today), "series": series}
+    return {"today": today, "week": sq.week_items(store, today, check_result), "series": series}
 
 
 class DashboardPage(QWidget):
@@ -175,6 +175,12 @@ class DashboardPage(QWidget):
         self._dirty = False
         self._generation += 1
         gen, data_dir, today = self._generation, self.store.data_dir, self.today()
+        check_result = self._shared_check_result()
+        if check_result is False:  # the warnings engine is still computing: its `updated` brings us back
+            self._dirty = True
+            if self.data is None:
+                self.summary_label.setText("正在统计…")
+            return
         self.busy = True
         if self.data is None:
             self.summary_label.setText("正在统计…")
@@ -187,7 +193,7 @@ class DashboardPage(QWidget):
             try:
                 st = Store.open(data_dir, create=False)
                 try:
-                    job["result"] = compute(st, today)
+                    job["result"] = compute(st, today, check_result)
                 finally:
                     st.close()
             except Exception as exc:  # noqa: BLE001 - reported in the page
@@ -195,6 +201,24 @@ class DashboardPage(QWidget):
             job["done"] = True
         threading.Thread(target=work, name="dashboard-refresh", daemon=True).start()
         self._poll.start()
+
+    def _shared_check_result(self):
+        """The warnings engine's latest result (so the rules run once, not twice, per change — each run holds
+        every record in memory for a moment). None: compute here; False: wait for the engine."""
+        engine = getattr(self.window_, "rules_engine", None)
+        if engine is None or self.fixed_today is not None or getattr(engine, "today", None) is not None:
+            return None
+        if not getattr(self, "_engine_connected", False):
+            self._engine_connected = True
+            engine.updated.connect(self._engine_updated)
+        if engine.result is None or engine.busy:
+            return False
+        return engine.result
+
+    def _engine_updated(self) -> None:
+        self._dirty = True
+        if self.isVisible():
+            self._timer.start()
 
     def _check_job(self) -> None:
         job = self._job
