@@ -24,7 +24,7 @@ def register(sub, common):
     q.set_defaults(func=cmd_render)
 
     q = ds.add_parser("draft-overdue", parents=[common], help="为某单位每个逾期问题起草督办函")
-    q.add_argument("--body", required=True, help="被监督单位ID")
+    q.add_argument("--body", required=True, help="被监督单位ID或名称（如 示范镇人民政府）")
     q.add_argument("--today", type=date_arg, help="按此日期判断逾期（默认今天）")
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_draft_overdue)
@@ -98,6 +98,18 @@ def cmd_render(args) -> int:
     return 0
 
 
+def _body_id(store, text: str) -> str:
+    """--body takes the id or the exact name of the body (names are what a county tester has at hand)."""
+    if store.get("bodies", text):
+        return text
+    found = store.rows("bodies", "name = ?", (text.strip(),))
+    if len(found) > 1:
+        raise UserError(f"有{len(found)}个名为“{text}”的单位，请改用单位ID：" + "、".join(r["id"] for r in found))
+    if not found:
+        raise UserError(f"找不到被监督单位“{text}”（可填单位ID或完整名称）。")
+    return found[0]["id"]
+
+
 def cmd_draft_overdue(args) -> int:
     import datetime as dt
 
@@ -106,7 +118,7 @@ def cmd_draft_overdue(args) -> int:
     store = open_store(args, write=True)
     try:
         today = dt.date.fromisoformat(args.today) if args.today else None
-        rows = draft_dubanhan_for_overdue(store, args.body, today)
+        rows = draft_dubanhan_for_overdue(store, _body_id(store, args.body), today)
     finally:
         store.close()
     if args.json:

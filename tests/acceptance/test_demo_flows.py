@@ -25,10 +25,10 @@ def test_demo_documents_can_be_drafted_and_issued(tmp_path, capsys, monkeypatch)
     for x in demo_docs:   # the 机关代字 matches the type, numbers start at 1 in each year
         assert re.fullmatch(r"示司(督函|监意)〔20\d\d〕\d+号", x["doc_no"])
         assert ("督函" in x["doc_no"]) == (x["type"] == "督办函")
-    from sifasuo_desktop.store import Store
-    with Store.open(d) as s:
-        body = s.rows("bodies", "name = ?", ("示范镇人民政府",))[0]["id"]
-    code, out, err = run(capsys, "docs", "draft-overdue", "--data-dir", d, "--body", body, "--json")
+    code, _, err = run(capsys, "docs", "draft-overdue", "--data-dir", d, "--body", "不存在的单位")
+    assert code == 1 and "不存在的单位" in err
+    # the body by name, as a tester has it at hand (its id works too)
+    code, out, err = run(capsys, "docs", "draft-overdue", "--data-dir", d, "--body", "示范镇人民政府", "--json")
     drafts = json.loads(out)
     assert code == 0 and drafts, err
     code, out, err = run(capsys, "docs", "issue", drafts[0]["id"], "--data-dir", d, "--date", "2026-11-23")
