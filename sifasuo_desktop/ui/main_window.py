@@ -35,17 +35,20 @@ class MainWindow(QMainWindow):
         self._badge_providers: list = []
         self.extension_errors: list[str] = []
         org = store.org
-        self.setWindowTitle(f"{APP_NAME} — {org.name}")
+        self.setWindowTitle(org.name)  # Qt appends the application display name (APP_NAME)
         self.resize(1280, 800)
 
         self.nav = QListWidget()
-        self.nav.setMaximumWidth(200)
+        self.nav.setMinimumWidth(150)
+        self.nav.setMaximumWidth(220)
         self.nav.setStyleSheet("QListWidget { font-size: 14px; } QListWidget::item { padding: 6px; }")
         self.stack = QStackedWidget()
         split = QSplitter(Qt.Horizontal)
         split.addWidget(self.nav)
         split.addWidget(self.stack)
         split.setStretchFactor(1, 1)
+        split.setCollapsible(0, False)
+        split.setSizes([170, 1110])
         self.setCentralWidget(split)
 
         self.menus = {title: self.menuBar().addMenu(title) for title in MENUS}
@@ -180,12 +183,17 @@ class MainWindow(QMainWindow):
                     continue
                 raise
             module.install(self)
+        # 退出 stays the last entry of 文件 whatever the extensions appended
+        file_menu = self.menus["文件"]
+        file_menu.removeAction(self._quit_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self._quit_action)
 
     # ------------------------------------------------------------------ menus and changes
     def _build_core_menus(self) -> None:
         self.add_menu_action("文件", "新增记录", self._new_record, "Ctrl+N")
         self.menus["文件"].addSeparator()
-        self.add_menu_action("文件", "退出", self.close, "Ctrl+Q")
+        self._quit_action = self.add_menu_action("文件", "退出", self.close, "Ctrl+Q")
         for ledger in nav_ledgers():
             self.add_menu_action("台账", ledger.title, lambda k=ledger.key: self.show_page(k))
         self.add_menu_action("帮助", "关于", self._about)

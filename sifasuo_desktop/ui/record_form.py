@@ -30,6 +30,9 @@ class RecordForm(QDialog):
         self.widgets: dict[str, object] = {}
         self.setWindowTitle(("编辑" if record else "新增") + " — " + ledger.title)
         self.setMinimumWidth(560)
+        avail = window.size() if window is not None and window.isVisible() else None
+        self.resize(min(820, max(620, int(avail.width() * 0.6))) if avail else 760,
+                    min(700, max(480, int(avail.height() * 0.85))) if avail else 640)
 
         outer = QVBoxLayout(self)
         scroll = QScrollArea(self)
