@@ -29,6 +29,7 @@ class LedgerTableModel(QAbstractTableModel):
         self.show_full_personal = False
         self.badge_for = None  # callable(table, record_id) -> (severity, tip) | None
         self._total: int | None = None
+        self.hold_fetch = False  # set by the view while it is hidden
 
     # ---------------------------------------------------------------- loading
     def set_query(self, query: LedgerQuery) -> None:
@@ -56,7 +57,9 @@ class LedgerTableModel(QAbstractTableModel):
         return self._total
 
     def canFetchMore(self, parent=QModelIndex()) -> bool:
-        return not parent.isValid() and not self._exhausted
+        # while its view is hidden Qt would keep asking for more pages (a hidden view's rows all "intersect"
+        # the viewport): 12 pages = 2,400 rows fetched at start-up for nothing
+        return not parent.isValid() and not self._exhausted and not self.hold_fetch
 
     def fetchMore(self, parent=QModelIndex()) -> None:
         if parent.isValid() or self._exhausted:
@@ -70,7 +73,7 @@ class LedgerTableModel(QAbstractTableModel):
             self.endInsertRows()
 
     def fetch_all(self) -> None:
-        while self.canFetchMore():
+        while not self._exhausted:
             self.fetchMore()
 
     def record_at(self, row: int) -> dict | None:

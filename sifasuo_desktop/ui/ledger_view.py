@@ -24,6 +24,7 @@ class LedgerView(QWidget):
         self.ledger = LEDGERS[ledger_key]
         self.model = LedgerTableModel(self.store, ledger_key, self)
         self.model.badge_for = window.badge_for
+        self.model.hold_fetch = True  # until the page is shown
         self._sort: tuple[str | None, bool] = (None, False)
         self._loaded = False
 
@@ -122,6 +123,14 @@ class LedgerView(QWidget):
         self.add_btn.setEnabled(can_edit)
         self.delete_btn.setVisible(can_edit)
         self._update_buttons()
+
+    def showEvent(self, event) -> None:
+        self.model.hold_fetch = False
+        super().showEvent(event)
+
+    def hideEvent(self, event) -> None:
+        self.model.hold_fetch = True
+        super().hideEvent(event)
 
     # ------------------------------------------------------------------ queries
     def ensure_loaded(self) -> None:
