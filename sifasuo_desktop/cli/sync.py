@@ -42,6 +42,11 @@ def register(sub, common):
     i.add_argument("--json", action="store_true")
     i.set_defaults(func=cmd_import)
 
+    pf = ss.add_parser("personal-fields", parents=[common],
+                       help="同步包中完整传送的个人信息字段（其余打码）；县局设置后随同步包下发")
+    pf.add_argument("--full", nargs="*", metavar="TABLE.FIELD",
+                    help="设置为这些字段（如 officers.id_number）；不给值表示全部打码；省略本参数则只显示")
+    pf.set_defaults(func=cmd_personal_fields)
     s = ss.add_parser("status", parents=[common], help="同步状态（县局：各乡镇情况）")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_status)
@@ -279,3 +284,23 @@ def cmd_force(args) -> int:
         store.close()
     print_json(r.to_dict()) if args.json else print(r.text())
     return r.exit_code
+
+
+def cmd_personal_fields(args) -> int:
+    from sifasuo_desktop.domain.errors import UserError
+    from sifasuo_desktop.sync import policy
+
+    allowed_names = {f"{t}.{f}" for t in policy.LEDGERS for f in policy.personal_fields(t)}
+    store = open_store(args, write=args.full is not None)
+    try:
+        if args.full is not None:
+            bad = [n for n in args.full if n not in allowed_names]
+            if bad:
+                raise UserError(f"不是个人信息字段：{'、'.join(bad)}（可选：{'、'.join(sorted(allowed_names))}）")
+            store.set_setting(policy.PERSONAL_SETTING, sorted(set(args.full)))
+        current = store.get_setting(policy.PERSONAL_SETTING, list(policy.DEFAULT_FULL_PERSONAL)) or []
+        print("同步包中完整传送：" + ("、".join(current) if current else "（无，全部打码）"))
+        print("其余个人信息字段打码传送：" + "、".join(sorted(allowed_names - set(current))))
+    finally:
+        store.close()
+    return 0

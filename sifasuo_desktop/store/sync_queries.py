@@ -67,8 +67,11 @@ def owned_rows(conn, table: str, owner_org: str) -> Iterator[dict]:
         yield dict(r)
 
 
-def state_digest(conn, owner_org: str, tables: Iterable[str], row_filter=None) -> dict:
-    """Order-independent digest of everything `owner_org` owns in `tables` (sync.md §3.3)."""
+def state_digest(conn, owner_org: str, tables: Iterable[str], row_filter=None, row_map=None) -> dict:
+    """Order-independent digest of everything `owner_org` owns in `tables` (sync.md §3.3).
+
+    `row_map(table, row)` gives the row as it travels (personal fields masked), so the sender's digest
+    matches what the receiver stores."""
     rows = 0
     vsum = 0
     acc = 0
@@ -76,6 +79,8 @@ def state_digest(conn, owner_org: str, tables: Iterable[str], row_filter=None) -
         for row in owned_rows(conn, table, owner_org):
             if row_filter is not None and not row_filter(table, row):
                 continue
+            if row_map is not None:
+                row = row_map(table, row)
             rows += 1
             vsum += int(row["version"])
             h = hashlib.sha256(f"{table}\0{row['id']}\0{row['version']}\0".encode() + row_json(row)).digest()

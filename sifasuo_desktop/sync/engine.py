@@ -169,8 +169,11 @@ def export_package(store, out, peer_org: str | None = None, *, snapshot: bool = 
     acked = min(sq.acked_to(conn, peer.org_code, sid), to)
     full = snapshot or acked == 0
     tables = sq.synced_tables(conn)
+    row_map = None
     if me.role == "township":
         keep = lambda t, r: policy.goes_up(t, r, me.code)  # noqa: E731
+        full_fields = set(store.get_setting(policy.PERSONAL_SETTING, list(policy.DEFAULT_FULL_PERSONAL)) or [])
+        row_map = lambda t, r: policy.outgoing_row(t, r, full_fields)  # noqa: E731
     else:
         keep = lambda t, r: policy.goes_down(t, r, me.code, peer.org_code)  # noqa: E731
     entries = []
@@ -192,6 +195,8 @@ def export_package(store, out, peer_org: str | None = None, *, snapshot: bool = 
             if row is not None and keep(t, row):
                 entries.append((s, t, row))
         seq_from = acked + 1
+    if row_map is not None:
+        entries = [(s_, t, row_map(t, r)) for s_, t, r in entries]
     entries.sort(key=lambda e: e[0])
     counts: dict[str, int] = {}
     for _, t, _ in entries:
@@ -209,7 +214,7 @@ def export_package(store, out, peer_org: str | None = None, *, snapshot: bool = 
         "contains_personal_data": me.role == "township",
     }
     if me.role == "township":
-        extra["state_digest"] = sq.state_digest(conn, me.code, tables, keep)
+        extra["state_digest"] = sq.state_digest(conn, me.code, tables, keep, row_map)
     kind = "snapshot" if snapshot else "changes"
     manifest = build_manifest(sender=keys, recipient=peer, kind=kind, schema_version=schema_version(),
                               files=files, records={DATA_FILE: n}, extra=extra)

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import re
 
-from ..domain.ledgers import LEDGERS
+from ..domain.ledgers import IDNO, LEDGERS, PHONE
+from ..domain.validators import mask_id_number, mask_phone
 
 # Catalogs authored only by the county: rows from a township are refused (conflict:hard "not owner").
 COUNTY_ONLY_TABLES = {"review_standards", "review_batches"}
@@ -49,3 +50,26 @@ def period_of(table: str, row: dict) -> str | None:
         return None
     value = row.get(ledger.date_field) or ""
     return value[:7] if isinstance(value, str) and _PERIOD.match(value) else None
+
+
+# Personal data going up (issue 7): only the fields the county needs travel in full, the others masked the same
+# way lists mask them. A county-pushed setting (prefix "county.") lists them as "table.field".
+PERSONAL_SETTING = "county.sync_full_personal_fields"
+DEFAULT_FULL_PERSONAL = ("officers.id_number",)  # the county bureau manages officers' certificates
+
+
+def personal_fields(table: str) -> list[str]:
+    ledger = LEDGERS.get(table)
+    return [f.name for f in ledger.fields if f.kind in (IDNO, PHONE)] if ledger else []
+
+
+def outgoing_row(table: str, row: dict, full_fields) -> dict:
+    """The row as it travels up: personal fields not listed in `full_fields` are masked."""
+    names = [n for n in personal_fields(table) if row.get(n) and f"{table}.{n}" not in full_fields]
+    if not names:
+        return row
+    out = dict(row)
+    kinds = {f.name: f.kind for f in LEDGERS[table].fields}
+    for n in names:
+        out[n] = mask_id_number(out[n]) if kinds[n] == IDNO else mask_phone(out[n])
+    return out
