@@ -87,7 +87,7 @@ def cmd_export(args) -> int:
     from sifasuo_desktop.xlsx.export import export_ledger
     from sifasuo_desktop.xlsx.planner import resolve_ledger
 
-    key = resolve_ledger(args.ledger)
+    key = resolve_ledger(args.ledger, for_export=True)
     out = Path(args.out)
     if out.suffix.lower() != ".xlsx":
         raise UserError("输出文件应以 .xlsx 结尾。")

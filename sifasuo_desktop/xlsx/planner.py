@@ -292,15 +292,20 @@ def plan_import(store, path, ledger: str | None = None, manual: dict | None = No
     return plan
 
 
-def resolve_ledger(name: str) -> str:
+def resolve_ledger(name: str, for_export: bool = False) -> str:
+    """A ledger key from its key or Chinese title. Export accepts every ledger in the navigation; import
+    only those with a spreadsheet form (IMPORTABLE)."""
+    from sifasuo_desktop.domain.ledgers import NAV_ORDER
+
+    pool = NAV_ORDER if for_export else IMPORTABLE
     text = (name or "").strip()
-    if text in LEDGERS and text in IMPORTABLE:
+    if text in LEDGERS and text in pool:
         return text
-    for k in IMPORTABLE:
+    for k in pool:
         led = LEDGERS[k]
         if text in (led.title, led.title.replace("与证件", "")) or norm_header(text) == norm_header(led.title):
             return k
-    choices = "、".join(f"{k}（{LEDGERS[k].title}）" for k in IMPORTABLE)
+    choices = "、".join(f"{k}（{LEDGERS[k].title}）" for k in pool)
     raise UserError(f"未知的台账“{name}”。可选：{choices}")
 
 
