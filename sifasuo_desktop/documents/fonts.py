@@ -103,6 +103,11 @@ def font_dirs() -> list[Path]:
         ]
         if sys.platform == "darwin":
             dirs += [Path("/Library/Fonts"), Path.home() / "Library" / "Fonts"]
+    # free fonts installed with the app (PyInstaller bundle: _internal/resources/fonts) come last
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle:
+        dirs.append(Path(bundle) / "resources" / "fonts")
+    dirs.append(Path(__file__).resolve().parents[2] / "resources" / "fonts")
     extra = os.environ.get("SIFASUO_FONT_DIRS")
     if extra:
         dirs = [Path(p) for p in extra.split(os.pathsep) if p] + dirs
