@@ -165,6 +165,14 @@ class Store:
 
     @staticmethod
     def _migrate(conn: sqlite3.Connection, data_dir: Path) -> None:
+        known = set(_migrations.known_names())
+        try:  # the common case, nothing pending, answered with plain SQL
+            done = {r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = ?",
+                                               (_migrations.MIGRATION_SET,))}
+        except sqlite3.OperationalError:
+            done = set()
+        if done and not (done - known) and known <= done:
+            return
         import sqlite_utils
 
         db = sqlite_utils.Database(conn)

@@ -7,12 +7,13 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from sqlite_utils import Migrations
-
 MIGRATION_SET = "sifasuo"
 
 
-def load() -> Migrations:
+def load():
+    """The migration set as a sqlite_utils.Migrations (imported only when something is pending: ~60 ms)."""
+    from sqlite_utils import Migrations
+
     migrations = Migrations(MIGRATION_SET)
     names = sorted(m.name for m in pkgutil.iter_modules(__path__) if m.name[:1] == "m" and m.name[1:5].isdigit())
     for name in names:
