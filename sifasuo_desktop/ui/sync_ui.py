@@ -383,7 +383,7 @@ class SyncPage(QWidget):
         self._update_buttons()
         self.store.subscribe(self._on_changes)
         self.destroyed.connect(lambda *_: self.store.unsubscribe(self._on_changes))
-        self.refresh()
+        # filled when first shown (showEvent): keeps the sync engine out of start-up
 
     def _update_buttons(self) -> None:
         for table, buttons in self._row_buttons:

@@ -123,6 +123,8 @@ def test_sync_page_says_none_and_enables_buttons_with_a_selection(qtbot, store):
     win = FakeWindow(store)
     qtbot.addWidget(win)
     page = SyncPage(win)
+    win.show()
+    page.show()  # the page fills itself when shown (not at start-up)
     assert page.conflicts_label.text() == "未处理的同步冲突：无"
     assert page.recs_label.text() == "待核对事项：无"
     assert not page.keep_btn.isEnabled() and not page.force_btn.isEnabled()
