@@ -1,5 +1,6 @@
 """Grab PNG screenshots of the main window pages (for looking at the UI): 
    python scripts/screenshot.py DATA_DIR OUT_DIR [page ...]"""
+import os
 import sys
 from pathlib import Path
 
@@ -29,7 +30,7 @@ def main():
             print(out / f"{key}.png")
         app.quit()
 
-    QTimer.singleShot(300, shoot)
+    QTimer.singleShot(int(os.environ.get("SHOT_DELAY_MS", "300")), shoot)
     app.exec()
 
 
