@@ -32,3 +32,17 @@ def link_officers(store, names, owner_org: str | None = None) -> tuple[list[str]
 def officer_ids_json(store, names) -> str:
     ids, _, _ = link_officers(store, names)
     return json.dumps(ids)
+
+
+def live_ids(store, table: str, limit: int) -> list[str]:
+    """Ids of up to `limit` live records of `table` (to decide between a list and a typed reference)."""
+    store.columns(table)
+    return [r[0] for r in store.conn.execute(f"SELECT id FROM {table} WHERE deleted = 0 LIMIT ?", (int(limit),))]
+
+
+def ids_by_number(store, table: str, text: str, limit: int = 2) -> list[str]:
+    """Live records of `table` whose display column (案号, 问题编号, name...) equals `text`."""
+    col = store.display_column(table)
+    store.columns(table)
+    return [r[0] for r in store.conn.execute(
+        f"SELECT id FROM {table} WHERE deleted = 0 AND {col} = ? LIMIT ?", (text, int(limit)))]

@@ -365,16 +365,27 @@ class Store:
         sql = f"SELECT count(*) FROM {table} WHERE deleted = 0" + (f" AND ({where})" if where else "")
         return self.conn.execute(sql, tuple(params)).fetchone()[0]
 
+    @staticmethod
+    def display_column(table: str) -> str:
+        """The column a reference to `table` shows and is typed by (案号, 问题编号, a name...)."""
+        special = {"cases": "case_no", "problems": "problem_no"}
+        if table in special:
+            return special[table]
+        ledger = LEDGERS.get(table)
+        return (ledger.display_field or ledger.number_field or "id") if ledger else "name"
+
+    def is_open(self) -> bool:
+        try:
+            self.conn.execute("SELECT 1")
+        except sqlite3.ProgrammingError:
+            return False
+        return True
+
     def ref_names(self, table: str) -> dict[str, str]:
         """id -> display text for a referenced table (cached; refreshed after writes to it)."""
         cache = self._ref_cache.get(table)
         if cache is None:
-            ledger = LEDGERS.get(table)
-            col = (ledger.display_field or ledger.number_field) if ledger else "name"
-            if table == "cases":
-                col = "case_no"
-            elif table == "problems":
-                col = "problem_no"
+            col = self.display_column(table)
             cache = {r[0]: (r[1] or "") for r in self.conn.execute(f"SELECT id, {col} FROM {table}")}
             self._ref_cache[table] = cache
         return cache

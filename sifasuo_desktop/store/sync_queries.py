@@ -262,3 +262,12 @@ def township_names(conn) -> dict[str, str]:
     for r in conn.execute("SELECT code, name FROM orgs WHERE deleted = 0 AND role = 'township'"):
         out.setdefault(r["code"], r["name"] or r["code"])
     return out
+
+
+def acks_of_stream(conn, stream_id: str) -> list:
+    """What each peer has acknowledged of this installation's stream."""
+    return list(conn.execute("SELECT * FROM sync_acks WHERE stream_id = ?", (stream_id,)))
+
+
+def period_locks(conn) -> list:
+    return list(conn.execute("SELECT org_code, period FROM sync_period_locks ORDER BY org_code, period"))

@@ -90,7 +90,6 @@ def open_or_setup(data_dir: Path, parent=None, interactive: bool = True):
 def start_integrity_check(window, data_dir: Path) -> None:
     """PRAGMA quick_check on a second connection in a background thread (it takes seconds on a large
     ledger, so it must not delay start-up); a failure is reported with the way to restore a backup."""
-    import sqlite3
     import threading
 
     from PySide6.QtCore import QTimer
@@ -99,14 +98,9 @@ def start_integrity_check(window, data_dir: Path) -> None:
     result: list[str] = []
 
     def work():
-        try:
-            conn = sqlite3.connect(f"file:{db_path(data_dir)}?mode=ro", uri=True)
-            try:
-                result.append(conn.execute("PRAGMA quick_check").fetchone()[0])
-            finally:
-                conn.close()
-        except sqlite3.Error as exc:
-            result.append(str(exc))
+        from sifasuo_desktop.store.integrity import quick_check
+
+        result.append(quick_check(data_dir))
 
     thread = threading.Thread(target=work, daemon=True)
     thread.start()

@@ -9,7 +9,7 @@ from sifasuo_desktop.domain.errors import UserError, ValidationError
 from sifasuo_desktop.domain.ledgers import (BOOL, CHOICE, DATE, FLOAT, IDNO, INT, JSON, LONGTEXT, MONEY,
                                             NAMES, REF, Ledger, normalize)
 from sifasuo_desktop.domain.permissions import allowed
-from sifasuo_desktop.store.lookups import link_officers
+from sifasuo_desktop.store.lookups import ids_by_number, link_officers, live_ids
 
 from .widgets import ChoiceBox, DateEdit, LongText
 
@@ -92,7 +92,7 @@ class RecordForm(QDialog):
         if k == CHOICE:
             return ChoiceBox([(c, c) for c in f.choices], self)
         if k == REF:
-            live = [r[0] for r in self.store.conn.execute(f"SELECT id FROM {f.ref} WHERE deleted = 0 LIMIT {REF_COMBO_MAX + 1}")]
+            live = live_ids(self.store, f.ref, REF_COMBO_MAX + 1)
             if len(live) > REF_COMBO_MAX:  # a big table (e.g. 100k cases): type its number instead of a list
                 w = QLineEdit(self)
                 w.setPlaceholderText("输入编号或名称")
@@ -150,11 +150,7 @@ class RecordForm(QDialog):
             if not text:
                 raw[f.name] = None
                 continue
-            from sifasuo_desktop.domain.ledgers import LEDGERS
-            ref = LEDGERS[f.ref]
-            col = {"cases": "case_no", "problems": "problem_no"}.get(f.ref) or ref.display_field or ref.number_field
-            ids = [r[0] for r in self.store.conn.execute(
-                f"SELECT id FROM {f.ref} WHERE deleted = 0 AND {col} = ? LIMIT 2", (text,))]
+            ids = ids_by_number(self.store, f.ref, text)
             if len(ids) == 1:
                 raw[f.name] = ids[0]
             else:

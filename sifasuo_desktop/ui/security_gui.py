@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import sqlite3
 import time
 from pathlib import Path
 
@@ -345,9 +344,7 @@ class SecurityController(QObject):
         if self.closed_for_restore:
             self.stop()
             return False
-        try:
-            self.store.conn.execute("SELECT 1")
-        except sqlite3.ProgrammingError:
+        if not self.store.is_open():
             self.stop()
             return False
         return True

@@ -405,7 +405,7 @@ class SyncPage(QWidget):
         conn = self.store.conn
         org = self.store.org
         names = sq.township_names(conn)
-        acks = list(conn.execute("SELECT * FROM sync_acks WHERE stream_id = ?", (self.store.stream_id,)))
+        acks = sq.acks_of_stream(conn, self.store.stream_id)
         ack_text = "；".join(f"{a['peer_org']} 已确认至序号 {a['acked_to']}（{_local(a['received_at'])}）" for a in acks)
         peers = {k["org_code"] for k in sq.trusted_keys(conn) if not k["revoked_at"]}
         self.info.setText(f"本机：{org.name}（{org.code}，{org.role_label}）  数据流 {self.store.stream_id[:8]}，"
@@ -417,7 +417,7 @@ class SyncPage(QWidget):
                                 r["applied_to"], r["held"], r["open_conflicts"], r["reconciliations"],
                                 "" if r["days_since_contact"] is None else r["days_since_contact"]] for r in rows],
                   [r["org_code"] for r in rows])
-            locks = list(conn.execute("SELECT org_code, period FROM sync_period_locks ORDER BY org_code, period"))
+            locks = sq.period_locks(conn)
             self.locks_label.setText("已锁定：" + ("，".join(f"{names.get(a, a)} {p}" for a, p in locks)
                                                    if locks else "无"))
         items = sq.conflicts(conn)
