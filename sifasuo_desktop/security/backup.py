@@ -30,6 +30,7 @@ from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from sifasuo_desktop.domain.errors import UserError
 from sifasuo_desktop.domain.permissions import SYSTEM, require
+from sifasuo_desktop.fsutil import fsync_dir
 from sifasuo_desktop.paths import db_path
 from sifasuo_desktop.store import migrations as _migrations
 
@@ -65,19 +66,6 @@ def _unique(path: Path) -> Path:
         if not cand.exists():
             return cand
     raise UserError(f"无法在“{path.parent}”中生成备份文件名。")
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(str(folder), os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 # ---------------------------------------------------------------------------- encryption
@@ -607,7 +595,7 @@ def restore(data_dir, backup_file, passphrase: str | None = None,
                 else:
                     side.unlink()
         os.replace(candidate, db)
-        _fsync_dir(data_dir)
+        fsync_dir(data_dir)
     except BaseException:
         candidate.unlink(missing_ok=True)
         raise

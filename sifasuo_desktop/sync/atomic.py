@@ -11,25 +11,12 @@ import uuid
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
+from sifasuo_desktop.fsutil import fsync_dir
+
 from . import errors as E
 from .errors import SyncError
 
 TMP_SUFFIX = ".tmp"
-
-
-def fsync_dir(folder: Path) -> None:
-    if os.name != "posix":  # Windows cannot open a directory for fsync; NTFS rename is journaled
-        return
-    try:
-        fd = os.open(str(folder), os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 @contextlib.contextmanager
