@@ -108,6 +108,14 @@ def _qdate(iso: str | None) -> QDate:
     return QDate(d.year, d.month, d.day)
 
 
+def _date_edit(iso: str | None = None) -> QDateEdit:
+    """A date field with a calendar popup, shown as 2026-11-23 (today when `iso` is empty)."""
+    w = QDateEdit(_qdate(iso))
+    w.setCalendarPopup(True)
+    w.setDisplayFormat("yyyy-MM-dd")
+    return w
+
+
 def _iso(qd: QDate) -> str:
     return _dt.date(qd.year(), qd.month(), qd.day()).isoformat()
 
@@ -193,9 +201,7 @@ class ServiceDialog(QDialog):
         form = QFormLayout()
         self.method = QComboBox()
         self.method.addItems(S.SERVICE_METHODS)
-        self.date = QDateEdit(_qdate(None))
-        self.date.setCalendarPopup(True)
-        self.date.setDisplayFormat("yyyy-MM-dd")
+        self.date = _date_edit()
         self.receiver = QLineEdit(row.get("recipient") or "")
         self.signer = QLineEdit()
         self.servers = QLineEdit()
@@ -239,9 +245,7 @@ class ReplyDialog(QDialog):
         self.setWindowTitle("登记反馈 — " + (row.get("doc_no") or ""))
         lay = QVBoxLayout(self)
         form = QFormLayout()
-        self.date = QDateEdit(_qdate(None))
-        self.date.setCalendarPopup(True)
-        self.date.setDisplayFormat("yyyy-MM-dd")
+        self.date = _date_edit()
         self.content = QPlainTextEdit(row.get("reply_content") or "")
         form.addRow("反馈日期", self.date)
         form.addRow("反馈内容", self.content)
