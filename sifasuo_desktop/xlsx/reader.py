@@ -62,16 +62,7 @@ def load_grids(path) -> list[SheetGrid]:
                         row.extend([None] * (c2 + 1 - len(row)))
                     for c in range(c1, c2 + 1):
                         row[c] = top
-            width = 0
-            for row in rows:
-                for i in range(len(row) - 1, -1, -1):
-                    if not _is_blank(row[i]):
-                        width = max(width, i + 1)
-                        break
-            rows = [row[:width] for row in rows]
-            while rows and all(_is_blank(v) for v in rows[-1]):
-                rows.pop()
-            grids.append(SheetGrid(ws.title, rows, merged))
+            grids.append(_trimmed(SheetGrid(ws.title, rows, merged)))
     finally:
         wb.close()
     return grids
