@@ -122,8 +122,9 @@ class RecordForm(QDialog):
         elif isinstance(w, QLineEdit):
             if value is None:
                 w.setText("")
-            elif getattr(w, "ref_lookup", False):
-                w.setText(self.store.ref_names(f.ref).get(value, ""))
+            elif getattr(w, "ref_lookup", False):  # one row, not the whole (big) table's name cache
+                ref = self.store.get(f.ref, value) or {}
+                w.setText(ref.get(self.store.display_column(f.ref)) or "")
             elif f.kind == MONEY:
                 w.setText(f"{float(value):.2f}")
             elif f.kind == FLOAT:

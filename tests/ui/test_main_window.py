@@ -211,3 +211,13 @@ def test_reference_to_a_big_table_is_typed(qtbot, window, monkeypatch):
     assert "找不到“不存在的案号”" in seen["error"]
     rec = window.store.rows("reviews", "case_no = ?", ("评查测试号",))[0]
     assert rec["case_id"] == case["id"]
+
+
+def test_typed_reference_shows_the_stored_number(qtbot, window, monkeypatch):
+    from sifasuo_desktop.ui import record_form
+    monkeypatch.setattr(record_form, "REF_COMBO_MAX", 5)
+    review = window.store.rows("reviews", "case_id IS NOT NULL", limit=1)[0]
+    case_no = window.store.get("cases", review["case_id"])["case_no"]
+    form = record_form.RecordForm(window, window.ledger_view("reviews").ledger, review)
+    qtbot.addWidget(form)
+    assert form.widgets["case_id"].text() == case_no
