@@ -72,10 +72,6 @@ class LedgerTableModel(QAbstractTableModel):
             self.rowids.extend(more)
             self.endInsertRows()
 
-    def fetch_all(self) -> None:
-        while not self._exhausted:
-            self.fetchMore()
-
     def record_at(self, row: int) -> dict | None:
         if row < 0 or row >= len(self.rowids):
             return None
