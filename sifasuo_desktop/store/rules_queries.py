@@ -112,6 +112,33 @@ def check_store(store, today=None, codes=None) -> CheckResult:
     return CheckResult(findings, cal.notices(), today)
 
 
+def stored_rule_settings(store) -> dict:
+    """The stored "rules" setting as a dict ({} when missing or broken)."""
+    try:
+        stored = store.get_setting(SETTINGS_KEY, {})
+    except Exception:
+        stored = {}
+    return stored if isinstance(stored, dict) else {}
+
+
+def set_rule_params(store, code: str, changes: dict) -> dict:
+    """Apply validated `changes` ({key: value}) to rule `code` in the stored settings (admin only; the
+    store checks the role). Returns the rule's effective parameters afterwards."""
+    from sifasuo_desktop.domain.rules import merge_settings, validate_settings
+
+    merged = merge_settings(stored_rule_settings(store), code, changes)
+    # keep only what validates (an old stored value that no longer does is dropped, not re-saved)
+    clean = {}
+    for c, over in merged.items():
+        try:
+            clean.update(validate_settings({c: over}))
+        except ValueError:
+            if c == code:
+                raise
+    store.set_setting(SETTINGS_KEY, clean)
+    return effective_params(clean)[code]
+
+
 # ---------------------------------------------------------------------- holidays table
 def import_holidays(store, entries: list[tuple[str, str]], source: str = "") -> dict:
     """Store [(iso_date, kind)] in the holidays table (admin only): new dates inserted, changed kinds

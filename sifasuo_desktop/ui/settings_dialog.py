@@ -1,7 +1,7 @@
 """工具 → 预警阈值设置: thresholds of every warning rule (admin only; the store enforces it too)."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QGroupBox,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QGroupBox,
                                QLabel, QMessageBox, QScrollArea, QSpinBox, QVBoxLayout, QWidget)
 
 from sifasuo_desktop.domain.errors import UserError
@@ -20,6 +20,7 @@ class RuleSettingsDialog(QDialog):
         self.resize(560, 640)
         self.enabled: dict[str, QCheckBox] = {}
         self.inputs: dict[tuple[str, str], QSpinBox | QDoubleSpinBox] = {}
+        self.presets: dict[str, QComboBox] = {}
         self.saved = False
 
         body = QWidget()
@@ -42,10 +43,15 @@ class RuleSettingsDialog(QDialog):
                     w.setDecimals(2)
                 if key == "from_month":
                     w.setRange(1, 12)
+                lo_hi = (d.get("ranges") or {}).get(key)
+                if lo_hi:
+                    w.setRange(lo_hi[0], lo_hi[1])
                 w.setValue(current[code][key])
                 w.setToolTip(f"默认值：{default}")
                 self.inputs[(code, key)] = w
                 form.addRow(d["labels"].get(key, key) + "：", w)
+            if d.get("presets"):
+                form.addRow("地方标准：", self._preset_box(code, d["presets"]))
             col.addWidget(box)
         col.addStretch(1)
         scroll = QScrollArea()
@@ -67,6 +73,29 @@ class RuleSettingsDialog(QDialog):
         layout.addWidget(note)
         layout.addWidget(scroll, 1)
         layout.addWidget(self.buttons)
+
+    def _preset_box(self, code: str, presets: dict) -> QComboBox:
+        """A combo of named parameter sets (e.g. RY-10 province minimums); picking one fills the inputs."""
+        box = QComboBox()
+        box.addItem("（自定义）", None)
+        for name, vals in presets.items():
+            text = "，".join(f"{self._label(code, k)}{v:g}" for k, v in vals.items())
+            box.addItem(f"{name}：{text}", name)
+        box.currentIndexChanged.connect(lambda _i, c=code, b=box, p=presets: self.apply_preset(c, b.currentData(), p))
+        self.presets[code] = box
+        return box
+
+    @staticmethod
+    def _label(code: str, key: str) -> str:
+        return load_defaults()[code]["labels"].get(key, key).split("（")[0]
+
+    def apply_preset(self, code: str, name: str | None, presets: dict | None = None) -> None:
+        presets = presets or load_defaults()[code].get("presets") or {}
+        if name not in presets:
+            return
+        for key, val in presets[name].items():
+            if (code, key) in self.inputs:
+                self.inputs[(code, key)].setValue(val)
 
     def values(self) -> dict:
         out: dict[str, dict] = {code: {"enabled": cb.isChecked()} for code, cb in self.enabled.items()}

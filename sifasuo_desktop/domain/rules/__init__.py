@@ -17,10 +17,11 @@ import datetime as dt
 from ..calendar import WorkCalendar, to_date
 from . import deadlines, inspections, penalties, personnel, powers
 from .base import (RED, SEVERITY_LABELS, YELLOW, Context, Finding, effective_params, load_defaults,
-                   rule_titles, validate_settings)
+                   merge_settings, parse_assignments, rule_listing, rule_titles, validate_settings)
 
 __all__ = ["Finding", "RED", "YELLOW", "SEVERITY_LABELS", "RULES", "run_all", "effective_params",
-           "load_defaults", "rule_titles", "validate_settings", "sort_key"]
+           "load_defaults", "rule_titles", "validate_settings", "sort_key", "rule_listing", "parse_assignments",
+           "merge_settings"]
 
 RULES = {
     "GS-01": deadlines.gs01,

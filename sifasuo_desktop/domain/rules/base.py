@@ -96,9 +96,73 @@ def validate_settings(values: dict) -> dict:
                 raise ValueError(f"{code} {label}：应为不小于0的数字。")
             if k == "from_month" and not 1 <= val <= 12:
                 raise ValueError(f"{code} {label}：月份应在1到12之间。")
+            lo_hi = (d.get("ranges") or {}).get(k)
+            if lo_hi and not lo_hi[0] <= val <= lo_hi[1]:
+                raise ValueError(f"{code} {label}：应在{lo_hi[0]}到{lo_hi[1]}之间。")
             item[k] = int(val) if float(val).is_integer() else float(val)
         clean[code] = item
     return clean
+
+
+def rule_listing(stored: dict | None = None) -> list[dict]:
+    """Every rule with its title, whether it is on and its effective parameters (the `rules list` rows)."""
+    eff = effective_params(stored)
+    out = []
+    for code, d in load_defaults().items():
+        p = dict(eff[code])
+        enabled = p.pop("enabled", True)
+        out.append({"code": code, "title": d["title"], "enabled": enabled, "params": p,
+                    "defaults": dict(d["params"]), "labels": dict(d.get("labels") or {})})
+    return out
+
+
+_TRUE = ("true", "1", "yes", "on", "是", "启用", "开")
+_FALSE = ("false", "0", "no", "off", "否", "停用", "关")
+
+
+def parse_assignments(code: str, pairs: list[str]) -> dict:
+    """`KEY=VALUE` texts for rule `code` -> {key: value} (numbers, or a bool for `enabled`), validated
+    against the rule's defaults. Raises ValueError with a Chinese message."""
+    from ..validators import to_halfwidth
+
+    defaults = load_defaults()
+    if code not in defaults:
+        raise ValueError(f"未知的预警规则“{code}”（可用：{'、'.join(defaults)}）。")
+    if not pairs:
+        raise ValueError("请给出要修改的参数，如 enabled=false 或 参数名=数值。")
+    values: dict = {}
+    for pair in pairs:
+        key, sep, raw = to_halfwidth(pair).partition("=")
+        key, raw = key.strip(), raw.strip()
+        if not sep or not key:
+            raise ValueError(f"“{pair}”应写成 参数名=数值。")
+        if key == "enabled":
+            low = raw.lower()
+            if low in _TRUE:
+                values[key] = True
+            elif low in _FALSE:
+                values[key] = False
+            else:
+                raise ValueError(f"enabled 应为 true 或 false：“{raw}”。")
+            continue
+        if key not in defaults[code]["params"]:
+            known = "、".join(["enabled", *defaults[code]["params"]])
+            raise ValueError(f"规则{code}没有参数“{key}”（可用：{known}）。")
+        try:
+            num = float(raw)
+        except ValueError:
+            raise ValueError(f"{code} {key}：应为数字：“{raw}”。") from None
+        if num != num or num in (float("inf"), float("-inf")):
+            raise ValueError(f"{code} {key}：应为有限的数字：“{raw}”。")
+        values[key] = int(num) if num.is_integer() else num
+    return validate_settings({code: values})[code]
+
+
+def merge_settings(stored: dict | None, code: str, changes: dict) -> dict:
+    """The stored "rules" setting with `changes` applied to rule `code` (other rules untouched)."""
+    out = {c: dict(v) for c, v in (stored or {}).items() if isinstance(v, dict)} if isinstance(stored, dict) else {}
+    out.setdefault(code, {}).update(changes)
+    return out
 
 
 # ---------------------------------------------------------------------- context
