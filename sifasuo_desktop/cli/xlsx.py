@@ -11,8 +11,8 @@ MAX_LISTED = 100  # problems/warnings printed in the text summary (--json lists 
 
 
 def register(sub, common):
-    p = sub.add_parser("import-xlsx", parents=[common], help="从Excel台账导入（.xlsx/.xls）")
-    p.add_argument("file", metavar="FILE", help="要导入的 Excel 文件（.xlsx，或旧版 .xls）")
+    p = sub.add_parser("import-xlsx", parents=[common], help="从Excel台账或CSV导入（.xlsx/.xls/.csv）")
+    p.add_argument("file", metavar="FILE", help="要导入的 Excel 文件（.xlsx，或旧版 .xls），或平台导出的 .csv（GBK/UTF-8 自动识别）")
     p.add_argument("--ledger", help="只导入该台账：cases/officers/trainings/powers/inspections/problems… 或中文名称")
     p.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入")
     p.add_argument("--json", action="store_true", help="以JSON输出结果摘要")
@@ -57,7 +57,8 @@ def cmd_import(args) -> int:
 def _print_summary(plan, s: dict, dry_run: bool) -> None:
     out = sys.stdout
     for sh in plan.sheets:
-        out.write(f"工作表“{sh.name}”：{sh.ledger.title}，表头在第{sh.header_row}行，读取{sh.rows_read}行\n")
+        enc = f"（CSV：{sh.encoding}）" if sh.encoding else ""
+        out.write(f"工作表“{sh.name}”{enc}：{sh.ledger.title}，表头在第{sh.header_row}行，读取{sh.rows_read}行\n")
     if plan.skipped_sheets:
         out.write(f"未识别的工作表（已跳过）：{'、'.join(plan.skipped_sheets)}\n")
     verb = "将" if dry_run or plan.errors else "已"
@@ -69,6 +70,9 @@ def _print_summary(plan, s: dict, dry_run: bool) -> None:
         out.write(f"未找到的执法人员：{'、'.join(s['unmatched_officers'])}\n")
     if s["ambiguous_officers"]:
         out.write(f"有同名、未能关联的执法人员：{'、'.join(s['ambiguous_officers'])}\n")
+    m = s["officer_matches"]
+    if any(m.values()):
+        out.write(f"执法人员关联：按姓名{m['by_name']}人次，按执法证号{m['by_cert_no']}人次，按身份证号{m['by_id_number']}人次\n")
     for w in plan.warnings[:MAX_LISTED]:
         out.write(f"提示：{w}\n")
     if len(plan.warnings) > MAX_LISTED:

@@ -27,6 +27,7 @@ class Field:
     ref: str | None = None          # table referenced by a REF field (display its `name`-like column)
     in_list: bool = True            # shown as a column in the ledger view
     help: str = ""
+    person: bool = False            # a person's name: padding spaces removed (validators.normalize_person_name)
 
     @property
     def searchable(self) -> bool:
@@ -109,12 +110,12 @@ BODIES = _add(Ledger("bodies", "执法主体", (
 ), number_field=None, status_field="status", display_field="name"))
 
 OFFICERS = _add(Ledger("officers", "执法人员与证件", (
-    F("name", "姓名", required=True, synonyms=("执法人员姓名", "人员姓名")),
+    F("name", "姓名", required=True, synonyms=("执法人员姓名", "人员姓名"), person=True),
     F("id_number", "身份证号", IDNO, synonyms=("身份证号码", "公民身份号码")),
     F("body_id", "所属单位", REF, ref="bodies", synonyms=("执法主体", "工作单位", "单位")),
     F("post", "岗位", synonyms=("职务", "执法岗位")),
     F("staffing", "编制类型", CHOICE, choices=("行政", "参公", "事业", "其他"), synonyms=("人员性质", "编制性质")),
-    F("cert_no", "执法证号", synonyms=("证件编号", "执法证件号", "执法证编号")),
+    F("cert_no", "执法证号", synonyms=("证件编号", "执法证件号", "执法证编号", "证号", "执法证件编号")),
     F("cert_type", "证件类型", CHOICE, choices=("行政执法证", "行政执法监督证", "部门专用证")),
     F("cert_area", "执法区域", in_list=False),
     F("cert_scope", "执法类别", synonyms=("执法范围", "执法种类"), in_list=False),
@@ -128,7 +129,7 @@ OFFICERS = _add(Ledger("officers", "执法人员与证件", (
 ), status_field="cert_status", date_field="cert_expiry", display_field="name"))
 
 TRAININGS = _add(Ledger("trainings", "培训记录", (
-    F("officer_name", "姓名", required=True),
+    F("officer_name", "姓名", required=True, person=True),
     F("officer_id", "执法人员", REF, ref="officers", in_list=False),
     F("id_number", "身份证号", IDNO, in_list=False),
     F("training_date", "培训日期", DATE, required=True),
@@ -169,12 +170,12 @@ CASES = _add(Ledger("cases", "执法案件", (
     F("extension_days", "延期天数", INT, in_list=False),
     F("decision_date", "决定日期", DATE, synonyms=("处罚决定日期", "作出决定日期")),
     F("penalty_kinds", "处罚种类", MULTI, choices=PENALTY_KINDS, synonyms=("处罚类型",)),
-    F("fine_amount", "罚款金额", MONEY, synonyms=("罚款(元)", "罚没金额")),
+    F("fine_amount", "罚款金额", MONEY, synonyms=("罚款(元)", "罚没金额", "处罚金额")),
     F("confiscation_amount", "没收金额", MONEY, synonyms=("没收违法所得",), in_list=False),
     F("officer_names", "承办人", NAMES, synonyms=("执法人员", "办案人员")),
     F("is_major", "是否重大", BOOL, synonyms=("重大执法决定",), in_list=False),
     F("legal_review_date", "法制审核日期", DATE, synonyms=("审核日期",), in_list=False),
-    F("legal_reviewer", "法制审核人", synonyms=("审核人员",), in_list=False),
+    F("legal_reviewer", "法制审核人", synonyms=("审核人员",), in_list=False, person=True),
     F("hearing_notified", "听证告知", BOOL, synonyms=("是否告知听证",), in_list=False),
     F("served_date", "送达日期", DATE, in_list=False),
     F("published_date", "公示日期", DATE, synonyms=("公示时间",)),
@@ -287,7 +288,7 @@ PLAN_TASKS = _add(Ledger("plan_tasks", "三年行动任务", (
 ), number_field="task_no", date_field="deadline", status_field="status"))
 
 SUPERVISORS = _add(Ledger("supervisors", "行政执法监督员", (
-    F("name", "姓名", required=True),
+    F("name", "姓名", required=True, person=True),
     F("identity", "身份", CHOICE, choices=("人大代表", "政协委员", "企业家", "律师/法律顾问", "村(居)干部", "其他")),
     F("employer", "工作单位"),
     F("phone", "联系电话", PHONE),
@@ -410,8 +411,9 @@ def _normalize_value(f: Field, raw):
             raise ValueError(f"“{bad[0]}”不是可选值")
         return "、".join(items)
     if k == NAMES:
-        items = raw if isinstance(raw, (list, tuple)) else v.split_names(raw)
-        return "、".join(items)
+        items = ([v.normalize_person_name(i) for i in raw] if isinstance(raw, (list, tuple))
+                 else v.split_person_names(raw))
+        return "、".join(i for i in items if i)
     if k == PHONE:
         text = v.to_halfwidth(str(raw)).strip()
         digits = text.replace("-", "").replace(" ", "")
@@ -420,4 +422,6 @@ def _normalize_value(f: Field, raw):
         return text
     if k == JSON:
         return raw
+    if f.person:
+        return v.normalize_person_name(raw) or None
     return str(raw)

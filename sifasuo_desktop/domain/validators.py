@@ -181,3 +181,49 @@ def split_names(value) -> list[str]:
     if not value:
         return []
     return [n for n in _NAME_SPLIT.split(str(value).strip()) if n]
+
+
+# ---------------------------------------------------------------------- person names
+# Rosters pad two-character names for alignment ("王  五", "钱　多多") with ASCII or full-width spaces;
+# minority names keep their middle dot, written in many look-alike forms ("阿依古丽·买买提").
+_MIDDLE_DOTS = re.compile(r"\s*[·•・‧∙⋅﹒．]\s*")
+_CJK = re.compile(r"^[\u3400-\u9fff\U00020000-\U0002ffff]$")
+_EXPLICIT_NAME_SEP = re.compile(r"[、，,;；/]+")
+
+
+def normalize_person_name(value) -> str:
+    """A person's name as stored and matched: no whitespace inside, one form of the middle dot (U+00B7).
+
+    Latin names keep a single space between words ("John Smith"); only CJK names lose their padding.
+    """
+    if value is None:
+        return ""
+    text = _MIDDLE_DOTS.sub("·", str(value).replace("\u3000", " ").strip())
+    if re.search(r"[A-Za-z]", text):
+        return re.sub(r"\s+", " ", text)
+    return re.sub(r"\s+", "", text)
+
+
+def split_person_names(value) -> list[str]:
+    """Several person names in one cell, each normalised with normalize_person_name.
+
+    Names are separated by 、，,;；/ or spaces, but a lone character is a padded surname and is joined with
+    what follows it: "王  五、李四" and "王 五 李四" are both 王五 and 李四.
+    """
+    if value is None:
+        return []
+    text = _MIDDLE_DOTS.sub("·", str(value).replace("\u3000", " ").strip())
+    parts: list[str] = []
+    for chunk in _EXPLICIT_NAME_SEP.split(text):
+        pending = ""
+        for tok in chunk.split():
+            if pending:
+                parts.append(pending + tok)
+                pending = ""
+            elif _CJK.match(tok):
+                pending = tok
+            else:
+                parts.append(tok)
+        if pending:
+            parts.append(pending)
+    return [n for n in (normalize_person_name(p) for p in parts) if n]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from sifasuo_desktop.domain.validators import split_names
+from sifasuo_desktop.domain.validators import normalize_person_name, split_person_names
 
 
 def link_officers(store, names, owner_org: str | None = None) -> tuple[list[str], list[str], list[str]]:
@@ -13,8 +13,11 @@ def link_officers(store, names, owner_org: str | None = None) -> tuple[list[str]
     are returned so the caller can report them.
     """
     ids, unknown, ambiguous = [], [], []
-    for name in split_names(names) if isinstance(names, str) else list(names or []):
-        sql = "SELECT id FROM officers WHERE deleted = 0 AND name = ?"
+    wanted = split_person_names(names) if isinstance(names, str) else [normalize_person_name(n) for n in names or []]
+    for name in wanted:
+        # stored names may still carry a roster's padding ("王  五"): compare without spaces
+        sql = ("SELECT id FROM officers WHERE deleted = 0 AND "
+               "replace(replace(replace(name, ' ', ''), char(12288), ''), char(9), '') = ?")
         params: list = [name]
         if owner_org:
             sql += " AND owner_org = ?"

@@ -70,7 +70,7 @@ class XlsxImportDialog(QDialog):
         top = QHBoxLayout()
         self.file_edit = QLineEdit()
         self.file_edit.setReadOnly(True)
-        self.file_edit.setPlaceholderText("选择要导入的 Excel 文件（.xlsx 或 .xls）")
+        self.file_edit.setPlaceholderText("选择要导入的 Excel 或 CSV 文件（.xlsx、.xls、.csv）")
         browse = QPushButton("选择文件…")
         browse.clicked.connect(self.choose_file)
         self.ledger_box = QComboBox()
@@ -145,7 +145,7 @@ class XlsxImportDialog(QDialog):
 
     # ------------------------------------------------------------------ planning
     def choose_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "选择Excel台账", str(Path.home()), "Excel 文件 (*.xlsx *.xls);;所有文件 (*)")
+        path, _ = QFileDialog.getOpenFileName(self, "选择Excel台账", str(Path.home()), "Excel 或 CSV 文件 (*.xlsx *.xls *.csv);;CSV 文件 (*.csv *.txt);;所有文件 (*)")
         if path:
             self.load(path)
 
@@ -192,6 +192,13 @@ class XlsxImportDialog(QDialog):
             parts.append(f"提示 {len(plan.warnings)} 条")
         if plan.skipped_sheets:
             parts.append(f"未识别的工作表：{'、'.join(plan.skipped_sheets)}")
+        m = s["officer_matches"]
+        if any(m.values()):
+            parts.append(f"执法人员关联：按姓名 {m['by_name']} 人次，按执法证号 {m['by_cert_no']} 人次，"
+                         f"按身份证号 {m['by_id_number']} 人次")
+        encodings = [sp.encoding for sp in plan.sheets if sp.encoding]
+        if encodings:
+            parts.append(f"CSV 文件：{encodings[0]}")
         self.summary.setText("；".join(parts))
         current = self.sheet_box.currentText()
         self.sheet_box.blockSignals(True)

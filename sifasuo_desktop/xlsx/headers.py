@@ -133,17 +133,79 @@ def _cell(rows, r, c):
     return row[c] if c < len(row) else None
 
 
+_GROUP_SUFFIXES = ("基本情况", "基本信息", "信息", "情况", "决定", "内容")
+
+
+def _group_stem(text: str) -> str:
+    for suffix in _GROUP_SUFFIXES:
+        if text.endswith(suffix) and len(text) > len(suffix):
+            return text[: -len(suffix)]
+    return text
+
+
+def _blank_cell(v) -> bool:
+    return v is None or str(v).strip() == ""
+
+
+def _group_row(rows, r: int, ncols: int) -> list:
+    """The upper row of a two-row header with each group title carried over the sub-headers it stands above.
+
+    Workbooks carry it through merged cells (the reader fills them); CSV files and some platform exports
+    write the title in the first column of its group only, leaving the cells to its right empty.
+    """
+    upper = [_cell(rows, r, c) for c in range(ncols)]
+    out, current = [], None
+    for c in range(ncols):
+        v, below = upper[c], _cell(rows, r + 1, c)
+        if not _blank_cell(v):
+            current = v if not _blank_cell(below) else None   # a title over sub-headers starts a group
+            out.append(v)
+        elif current is not None and not _blank_cell(below):
+            out.append(current)
+        else:
+            current = None
+            out.append(v)
+    return out
+
+
+def _looks_grouped(rows, r: int, ncols: int) -> bool:
+    """Row r is a group row without merged cells: an empty cell under a group title's reach, above a header."""
+    seen_title = False
+    for c in range(ncols):
+        v, below = _cell(rows, r, c), _cell(rows, r + 1, c)
+        if not _blank_cell(v):
+            seen_title = not _blank_cell(below)
+        elif seen_title and not _blank_cell(below):
+            return True
+        else:
+            seen_title = False
+    return False
+
+
 def _row_fields(ledger: Ledger, rows, r: int, ncols: int, lower: int | None = None) -> dict[int, str]:
-    """column → field for header row r (with optional second header row `lower`, whose match wins)."""
+    """column → field for header row r (with optional second header row `lower`, whose match wins).
+
+    In a two-row header the group title disambiguates equal sub-headers: "立案" over 日期 and "处罚决定" over
+    日期 give 立案日期 and 决定日期; the group + sub-header text is tried first, then the group without its
+    generic ending (信息, 情况, 决定…) + sub-header, then the sub-header alone.
+    """
     out: dict[int, str] = {}
+    groups = _group_row(rows, r, ncols) if lower is not None else None
     for c in range(ncols):
         name = None
         if lower is not None:
-            below = _cell(rows, lower, c)
-            name = match_header(ledger, below)
-            # the upper cell counts only above an empty cell (a group title or a header not split in two)
-            if name is None and (below is None or str(below).strip() == "" or below == _cell(rows, r, c)):
-                name = match_header(ledger, _cell(rows, r, c))
+            below, upper = _cell(rows, lower, c), groups[c]
+            if not _blank_cell(below) and not _blank_cell(upper) and norm_header(upper) != norm_header(below):
+                g, sub = norm_header(upper), norm_header(below)
+                for cand in (g + sub, _group_stem(g) + sub):
+                    name = match_header(ledger, cand)
+                    if name:
+                        break
+            if name is None:
+                name = match_header(ledger, below)
+            # the upper cell counts only above an empty cell (a header not split in two) or itself
+            if name is None and (_blank_cell(below) or below == upper):
+                name = match_header(ledger, upper)
         else:
             name = match_header(ledger, _cell(rows, r, c))
         if name is not None:
@@ -174,7 +236,8 @@ def detect(grid, ledger: str | None = None, min_score: int = 2) -> Detection | N
             cands = [(len(set(single.values())), r, r, single)]
             # two-row headers exist only with merged cells (a group title spanning sub-headers, or a
             # header cell spanning both rows)
-            if r + 1 < len(rows) and any(m[0] == r and (m[2] > m[0] or m[3] > m[1]) for m in grid.merged):
+            if r + 1 < len(rows) and (any(m[0] == r and (m[2] > m[0] or m[3] > m[1]) for m in grid.merged)
+                                      or _looks_grouped(rows, r, ncols)):
                 combo = _row_fields(led, rows, r, ncols, lower=r + 1)
                 n = len(set(combo.values()))
                 nxt = len(set(_row_fields(led, rows, r + 1, ncols).values()))
@@ -193,10 +256,11 @@ def detect(grid, ledger: str | None = None, min_score: int = 2) -> Detection | N
     led = LEDGERS[key]
     columns: list[ColumnMap] = []
     seen: set[str] = set()
+    group = _group_row(rows, start, ncols) if end > start else None
     for c in range(ncols):
         parts = []
         for r in range(start, end + 1):
-            v = _cell(rows, r, c)
+            v = group[c] if group is not None and r == start else _cell(rows, r, c)
             t = "" if v is None else str(v).strip()
             if t and t not in parts:
                 parts.append(t)

@@ -7,6 +7,8 @@ several people, masked personal data kept as stored) do not block the import.
 """
 from __future__ import annotations
 
+import re
+
 import datetime as _dt
 import json
 import uuid
@@ -16,7 +18,8 @@ from pathlib import Path
 from sifasuo_desktop.domain.errors import UserError, ValidationError
 from sifasuo_desktop.domain.ledgers import (BOOL, DATE, IDNO, LEDGERS, MONEY, NAMES, REF, Ledger,
                                             normalize)
-from sifasuo_desktop.domain.validators import (mask_id_number, split_names, to_halfwidth, validate_id_number,
+from sifasuo_desktop.domain.validators import (mask_id_number, normalize_person_name, split_names,
+                                               split_person_names, to_halfwidth, validate_id_number,
                                                validate_uscc)
 
 from .headers import IMPORTABLE, ColumnMap, Detection, apply_manual, detect, norm_header
@@ -87,6 +90,7 @@ class SheetPlan:
     rows_read: int = 0
     actions: list[RowAction] = field(default_factory=list)
     rejected_rows: set = field(default_factory=set)
+    encoding: str = ""           # CSV files: the detected encoding and delimiter, e.g. "GB18030/GBK，逗号分隔"
 
     @property
     def ledger(self) -> Ledger:
@@ -111,6 +115,8 @@ class ImportPlan:
     skipped_sheets: list[str] = field(default_factory=list)
     unmatched_names: list[str] = field(default_factory=list)   # officer names matching nobody
     ambiguous_names: list[str] = field(default_factory=list)   # officer names matching several people
+    # how officers named in cells were linked: by_name / by_cert_no / by_id_number (counts of links)
+    officer_matches: dict = field(default_factory=lambda: {"by_name": 0, "by_cert_no": 0, "by_id_number": 0})
     applied: bool = False
 
     def _name_problem(self, name: str, ambiguous: bool) -> None:
@@ -134,6 +140,7 @@ class ImportPlan:
             "file": self.path,
             "sheets": [{"sheet": s.name, "ledger": s.detection.ledger, "ledger_title": s.ledger.title,
                         "header_row": s.header_row, "rows_read": s.rows_read,
+                        **({"encoding": s.encoding} if s.encoding else {}),
                         "columns": {f"{c.letter} {c.header}": (s.ledger.field(c.field).label if c.field else None)
                                     for c in s.detection.columns}} for s in self.sheets],
             "rows_read": sum(s.rows_read for s in self.sheets),
@@ -146,6 +153,7 @@ class ImportPlan:
             "created_bodies": [b["name"] for b in self.new_bodies],
             "unmatched_officers": list(self.unmatched_names),
             "ambiguous_officers": list(self.ambiguous_names),
+            "officer_matches": dict(self.officer_matches),
             "applied": self.applied,
         }
 
@@ -158,6 +166,14 @@ def _key_text(v) -> str:
     return "" if v is None else str(v).strip()
 
 
+def _key_value(table: str, key: str, v) -> str:
+    """A match-key part; person names compare without their padding (a roster re-imported finds "王  五")."""
+    led = LEDGERS.get(table)
+    if led is not None and led.has(key) and led.field(key).person:
+        return normalize_person_name(v)
+    return _key_text(v)
+
+
 class _Indexes:
     """What the planner needs to know about the stored data, plus records planned so far."""
 
@@ -168,8 +184,9 @@ class _Indexes:
             if r.get("name"):
                 self.bodies.setdefault(r["name"].strip(), r["id"])
         self.body_names = {v: k for k, v in self.bodies.items()}
-        self.officers_by_name: dict[str, list[dict]] = {}
-        self.officers_by_code: dict[str, str] = {}
+        self.officers_by_name: dict[str, list[dict]] = {}   # normalised name → officers
+        self.officers_by_code: dict[str, str] = {}          # 执法证号 or 身份证号 → officer id
+        self.code_kind: dict[str, str] = {}                 # code → "by_cert_no" | "by_id_number"
         for r in store.rows("officers"):
             self.add_officer(r)
         self.powers_by_code: dict[str, str] = {}
@@ -181,10 +198,22 @@ class _Indexes:
 
     def add_officer(self, r: dict) -> None:
         if r.get("name"):
-            self.officers_by_name.setdefault(r["name"].strip(), []).append(r)
-        for col in ("id_number", "cert_no"):
+            self.officers_by_name.setdefault(normalize_person_name(r["name"]), []).append(r)
+        for col, kind in (("id_number", "by_id_number"), ("cert_no", "by_cert_no")):
             if r.get(col):
-                self.officers_by_code[str(r[col]).strip().upper()] = r["id"]
+                code = to_halfwidth(str(r[col])).strip().upper()
+                self.officers_by_code[code] = r["id"]
+                self.code_kind[code] = kind
+
+    def officer_by_code(self, plan, code: str) -> str | None:
+        code = to_halfwidth(code).strip().upper()
+        rid = self.officers_by_code.get(code)
+        if rid:
+            plan.officer_matches[self.code_kind.get(code, "by_cert_no")] += 1
+        return rid
+
+    def officers_named(self, name: str) -> list[dict]:
+        return self.officers_by_name.get(normalize_person_name(name), [])
 
     def add_power(self, r: dict) -> None:
         if r.get("code"):
@@ -200,7 +229,7 @@ class _Indexes:
             idx: dict[tuple, list[str]] = {}
             for r in recs.values():
                 for key in MATCH_KEYS.get(table, ()):
-                    kv = tuple(_key_text(r.get(k)) for k in key)
+                    kv = tuple(_key_value(table, k, r.get(k)) for k in key)
                     if all(kv):
                         idx.setdefault((key, kv), []).append(r["id"])
             self.keys[table] = idx
@@ -209,7 +238,7 @@ class _Indexes:
     def register(self, table: str, rec: dict) -> None:
         self.table(table)[rec["id"]] = rec
         for key in MATCH_KEYS.get(table, ()):
-            kv = tuple(_key_text(rec.get(k)) for k in key)
+            kv = tuple(_key_value(table, k, rec.get(k)) for k in key)
             if all(kv):
                 ids = self.keys[table].setdefault((key, kv), [])
                 if rec["id"] not in ids:
@@ -315,7 +344,7 @@ def _col_label(col: ColumnMap) -> str:
 
 def _plan_sheet(plan: ImportPlan, idx: _Indexes, grid: SheetGrid, det: Detection, tick=None) -> SheetPlan:
     led = LEDGERS[det.ledger]
-    sp = SheetPlan(grid.name, det)
+    sp = SheetPlan(grid.name, det, encoding=f"{grid.encoding}，{grid.delimiter}分隔" if grid.encoding else "")
     sheet = grid.name
     err = plan.errors
     for col in det.columns:
@@ -481,7 +510,7 @@ def _differs(old, new) -> bool:
 def _candidates(idx: _Indexes, table: str, values: dict):
     """(key, ids of stored/planned records with that key). Keys are tried in order; a record found through a
     later key must not contradict the row on the fields of the earlier keys (another 身份证号, another 主体)."""
-    keys = [k for k in MATCH_KEYS.get(table, ()) if all(_key_text(values.get(f)) for f in k)]
+    keys = [k for k in MATCH_KEYS.get(table, ()) if all(_key_value(table, f, values.get(f)) for f in k)]
     if not keys:
         return None, []
     checked: list[str] = []
@@ -489,18 +518,18 @@ def _candidates(idx: _Indexes, table: str, values: dict):
         if key not in keys:
             checked += [f for f in key if f not in checked]
             continue
-        kv = (key, tuple(_key_text(values.get(f)) for f in key))
+        kv = (key, tuple(_key_value(table, f, values.get(f)) for f in key))
         ids = idx.keys[table].get(kv, [])
-        earlier = [f for f in checked if _key_text(values.get(f))]
+        earlier = [f for f in checked if _key_value(table, f, values.get(f))]
         if earlier:
             recs = idx.records[table]
-            ids = [i for i in ids if all(not _key_text(recs[i].get(f)) or _key_text(recs[i].get(f)) ==
-                                         _key_text(values.get(f)) for f in earlier)]
+            ids = [i for i in ids if all(not _key_value(table, f, recs[i].get(f)) or _key_value(table, f, recs[i].get(f)) ==
+                                         _key_value(table, f, values.get(f)) for f in earlier)]
         if ids:
             return kv, ids
         checked += [f for f in key if f not in checked]
     first = keys[0]
-    return (first, tuple(_key_text(values.get(f)) for f in first)), []
+    return (first, tuple(_key_value(table, f, values.get(f)) for f in first)), []
 
 
 def _key_display(idx: _Indexes, field: str, value: str) -> str:
@@ -552,11 +581,12 @@ def _resolve_ref(plan: ImportPlan, idx: _Indexes, f, text: str, sheet: str, row:
         plan.warnings.append(Problem(sheet, row, _col_label(col), msg))
         return None
     if f.ref == "officers":
-        rid = idx.officers_by_code.get(text.upper())
+        rid = idx.officer_by_code(plan, text)
         if rid:
             return rid
-        found = idx.officers_by_name.get(text, [])
+        found = idx.officers_named(text)
         if len(found) == 1:
+            plan.officer_matches["by_name"] += 1
             return found[0]["id"]
         msg = f"“{text}”在执法人员台账中不存在，未关联" if not found else f"“{text}”有{len(found)}名同名执法人员，未关联"
         plan._name_problem(text, bool(found))
@@ -568,18 +598,19 @@ def _resolve_ref(plan: ImportPlan, idx: _Indexes, f, text: str, sheet: str, row:
 
 def _officer_for_training(plan, idx: _Indexes, values: dict, sheet: str, row: int, label_to_col) -> str | None:
     if values.get("id_number"):
-        rid = idx.officers_by_code.get(values["id_number"].upper())
+        rid = idx.officer_by_code(plan, values["id_number"])
         if rid:
             return rid
     name = values.get("officer_name")
     if not name:
         return None
-    found = idx.officers_by_name.get(name, [])
+    found = idx.officers_named(name)
     if values.get("id_number") and found:
         found = [o for o in found if (o.get("id_number") or "").upper() == values["id_number"].upper()] or found
     col = label_to_col.get("姓名")
     where = _col_label(col) if col else "姓名"
     if len(found) == 1:
+        plan.officer_matches["by_name"] += 1
         return found[0]["id"]
     plan._name_problem(name, bool(found))
     if not found:
@@ -591,28 +622,40 @@ def _officer_for_training(plan, idx: _Indexes, values: dict, sheet: str, row: in
 
 def _link_officers(plan, idx: _Indexes, names: str, body_id, sheet: str, row: int,
                    col: ColumnMap) -> tuple[list[str], list[str]]:
-    """Officer names (optionally 'name(证号或身份证号)') → (officer ids, plain names); names matching nobody or
-    several people are warnings."""
+    """Officer names, 'name(执法证号或身份证号)' or a bare 执法证号/身份证号 (platform exports) → (officer ids,
+    plain names); names matching nobody or several people are warnings. plan.officer_matches counts how each
+    link was made."""
     ids: list[str] = []
     plain: list[str] = []
-    for token in split_names(names):
+    for token in split_person_names(names):
         token = token.replace("（", "(").replace("）", ")")
         name, code = token, None
         if "(" in token and token.endswith(")"):
             name, code = token[:-1].split("(", 1)
-            name, code = name.strip(), code.strip().upper()
-        plain.append(name)
+            name, code = normalize_person_name(name), code.strip().upper()
+        elif _CODE_LIKE.match(to_halfwidth(token)):
+            name, code = "", token
         if code:
-            rid = idx.officers_by_code.get(code)
+            rid = idx.officer_by_code(plan, code)
             if rid:
-                ids.append(rid)
+                if rid not in ids:
+                    ids.append(rid)
+                plain.append(name or _officer_name(idx, rid) or code)
                 continue
-        found = idx.officers_by_name.get(name, [])
+            if not name:
+                plain.append(code)
+                plan._name_problem(code, False)
+                plan.warnings.append(Problem(sheet, row, _col_label(col),
+                                             f"执法证号“{code}”在执法人员台账中不存在，未关联"))
+                continue
+        plain.append(name)
+        found = idx.officers_named(name)
         if len(found) > 1 and body_id:
             found = [o for o in found if o.get("body_id") == body_id] or found
         if len(found) == 1:
             if found[0]["id"] not in ids:
                 ids.append(found[0]["id"])
+            plan.officer_matches["by_name"] += 1
         elif not found:
             plan._name_problem(name, False)
             plan.warnings.append(Problem(sheet, row, _col_label(col), f"“{name}”在执法人员台账中不存在，未关联"))
@@ -621,6 +664,18 @@ def _link_officers(plan, idx: _Indexes, names: str, body_id, sheet: str, row: in
             plan.warnings.append(Problem(sheet, row, _col_label(col),
                                          f"“{name}”有{len(found)}名同名执法人员，未关联（可写作“姓名(执法证号)”区分）"))
     return ids, plain
+
+
+# a certificate or ID number standing alone where a name is expected: letters/digits only, at least 5 digits
+_CODE_LIKE = re.compile(r"^(?=(?:.*\d){5})[0-9A-Za-z\-]{5,30}$")
+
+
+def _officer_name(idx: _Indexes, rid: str) -> str | None:
+    for lst in idx.officers_by_name.values():
+        for o in lst:
+            if o["id"] == rid:
+                return normalize_person_name(o.get("name")) or None
+    return None
 
 
 def _stored(idx: _Indexes, led: Ledger, rec: dict) -> dict:

@@ -1,11 +1,15 @@
 """Read a workbook into plain value grids. Merged cells carry the top-left value in every cell they cover."""
 from __future__ import annotations
 
+import logging
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sifasuo_desktop.domain.errors import UserError
+from sifasuo_desktop.domain.errors import UserError, os_error_text
+
+log = logging.getLogger(__name__)
+CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 
 
 @dataclass
@@ -13,6 +17,8 @@ class SheetGrid:
     name: str
     rows: list[list]                     # rows[r][c], 0-based; trailing empty columns trimmed
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # (r1, c1, r2, c2) 0-based inclusive
+    encoding: str = ""                   # CSV only: the detected encoding (shown in the summary)
+    delimiter: str = ""                  # CSV only: the detected delimiter, in Chinese
 
     @property
     def ncols(self) -> int:
@@ -24,7 +30,11 @@ def _is_blank(v) -> bool:
 
 
 def load_grids(path) -> list[SheetGrid]:
-    """All visible worksheets of an .xlsx file as SheetGrids. Raises UserError (Chinese) for unreadable files."""
+    """All visible worksheets of an .xlsx/.xls file, or the one table of a .csv file, as SheetGrids.
+
+    The format is decided by the file's first bytes (a renamed file still reads), .csv by its name.
+    Raises UserError with a Chinese message for unreadable files; the library's own text goes to the log.
+    """
     import openpyxl
 
     p = Path(path)
@@ -34,15 +44,21 @@ def load_grids(path) -> list[SheetGrid]:
         with open(p, "rb") as fh:
             magic = fh.read(8)
     except OSError as exc:
-        raise UserError(f"无法打开“{p.name}”：{exc.strerror or exc}") from exc
+        log.warning("cannot open %s: %r", p, exc)
+        raise UserError(f"无法打开“{p.name}”：{os_error_text(exc)}。") from None
     if magic.startswith(b"\xd0\xcf\x11\xe0"):   # OLE2: Excel 97-2003 .xls (or WPS .et)
         return _load_xls(p)
+    if not magic.startswith(b"PK") and p.suffix.lower() in CSV_SUFFIXES:
+        from .csv_reader import load_csv
+        return load_csv(p)
     try:
         wb = openpyxl.load_workbook(str(p), data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise UserError(f"无法读取“{p.name}”：不是有效的 .xlsx 文件（{type(exc).__name__}）。") from exc
+        log.warning("not a readable workbook %s: %r", p, exc)
+        raise UserError(f"无法读取“{p.name}”：不是有效的 Excel 文件（.xlsx/.xls）或 CSV 文件。") from None
     except Exception as exc:  # openpyxl raises assorted errors for damaged files
-        raise UserError(f"无法读取“{p.name}”：文件已损坏或格式不受支持（{exc}）。") from exc
+        log.warning("damaged workbook %s: %r", p, exc)
+        raise UserError(f"无法读取“{p.name}”：文件已损坏或格式不受支持，请在 Excel/WPS 中打开后另存为 .xlsx 再导入。") from None
     grids = []
     try:
         for ws in wb.worksheets:
@@ -81,7 +97,8 @@ def _load_xls(p: Path) -> list[SheetGrid]:
         except NotImplementedError:
             book = xlrd.open_workbook(str(p))
     except Exception as exc:  # xlrd raises XLRDError, CompDocError, struct errors... for damaged/encrypted files
-        raise UserError(f"无法读取“{p.name}”（{exc}）：文件可能已加密或损坏，{advice}。") from exc
+        log.warning("unreadable .xls %s: %r", p, exc)
+        raise UserError(f"无法读取“{p.name}”：文件可能已加密或损坏，{advice}。") from None
     grids = []
     for sh in book.sheets():
         if getattr(sh, "visibility", 0) != 0:

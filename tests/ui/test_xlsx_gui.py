@@ -111,3 +111,22 @@ def test_export_current_view_as_filtered(window, tmp_path):
     assert len(values) == n and set(values) == {"已结案"}
     t = extensions_xlsx.save_template(window, "officers", str(tmp_path / "t.xlsx"))
     assert openpyxl.load_workbook(t).sheetnames[-1] == "填写说明"
+
+
+def test_import_dialog_reads_a_gbk_csv_and_says_so(window, qtbot, tmp_path):
+    store = window.store
+    officer = store.rows("officers")[0]
+    padded = officer["name"][0] + "  " + officer["name"][1:]
+    f = tmp_path / "12345导出.csv"
+    f.write_bytes(("检查日期,执法主体,检查对象,检查类型,检查人员\r\n"
+                   f"2025-06-03,新设的执法中队,某某商店,日常检查,{padded}\r\n").encode("gbk"))
+    dlg = XlsxImportDialog(window, f)
+    qtbot.addWidget(dlg)
+    assert dlg.current_sheet().detection.ledger == "inspections"
+    assert "GB18030/GBK，逗号分隔" in dlg.summary.text()
+    assert "按姓名 1 人次" in dlg.summary.text()
+    dlg.bodies_ok.setChecked(True)
+    dlg.import_btn.click()
+    assert dlg.result_summary["created"] == 1
+    rec = store.rows("inspections", "target_name = '某某商店'")[0]
+    assert rec["officer_names"] == officer["name"].replace(" ", "")

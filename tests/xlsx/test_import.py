@@ -206,7 +206,7 @@ def test_manual_mapping_is_remembered_per_layout(store, tmp_path):
 def test_not_xlsx_files(store, tmp_path):
     p = tmp_path / "a.xlsx"
     p.write_bytes(b"not a zip")
-    with pytest.raises(UserError, match="不是有效的 .xlsx"):
+    with pytest.raises(UserError, match="不是有效的 Excel 文件"):
         plan_import(store, p)
     q = tmp_path / "old.xls"
     q.write_bytes(b"\xd0\xcf\x11\xe0")

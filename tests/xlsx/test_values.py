@@ -66,6 +66,13 @@ def test_two_row_header_without_filled_merges():
     det = detect(grid)
     assert (det.ledger, det.header_start, det.header_end) == ("cases", 0, 1)
     assert [c.field for c in det.columns] == ["case_no", "case_type", "penalty_kinds", "fine_amount", "officer_names"]
-    # without merged cells a second row is data, not a header
+    # CSV files have no merged cells: the group title stands in its first column only, and the lower row
+    # is still read as the header because it names more fields
     det = detect(SheetGrid("s", rows, merged=[]))
+    assert (det.header_start, det.header_end) == (0, 1)
+    assert [c.field for c in det.columns] == ["case_no", "case_type", "penalty_kinds", "fine_amount", "officer_names"]
+    # ...while a data row under a one-row header with an empty header cell stays data
+    data = [["案号", "案件类型", "处罚种类", None, "承办人"],
+            ["A-1", "行政许可", "警告", "备用", "张三"]]
+    det = detect(SheetGrid("s", data, merged=[]))
     assert (det.header_start, det.header_end) == (0, 0)

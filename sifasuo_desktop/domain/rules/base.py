@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..calendar import WorkCalendar, to_date
-from ..validators import split_names
+from ..validators import normalize_person_name, split_person_names
 
 RED, YELLOW = "red", "yellow"
 SEVERITY_LABELS = {RED: "红色预警", YELLOW: "黄色预警"}
@@ -166,7 +166,7 @@ def merge_settings(stored: dict | None, code: str, changes: dict) -> dict:
 
 
 # ---------------------------------------------------------------------- context
-NAME_SPLIT = split_names
+NAME_SPLIT = split_person_names
 
 
 class Context:
@@ -180,7 +180,7 @@ class Context:
         self.officers_by_name: dict[str, list[dict]] = {}
         for o in data.get("officers", ()):
             if o.get("name"):
-                self.officers_by_name.setdefault(o["name"].strip(), []).append(o)
+                self.officers_by_name.setdefault(normalize_person_name(o["name"]), []).append(o)
         self._ids_cache: dict[str, list[str]] = {}
         self._names_cache: dict[str, list[str]] = {}
         self._count_cache: dict[tuple, int] = {}
