@@ -468,4 +468,7 @@ def _township(store, g: _Gen, org: str, tname: str, n_cases: int, progress) -> d
                              "activities": "参加2025年度案卷评查；参与涉企检查回访"}
                             for ident, emp in (("人大代表", f"{tname}东风村村委会"), ("政协委员", "示范县第一中学"),
                                                ("企业家", "示范县鑫盛商贸有限公司"), ("律师/法律顾问", "示范律师事务所"))])
+        from .demo_lifecycle import add_lifecycle  # certificate history, 离岗/返岗, 年审, exams (issue 14)
+
+        add_lifecycle(put, org, officers, ANCHOR)
     return counts

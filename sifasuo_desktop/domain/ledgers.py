@@ -73,6 +73,10 @@ class Ledger:
 
 F = Field
 
+STAFFING = ("行政", "参公", "事业", "其他", "合同工", "临时工", "劳务派遣", "辅助人员")
+REVIEW_RESULTS = ("合格", "不合格", "暂缓")
+CERT_EVENT_TYPES = ("申领", "发证", "审验", "暂扣", "收回", "注销", "吊销", "补发", "离岗", "返岗")
+LEAVE_KINDS = ("离岗", "调离", "退休")
 CERT_STATUS = ("有效", "待审验", "暂扣", "收回", "注销", "吊销", "过期", "遗失补办")
 POWER_TYPES = ("行政处罚", "行政检查", "行政强制", "行政许可", "行政确认", "行政给付", "行政征收",
                "行政奖励", "行政裁决", "其他")
@@ -114,7 +118,7 @@ OFFICERS = _add(Ledger("officers", "执法人员与证件", (
     F("id_number", "身份证号", IDNO, synonyms=("身份证号码", "公民身份号码")),
     F("body_id", "所属单位", REF, ref="bodies", synonyms=("执法主体", "工作单位", "单位")),
     F("post", "岗位", synonyms=("职务", "执法岗位")),
-    F("staffing", "编制类型", CHOICE, choices=("行政", "参公", "事业", "其他"), synonyms=("人员性质", "编制性质")),
+    F("staffing", "编制类型", CHOICE, choices=STAFFING, synonyms=("人员性质", "编制性质")),
     F("cert_no", "执法证号", synonyms=("证件编号", "执法证件号", "执法证编号", "证号", "执法证件编号")),
     F("cert_type", "证件类型", CHOICE, choices=("行政执法证", "行政执法监督证", "部门专用证")),
     F("cert_area", "执法区域", in_list=False),
@@ -124,6 +128,11 @@ OFFICERS = _add(Ledger("officers", "执法人员与证件", (
     F("cert_status", "证件状态", CHOICE, choices=CERT_STATUS, synonyms=("状态",)),
     F("is_legal_reviewer", "是否法制审核人员", BOOL, synonyms=("法制审核员",)),
     F("duty_status", "在岗状态", CHOICE, choices=("在岗", "离岗", "调离", "退休")),
+    # lifecycle columns (ledgers.md "Added for the 2025–2026 priorities"); importing them creates the
+    # matching certificate events (store/cert_events.py)
+    F("left_date", "离岗日期", DATE, synonyms=("离岗时间", "调离日期"), in_list=False),
+    F("review_year", "年审年度", INT, synonyms=("审验年度", "年度审验", "最近审验年度"), in_list=False),
+    F("review_result", "年审结果", CHOICE, choices=REVIEW_RESULTS, synonyms=("审验结果",), in_list=False),
     F("phone", "联系电话", PHONE, in_list=False),
     F("note", "备注", LONGTEXT, in_list=False),
 ), status_field="cert_status", date_field="cert_expiry", display_field="name"))
@@ -298,6 +307,46 @@ SUPERVISORS = _add(Ledger("supervisors", "行政执法监督员", (
     F("status", "状态", CHOICE, choices=("在聘", "期满", "解聘")),
 ), date_field="term_start", status_field="status", display_field="name"))
 
+# certificate events (issue 14): the history behind an officer's certificate and duty status
+CERT_EVENTS = _add(Ledger("cert_events", "证件履历", (
+    F("officer_name", "姓名", required=True, synonyms=("执法人员姓名", "人员姓名", "执法人员")),
+    F("officer_id", "执法人员", REF, ref="officers", in_list=False),
+    F("id_number", "身份证号", IDNO, in_list=False),
+    F("event_type", "事件类型", CHOICE, required=True, choices=CERT_EVENT_TYPES, synonyms=("事件", "类型")),
+    F("event_date", "日期", DATE, required=True, synonyms=("事件日期", "办理日期")),
+    F("doc_no", "文号", synonyms=("文件编号", "批准文号")),
+    F("reason", "事由/原因", synonyms=("原因", "事由", "离岗原因")),
+    F("cert_no", "执法证号", synonyms=("证件编号",), in_list=False, help="发证、补发时填写"),
+    F("cert_expiry", "有效期至", DATE, in_list=False, help="发证、补发时填写"),
+    F("review_year", "审验年度", INT, synonyms=("年审年度",), help="审验时填写"),
+    F("result", "结果", CHOICE, choices=REVIEW_RESULTS, synonyms=("审验结果", "考核结果", "返岗考核结果"),
+      help="审验结果或返岗考核结果"),
+    F("prelim_date", "司法所初审日期", DATE, synonyms=("初审日期",), in_list=False, help="申领时填写"),
+    F("prelim_opinion", "司法所初审意见", LONGTEXT, synonyms=("初审意见",), in_list=False, help="申领时填写"),
+    F("leave_kind", "离岗类型", CHOICE, choices=LEAVE_KINDS, in_list=False, help="离岗时填写（默认离岗）"),
+    F("recorded_by", "记录人", in_list=False),
+    F("note", "备注", LONGTEXT, in_list=False),
+), date_field="event_date", status_field="event_type"))
+
+EXAM_BATCHES = _add(Ledger("exam_batches", "闭卷考试", (
+    F("name", "考试名称", required=True),
+    F("exam_date", "考试日期", DATE, required=True),
+    F("year", "年度", INT, required=True),
+    F("scope", "考试范围"),
+    F("body_id", "组织单位", REF, ref="bodies", in_list=False),
+    F("pass_mark", "合格分数线", FLOAT),
+    F("note", "备注", LONGTEXT, in_list=False),
+), date_field="exam_date", display_field="name"))
+
+EXAM_SCORES = _add(Ledger("exam_scores", "考试成绩", (
+    F("batch_id", "考试", REF, ref="exam_batches", required=True),
+    F("officer_id", "执法人员", REF, ref="officers"),
+    F("officer_name", "姓名", required=True),
+    F("score", "成绩", FLOAT),
+    F("passed", "是否合格", BOOL),
+    F("note", "备注", in_list=False),
+), status_field="passed"))
+
 # support tables (edited from their parent ledgers, not in the navigation list)
 REVIEW_BATCHES = _add(Ledger("review_batches", "评查批次", (
     F("name", "批次名称", required=True),
@@ -322,7 +371,7 @@ POWER_EVALUATIONS = _add(Ledger("power_evaluations", "赋权事项评估", (
     F("eval_date", "评估日期", DATE),
 ), date_field="eval_date", status_field="conclusion", in_nav=False))
 
-NAV_ORDER = ("officers", "trainings", "powers", "cases", "inspections", "visits", "reviews", "problems",
+NAV_ORDER = ("officers", "cert_events", "trainings", "exam_batches", "exam_scores", "powers", "cases", "inspections", "visits", "reviews", "problems",
              "documents", "complaints", "plan_tasks", "supervisors", "bodies")
 
 

@@ -30,6 +30,13 @@ class StoreError(UserError):
     pass
 
 
+# Derived records: per-table callbacks `hook(store, table, record_id, before)` run inside the write's
+# transaction after Store.insert/update/bulk_insert (e.g. store/cert_events.py keeps an officer's status in
+# step with the certificate events). A hook's own writes do not run hooks again. Sync apply bypasses them:
+# the derived rows travel themselves.
+WRITE_HOOKS: dict[str, list[Callable]] = {}
+
+
 @dataclass(frozen=True)
 class OrgInfo:
     code: str
@@ -433,6 +440,7 @@ class Store:
             except sqlite3.IntegrityError as exc:
                 raise StoreError(f"保存失败：{exc}") from exc
             self._after_write(table, rec["id"], "insert", None, rec, now)
+            self._run_hooks(table, rec["id"], None)
         return self.get(table, rec["id"])
 
     def update(self, table: str, record_id: str, values: dict, expected_version: int | None = None,
@@ -459,7 +467,19 @@ class Store:
             after = dict(before, **changed)
             op = "delete" if changed.get("deleted") == 1 else "update"
             self._after_write(table, record_id, op, before, after, now)
+            self._run_hooks(table, record_id, before)
         return self.get(table, record_id)
+
+    def _run_hooks(self, table: str, record_id: str, before: dict | None) -> None:
+        hooks = WRITE_HOOKS.get(table)
+        if not hooks or getattr(self, "_in_hook", False):
+            return
+        self._in_hook = True
+        try:
+            for hook in hooks:
+                hook(self, table, record_id, before)
+        finally:
+            self._in_hook = False
 
     def delete(self, table: str, record_id: str, action: str = "edit") -> dict:
         """Tombstone: the row stays with deleted=1 so the deletion can travel in sync packages."""
@@ -490,6 +510,9 @@ class Store:
                 f"INSERT INTO {table} ({', '.join(used)}) VALUES ({', '.join('?' * len(used))})",
                 [[r.get(c) for c in used] for r in prepared])
             self._after_write_many(table, prepared, now)
+            if WRITE_HOOKS.get(table):
+                for r in prepared:
+                    self._run_hooks(table, r["id"], None)
         return len(prepared)
 
     # ------------------------------------------------------------------ logs and index

@@ -18,10 +18,11 @@ SCAN_ROWS = 30
 IGNORED_HEADERS = {"序号", "序", "no", "no.", "顺序号"}
 _BRACKET = re.compile(r"\(([^()]*)\)")
 # ledgers offered for import (support tables and JSON-heavy ledgers are edited in the app only)
-IMPORTABLE = tuple(k for k in NAV_ORDER if k != "reviews")
+IMPORTABLE = tuple(k for k in NAV_ORDER if k not in ("reviews", "exam_batches", "exam_scores"))
 # words in a sheet name or title row that hint at a ledger (tie-breaks between equally scored ledgers)
 LEDGER_HINTS = {
-    "officers": ("执法人员", "执法证", "人员"), "trainings": ("培训",), "powers": ("赋权", "事项", "职权"),
+    "officers": ("执法人员", "执法证", "人员"), "cert_events": ("证件履历", "证件事件", "审验", "年审"),
+    "trainings": ("培训",), "powers": ("赋权", "事项", "职权"),
     "cases": ("案件", "处罚", "执法决定"), "inspections": ("检查",), "problems": ("问题", "整改"),
     "visits": ("监督检查",), "documents": ("文书",), "complaints": ("投诉", "举报", "线索"),
     "plan_tasks": ("三年行动", "任务"), "supervisors": ("监督员",), "bodies": ("执法主体", "主体"),

@@ -35,6 +35,7 @@ MATCH_KEYS: dict[str, tuple[tuple[str, ...], ...]] = {
     "bodies": (("name",),),
     "officers": (("id_number",), ("name", "body_id"), ("name",)),
     "trainings": (("officer_name", "training_date", "title"),),
+    "cert_events": (("officer_name", "event_type", "event_date"),),
     "powers": (("code",), ("name", "body_id"), ("name",)),
     "cases": (("case_no", "body_id"), ("case_no",)),
     "inspections": (("inspect_date", "target_name"),),
@@ -431,7 +432,7 @@ def _plan_sheet(plan: ImportPlan, idx: _Indexes, grid: SheetGrid, det: Detection
             if rid:
                 links[fname] = rid
         values.update(links)
-        if table == "trainings" and "officer_id" not in values:
+        if table in ("trainings", "cert_events") and "officer_id" not in values:
             oid = _officer_for_training(plan, idx, values, sheet, excel_row, label_to_col)
             if oid:
                 values["officer_id"] = oid

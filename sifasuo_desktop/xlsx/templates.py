@@ -29,6 +29,8 @@ EXAMPLES: dict[str, dict[str, str]] = {
                  "phone": "13800000000"},
     "trainings": {"officer_name": "张三", "training_date": "2025年3月5日", "title": "新修订行政处罚法专题培训",
                   "category": "新法", "hours": "8", "score": "92", "passed": "是"},
+    "cert_events": {"officer_name": "张三", "id_number": make_id_number("37990119850301123"), "event_type": "审验",
+                    "event_date": "2026-02-20", "doc_no": "示司〔2026〕3号", "review_year": "2025", "result": "合格"},
     "powers": {"code": "330217001000", "name": "对在城市道路两侧和公共场地堆放物料的处罚", "power_type": "行政处罚",
                "legal_basis": "《城市市容和环境卫生管理条例》第三十六条", "origin_dept": "县城市管理局",
                "body_id": "示范镇人民政府", "mode": "赋权", "delegation_doc": "示政发〔2024〕12号",

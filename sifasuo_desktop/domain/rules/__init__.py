@@ -5,7 +5,7 @@ Every rule is a pure function over plain records (dicts as stored) with its para
     run_all(data, params, today, calendar=None) -> list[Finding]
 
 `data` keys (each a list of dicts; missing keys mean "no records"): cases, inspections, officers,
-trainings, bodies, powers, problems, documents, service_receipts. `params` is `effective_params(...)`
+trainings, cert_events, bodies, powers, problems, documents, service_receipts. `params` is `effective_params(...)`
 (defaults merged with the stored "rules" setting) or None for the defaults. `calendar` is a
 WorkCalendar (holiday overrides from the database); after the run, `calendar.notices()` lists the
 years that fell back to Monday–Friday.
@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..calendar import WorkCalendar, to_date
-from . import deadlines, inspections, penalties, personnel, powers
+from . import deadlines, inspections, lifecycle, penalties, personnel, powers
 from .base import (RED, SEVERITY_LABELS, YELLOW, Context, Finding, effective_params, load_defaults,
                    merge_settings, parse_assignments, rule_listing, rule_titles, validate_settings)
 
@@ -42,6 +42,13 @@ RULES = {
     # FQ-01 and FQ-02 run together (one finding per power)
     "TZ-01": penalties.tz01,
     "SX-01": penalties.sx01,
+    # certificate lifecycle (2025–2026 priorities)
+    "RY-05": lifecycle.ry05,
+    "RY-06": lifecycle.ry06,
+    "RY-07": lifecycle.ry07,
+    "RY-08": lifecycle.ry08,
+    "RY-09": lifecycle.ry09,
+    "RY-10": lifecycle.ry10,
 }
 CODES = tuple(load_defaults())  # contract order
 _ORDER = {c: i for i, c in enumerate(CODES)}
