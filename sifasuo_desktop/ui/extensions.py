@@ -6,6 +6,7 @@ EXTENSIONS: list[str] = [
     "sifasuo_desktop.ui.extensions_flow",
     "sifasuo_desktop.ui.documents_ui",
     "sifasuo_desktop.ui.extensions_rules",
+    "sifasuo_desktop.ui.personnel_ui",
     "sifasuo_desktop.ui.sync_ui",
     "sifasuo_desktop.ui.extensions_xlsx",
     "sifasuo_desktop.ui.security_gui",
