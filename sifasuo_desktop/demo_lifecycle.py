@@ -51,6 +51,27 @@ def add_lifecycle(put, org: str, officers: list[dict], cases_anchor: dt.date) ->
                               "training_date": "2025-08-15", "title": "2025年离岗人员返岗培训", "category": "离岗培训",
                               "hours": hours, "passed": 1})
             ev(o, "返岗", dt.date(2025, 9, 1), result=result, doc_no="示司〔2025〕31号" if result else None)
+    # one officer left recently but still appears on later cases (RY-06)
+    if len(active) > 13:
+        ev(active[13], "离岗", cases_anchor - dt.timedelta(days=45), reason="调整至社区矫正岗位", leave_kind="离岗")
+    # newcomers: an auxiliary holding a valid certificate (RY-08), a new holder short of 公共法律知识 (RY-05)
+    body_id = officers[0]["body_id"] if officers else None
+    extra = [
+        {"id": uid(), "name": "辅助员陈", "body_id": body_id, "post": "执法辅助", "staffing": "辅助人员",
+         "cert_no": "379900000901", "cert_type": "行政执法证", "cert_issued": "2024-05-10", "cert_expiry": "2029-05-09",
+         "cert_status": "有效", "duty_status": "在岗", "review_year": 2025, "review_result": "合格"},
+        {"id": uid(), "name": "新证周", "body_id": body_id, "post": "执法队员", "staffing": "行政",
+         "cert_no": "379900000902", "cert_type": "行政执法证", "cert_issued": "2026-06-18", "cert_expiry": "2031-06-17",
+         "cert_status": "有效", "duty_status": "在岗"},
+    ]
+    put("officers", extra)
+    newcomer = extra[1]
+    trainings.append({"id": uid(), "officer_name": newcomer["name"], "officer_id": newcomer["id"],
+                      "training_date": "2026-05-20", "title": "新申领证件人员公共法律知识培训", "category": "公共法律知识",
+                      "hours": 16.0, "passed": 1})
+    ev(newcomer, "申领", "2026-05-06", prelim_date="2026-05-08", prelim_opinion="经司法所初审，同意上报。")
+    ev(newcomer, "发证", "2026-06-18", cert_no=newcomer["cert_no"], cert_expiry=newcomer["cert_expiry"],
+       doc_no="示司证〔2026〕7号")
     put("cert_events", events)
     put("trainings", trainings)
 

@@ -8,7 +8,7 @@ import html
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
-from PySide6.QtWidgets import (QAbstractItemView, QDialog, QFileDialog, QHBoxLayout, QLabel, QMessageBox,
+from PySide6.QtWidgets import (QAbstractItemView, QDialog, QFileDialog, QHBoxLayout, QInputDialog, QLabel, QMessageBox,
                                QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
 from sifasuo_desktop.domain.errors import UserError
@@ -202,9 +202,14 @@ class PersonnelPage(QWidget):
         self.export_button.clicked.connect(self.export_dialog)
         self.print_button = QPushButton("打印年审汇总表…")
         self.print_button.clicked.connect(self.print_preview)
+        self.target_button = QPushButton("抽考目标…")
+        self.target_button.setToolTip("县司法局设定本年度闭卷考试抽考比例（管理员）")
+        self.target_button.clicked.connect(self.edit_target)
+        self.target_button.setEnabled(allowed(window.actor, "settings"))
         row.addWidget(QLabel("年度"))
         row.addWidget(self.year)
         row.addWidget(self.run_button)
+        row.addWidget(self.target_button)
         row.addStretch(1)
         row.addWidget(self.export_button)
         row.addWidget(self.print_button)
@@ -238,6 +243,22 @@ class PersonnelPage(QWidget):
                 note.setWordWrap(True)
                 v.addWidget(note)
             self.tabs.addTab(w, t.title.replace(f"{year}年度", ""))
+
+    def edit_target(self) -> bool:
+        """Admin: the county's sampling target (%) for the selected year, then the tables again."""
+        year = self.year.value()
+        current = pq.exam_targets(self.store).get(year, 0.0)
+        value, ok = QInputDialog.getDouble(self, "抽考目标", f"{year}年度闭卷考试抽考比例（%）：", current, 0, 100, 0)
+        if not ok:
+            return False
+        try:
+            pq.set_exam_target(self.store, year, value)
+        except UserError as exc:
+            QMessageBox.warning(self, "抽考目标", exc.message)
+            return False
+        self.run()
+        self.status.setText(f"已保存{year}年度抽考目标{value:g}%。")
+        return True
 
     def export_dialog(self) -> None:
         if self.summary is None:

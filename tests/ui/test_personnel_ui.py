@@ -134,3 +134,25 @@ def test_personnel_page_stats_xlsx_and_print(qtbot, window, setup, tmp_path):
     page.render(printer)
     assert pdf.stat().st_size > 1000
     assert "审核人" in page.html() and "张三" in page.html()
+
+
+def test_exam_target_from_the_page(qtbot, window, setup):
+    from PySide6.QtWidgets import QInputDialog
+
+    s = setup[0]
+    batch = s.insert("exam_batches", {"name": "2025年闭卷考试", "exam_date": "2025-11-01", "year": 2025, "pass_mark": 60})
+    s.insert("exam_scores", {"batch_id": batch["id"], "officer_name": "张三", "officer_id": setup[1]["id"], "score": 75})
+    page = window.personnel_page
+    page.today = dt.date(2026, 4, 1)
+    page.year.setValue(2025)
+
+    def answer(dlg):
+        assert isinstance(dlg, QInputDialog)
+        dlg.setDoubleValue(60)
+        dlg.accept()
+
+    state = when_modal(qtbot, answer)
+    assert page.target_button.isEnabled() and page.edit_target()
+    assert state["error"] is None
+    row = page.tables[1].row(2025)
+    assert row[3:7] == [1, "50.0%", "60%", "未达标"]
