@@ -8,6 +8,8 @@ import datetime as dt
 import random
 import uuid
 
+from .domain.validators import make_id_number
+
 
 def add_lifecycle(put, org: str, officers: list[dict], cases_anchor: dt.date) -> None:
     r = random.Random(f"lifecycle-{org}")
@@ -57,10 +59,12 @@ def add_lifecycle(put, org: str, officers: list[dict], cases_anchor: dt.date) ->
     # newcomers: an auxiliary holding a valid certificate (RY-08), a new holder short of 公共法律知识 (RY-05)
     body_id = officers[0]["body_id"] if officers else None
     extra = [
-        {"id": uid(), "name": "辅助员陈", "body_id": body_id, "post": "执法辅助", "staffing": "辅助人员",
+        {"id": uid(), "name": "辅助员陈", "id_number": make_id_number(f"379901{r.randint(1970, 1999)}0612{r.randint(100, 999)}"),
+         "phone": "1" + "".join(str(r.randint(0, 9)) for _ in range(10)), "body_id": body_id, "post": "执法辅助", "staffing": "辅助人员",
          "cert_no": "379900000901", "cert_type": "行政执法证", "cert_issued": "2024-05-10", "cert_expiry": "2029-05-09",
          "cert_status": "有效", "duty_status": "在岗", "review_year": 2025, "review_result": "合格"},
-        {"id": uid(), "name": "新证周", "body_id": body_id, "post": "执法队员", "staffing": "行政",
+        {"id": uid(), "name": "新证周", "id_number": make_id_number(f"379901{r.randint(1970, 1999)}0915{r.randint(100, 999)}"),
+         "phone": "1" + "".join(str(r.randint(0, 9)) for _ in range(10)), "body_id": body_id, "post": "执法队员", "staffing": "行政",
          "cert_no": "379900000902", "cert_type": "行政执法证", "cert_issued": "2026-06-18", "cert_expiry": "2031-06-17",
          "cert_status": "有效", "duty_status": "在岗"},
     ]
