@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field as dc_field
 
+from . import limits
 from . import validators as v
 from .errors import ValidationError
 
@@ -428,14 +429,18 @@ def _normalize_value(f: Field, raw):
         return v.parse_amount(raw)
     if k == INT:
         try:
-            return int(float(v.to_halfwidth(str(raw))))
+            num = float(v.to_halfwidth(str(raw)))
         except ValueError:
-            raise ValueError(f"应为整数：“{raw}”") from None
+            raise ValueError(f"应为整数：“{str(raw)[:40]}”") from None
+        limits.check_number(num, integer=True)
+        return int(num)
     if k == FLOAT:
         try:
-            return float(v.to_halfwidth(str(raw)))
+            num = float(v.to_halfwidth(str(raw)))
         except ValueError:
-            raise ValueError(f"应为数字：“{raw}”") from None
+            raise ValueError(f"应为数字：“{str(raw)[:40]}”") from None
+        limits.check_number(num)
+        return num
     if k == IDNO:
         text = v.to_halfwidth(str(raw)).strip().upper()
         err = v.validate_id_number(text)

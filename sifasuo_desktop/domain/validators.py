@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as _dt
 import re
 
+from .limits import check_date, check_number
+
 _ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 _ID_CHECK = "10X98765432"
 
@@ -103,8 +105,9 @@ def parse_date(value) -> str | None:
     if value is None:
         return None
     if isinstance(value, _dt.datetime):
-        return value.date().isoformat()
+        value = value.date()
     if isinstance(value, _dt.date):
+        check_date(value)
         return value.isoformat()
     text = to_halfwidth(str(value)).strip()
     if not text:
@@ -114,10 +117,12 @@ def parse_date(value) -> str | None:
         if m:
             y, mo, d = (int(x) for x in m.groups())
             try:
-                return _dt.date(y, mo, d).isoformat()
+                day = _dt.date(y, mo, d)
             except ValueError:
                 raise ValueError(f"日期“{value}”不存在") from None
-    raise ValueError(f"无法识别的日期“{value}”（应如 2026-11-23）")
+            check_date(day)
+            return day.isoformat()
+    raise ValueError(f"无法识别的日期“{str(value)[:40]}”（应如 2026-11-23）")
 
 
 def format_cn_date(iso: str | None) -> str:
@@ -154,7 +159,8 @@ def parse_amount(value) -> float | None:
     """Amounts in 元: accepts '1,000', '1000元', '1.5万元', full-width digits. Returns yuan."""
     if value is None:
         return None
-    if isinstance(value, (int, float)):
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        check_number(value)
         return round(float(value), 2)
     text = to_halfwidth(str(value)).strip().replace(",", "").replace("，", "").replace(" ", "")
     if not text:
@@ -168,9 +174,11 @@ def parse_amount(value) -> float | None:
         text = text[:-1]
     text = text.lstrip("¥￥")
     try:
-        return round(float(text) * factor, 2)
+        amount = float(text) * factor
     except ValueError:
-        raise ValueError(f"无法识别的金额“{value}”") from None
+        raise ValueError(f"无法识别的金额“{str(value)[:40]}”") from None
+    check_number(amount)
+    return round(amount, 2)
 
 
 _NAME_SPLIT = re.compile(r"[、，,;；/\s]+")

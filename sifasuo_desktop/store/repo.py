@@ -516,6 +516,11 @@ class Store:
         return len(prepared)
 
     # ------------------------------------------------------------------ logs and index
+    def audit_head(self) -> dict | None:
+        """{seq, hash} of the newest audit entry (the chain's head), or None for an empty log."""
+        row = self.conn.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+        return {"seq": row[0], "hash": row[1]} if row else None
+
     def _last_hash(self) -> str:
         row = self.conn.execute("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
         return row[0] if row else GENESIS_HASH
@@ -614,11 +619,37 @@ class Store:
         p.mkdir(parents=True, exist_ok=True)
         return p
 
+    def attachment_file(self, attachment: dict) -> Path:
+        """Resolved path of an attachment row's file, refused unless it is a document/image below
+        attachments/ (domain.limits is the rule; symlinks pointing out are refused as well)."""
+        from sifasuo_desktop.domain.limits import attachment_extension_ok, attachment_path_problem
+
+        rel = attachment.get("stored_path")
+        name = attachment.get("file_name") or ""
+        why = attachment_path_problem(rel)
+        if why is None and name and not attachment_extension_ok(name):
+            why = f"附件名称“{name[:60]}”不是文档或图片"
+        root = self.attachments_dir().resolve()
+        if why is None:
+            target = (root / rel).resolve()
+            if not target.is_relative_to(root) or target == root:
+                why = "附件路径指向附件文件夹之外"
+            elif not attachment_extension_ok(target.name):
+                why = "附件实际指向的文件不是文档或图片"
+        if why:
+            raise StoreError(f"不能打开附件“{name[:60] or rel}”：{why}。该附件可能来自被篡改的同步包，请联系管理员。")
+        return target
+
     def add_attachment(self, table: str, record_id: str, source_path, note: str = "") -> dict:
         """Copy a file into the data folder and list it on the record."""
+        from sifasuo_desktop.domain.limits import DOCUMENT_EXTENSIONS, attachment_extension_ok
+
         src = Path(source_path)
         if not src.is_file():
             raise StoreError(f"找不到附件文件“{src}”。")
+        if not attachment_extension_ok(src.name):
+            raise StoreError(f"附件“{src.name}”的类型不允许，只能添加文档或图片（"
+                             f"{'、'.join(sorted(e[1:] for e in DOCUMENT_EXTENSIONS))}）。")
         data = src.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
         rel = Path(table) / record_id / f"{digest[:12]}-{src.name}"

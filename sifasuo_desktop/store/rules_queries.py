@@ -25,7 +25,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "officers": ("id", "owner_org", "name", "id_number", "body_id", "cert_no", "cert_issued", "cert_expiry",
                  "cert_status", "is_legal_reviewer", "duty_status", "staffing", "left_date", "review_year",
                  "review_result"),
-    "trainings": ("officer_id", "id_number", "officer_name", "training_date", "hours", "category"),
+    "trainings": ("id", "officer_id", "id_number", "officer_name", "training_date", "hours", "category"),
     "cert_events": ("id", "officer_id", "event_type", "event_date", "review_year", "result", "created_at"),
     "bodies": ("id", "owner_org", "name", "township", "status"),
     "powers": ("id", "owner_org", "code", "name", "body_id", "effective_date", "status", "revoked_date"),

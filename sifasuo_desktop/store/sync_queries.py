@@ -271,3 +271,44 @@ def acks_of_stream(conn, stream_id: str) -> list:
 
 def period_locks(conn) -> list:
     return list(conn.execute("SELECT org_code, period FROM sync_period_locks ORDER BY org_code, period"))
+
+
+# ---- attachment files (issue 11: a file lost after its row was applied is asked for again) -----------
+def attachments_by_sha(conn, owner_org: str, shas) -> list[dict]:
+    shas = list(shas)
+    out = []
+    for i in range(0, len(shas), CHUNK):
+        part = shas[i:i + CHUNK]
+        out.extend(dict(r) for r in conn.execute(
+            f"SELECT id, stored_path, sha256, deleted FROM attachments WHERE owner_org = ? AND deleted = 0 "
+            f"AND sha256 IN ({','.join('?' * len(part))})", [owner_org, *part]))
+    return out
+
+
+def missing_attachment_shas(conn, owner_org: str, root, path_problem, limit: int = 5000) -> list[str]:
+    """SHA-256 of `owner_org`'s attachment rows whose file is not below `root` (safe paths only)."""
+    out = set()
+    for r in conn.execute("SELECT stored_path, sha256 FROM attachments WHERE owner_org = ? AND deleted = 0 "
+                          "AND sha256 IS NOT NULL ORDER BY id", (owner_org,)):
+        if len(out) >= limit:
+            break
+        if path_problem(r[0]) is None and not (root / r[0]).exists():
+            out.add(r[1])
+    return sorted(out)
+
+
+# ---- audit chain heads of the other side (issue 11, item 10) -----------------------------------------
+def last_audit_head(conn, org_code: str) -> dict | None:
+    r = conn.execute("SELECT * FROM sync_audit_heads WHERE org_code = ? ORDER BY id DESC LIMIT 1",
+                     (org_code,)).fetchone()
+    return dict(r) if r else None
+
+
+def add_audit_head(conn, org_code: str, stream_id: str, seq: int, hash_: str, package_id: str, now: str) -> None:
+    conn.execute("INSERT INTO sync_audit_heads(org_code, stream_id, seq, hash, package_id, received_at) "
+                 "VALUES (?,?,?,?,?,?)", (org_code, stream_id, seq, hash_, package_id, now))
+
+
+def audit_heads(conn, org_code: str | None = None) -> list[dict]:
+    sql = "SELECT * FROM sync_audit_heads" + (" WHERE org_code = ?" if org_code else "") + " ORDER BY org_code, id"
+    return [dict(r) for r in conn.execute(sql, (org_code,) if org_code else ())]

@@ -165,7 +165,9 @@ def add_step_evidence(store, step_id: str, path) -> dict:
 
 
 def attachment_path(store, attachment: dict) -> Path:
-    return store.attachments_dir() / attachment["stored_path"]
+    """The file of an attachment row, resolved and contained in attachments/ (issue 11: a package once
+    named /usr/bin/xterm or keys/local.secret). Only documents and images; raises UserError otherwise."""
+    return store.attachment_file(attachment)
 
 
 def due_problems(store, today: _dt.date, soon_days: int = wf.DUE_SOON_DAYS) -> dict[str, list[dict]]:

@@ -16,6 +16,7 @@ import sqlite3
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from ..domain import limits
 from ..domain.errors import UserError
 from ..domain.permissions import require
 from ..store import sync_queries as sq
@@ -28,6 +29,8 @@ from .errors import SyncError
 from .keys import LocalKeys, PublicIdentity, b64d, b64e
 from .naming import package_file_name, unique_path
 from .package import VerifiedPackage, build_manifest, ndjson_gz, open_package, seal_package
+from .manifest_check import check_manifest
+from .records_check import RecordChecker
 from .split import PartStore, is_part, split_package
 
 DATA_FILE = "data/changes-0001.ndjson.gz"
@@ -168,13 +171,13 @@ def export_package(store, out, peer_org: str | None = None, *, snapshot: bool = 
     acked = min(sq.acked_to(conn, peer.org_code, sid), to)
     full = snapshot or acked == 0
     tables = sq.synced_tables(conn)
-    row_map = None
     if me.role == "township":
         keep = lambda t, r: policy.goes_up(t, r, me.code)  # noqa: E731
         full_fields = set(store.get_setting(policy.PERSONAL_SETTING, list(policy.DEFAULT_FULL_PERSONAL)) or [])
-        row_map = lambda t, r: policy.outgoing_row(t, r, full_fields)  # noqa: E731
+        row_map = lambda t, r: policy.outgoing_row(t, policy.finite_row(r), full_fields)  # noqa: E731
     else:
         keep = lambda t, r: policy.goes_down(t, r, me.code, peer.org_code)  # noqa: E731
+        row_map = lambda t, r: policy.finite_row(r)  # noqa: E731
     entries = []
     if full:
         seq_of = {(t, i): s for t, i, s in sq.changed_records(conn, sid, 0, to)}
@@ -194,8 +197,7 @@ def export_package(store, out, peer_org: str | None = None, *, snapshot: bool = 
             if row is not None and keep(t, row):
                 entries.append((s, t, row))
         seq_from = acked + 1
-    if row_map is not None:
-        entries = [(s_, t, row_map(t, r)) for s_, t, r in entries]
+    entries = [(s_, t, row_map(t, r)) for s_, t, r in entries]
     entries.sort(key=lambda e: e[0])
     counts: dict[str, int] = {}
     for _, t, _ in entries:
@@ -203,6 +205,8 @@ def export_package(store, out, peer_org: str | None = None, *, snapshot: bool = 
     gz, n = ndjson_gz({"seq": s, "table": t, "row": r} for s, t, r in entries)
     files = {DATA_FILE: gz}
     files.update(_attachment_files(store, entries))
+    if me.role == "township":
+        files.update(_wanted_files(store, files))
     extra = {
         "sender": {"stream_id": sid, "node_id": store.installation_id, "name": me.name},
         "seq": {"stream_id": sid, "from": seq_from, "to": to, "prev_stream_id": store.meta("prev_stream_id")},
@@ -212,11 +216,21 @@ def export_package(store, out, peer_org: str | None = None, *, snapshot: bool = 
         "schema_digest": _schema_digest(),
         "contains_personal_data": me.role == "township",
     }
+    if me.role == "county":
+        extra["want_files"] = sq.missing_attachment_shas(conn, peer.org_code, store.attachments_dir(),
+                                                         limits.attachment_path_problem)
+    head = store.audit_head()
+    if head is not None:
+        extra["audit_head"] = head
     if me.role == "township":
         extra["state_digest"] = sq.state_digest(conn, me.code, tables, keep, row_map)
     kind = "snapshot" if snapshot else "changes"
     manifest = build_manifest(sender=keys, recipient=peer, kind=kind, schema_version=schema_version(),
                               files=files, records={DATA_FILE: n}, extra=extra)
+    total = sum(len(b) for b in files.values())
+    if total > limits.MAX_PACKAGE_BYTES - 1024 * 1024:
+        raise UserError(f"同步包内容有 {total // 2**20} MB，超过上限 {limits.MAX_PACKAGE_BYTES // 2**20} MB"
+                        "（对方无法导入）。请先分批导出附件较多的记录。")
     if now is not None:
         manifest["created_at_local"] = now.astimezone().replace(microsecond=0).isoformat()
     name = package_file_name(me.code, peer.org_code, kind, sid, seq_from, to, now)
@@ -233,10 +247,15 @@ def export_package(store, out, peer_org: str | None = None, *, snapshot: bool = 
 
 def _attachment_files(store, entries) -> dict[str, bytes]:
     """Scans/attachments listed in the package travel as content-addressed files/<sha256>."""
+    rows = [r for _s, t, r in entries if t == "attachments"]
+    return _read_attachment_files(store, rows)
+
+
+def _read_attachment_files(store, rows, out: dict | None = None) -> dict[str, bytes]:
     import hashlib
-    out = {}
-    for _s, t, r in entries:
-        if t != "attachments" or r.get("deleted") or not r.get("sha256") or not r.get("stored_path"):
+    out = {} if out is None else out
+    for r in rows:
+        if r.get("deleted") or not r.get("sha256") or not r.get("stored_path"):
             continue
         name = f"files/{r['sha256']}"
         if name in out or not _safe_rel(r["stored_path"]):
@@ -250,31 +269,92 @@ def _attachment_files(store, entries) -> dict[str, bytes]:
     return out
 
 
+def _wanted_path(store) -> Path:
+    return sync_dir(store) / "wanted-files.json"
+
+
+def _wanted_files(store, have: dict) -> dict[str, bytes]:
+    """Township: the files the county's last package asked for again (their rows travelled before)."""
+    try:
+        wanted = json.loads(_wanted_path(store).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(wanted, list):
+        return {}
+    shas = [w for w in wanted if isinstance(w, str) and limits.HEX64.match(w) and f"files/{w}" not in have]
+    rows = sq.attachments_by_sha(store.conn, store.org.code, shas)
+    return _read_attachment_files(store, rows)
+
+
 def _safe_rel(path: str) -> bool:
-    from pathlib import PurePosixPath
-    p = PurePosixPath(str(path))
-    return (bool(str(path)) and not p.is_absolute() and "\\" not in str(path) and ":" not in str(path)
-            and all(part not in ("", ".", "..") for part in p.parts))
+    """A stored_path that may be written and opened below attachments/ (domain.limits is the rule)."""
+    return limits.attachment_path_problem(path) is None
 
 
-def _store_attachment_files(store, pkg: VerifiedPackage, rows: list[dict]) -> int:
+STAGING = ".staging"
+
+
+def _stage_attachment_files(store, pkg: VerifiedPackage, rows: list[dict], sender: str) -> list[tuple[Path, Path]]:
+    """Write the package's attachment files to attachments/.staging/<package> BEFORE the commit (an error
+    here rolls the import back); returns (staged file, final path) pairs to rename after the commit.
+    Files that answer a county's request for missing files are matched to existing rows by hash."""
     import hashlib
-    from .atomic import atomic_output
-    written = 0
+    import os
+    root = store.attachments_dir()
+    targets: dict[str, Path] = {}
     for r in rows:
-        data = pkg.files.get(f"files/{r.get('sha256')}")
-        if data is None or not _safe_rel(r.get("stored_path") or ""):
+        if r.get("deleted") or not r.get("sha256") or not _safe_rel(r.get("stored_path") or ""):
             continue
-        if hashlib.sha256(data).hexdigest() != r["sha256"]:
+        targets[str(root / r["stored_path"])] = r["sha256"]
+    offered = {name[6:] for name in pkg.files if name.startswith("files/")}
+    if offered:
+        for r in sq.attachments_by_sha(store.conn, sender, sorted(offered)):
+            if _safe_rel(r.get("stored_path") or ""):
+                targets.setdefault(str(root / r["stored_path"]), r["sha256"])
+    stage = root / STAGING / pkg.package_id
+    out = []
+    for i, (dest, sha) in enumerate(sorted(targets.items())):
+        data = pkg.files.get(f"files/{sha}")
+        dest = Path(dest)
+        if data is None or dest.exists() or hashlib.sha256(data).hexdigest() != sha:
             continue
-        dest = store.attachments_dir() / r["stored_path"]
-        if dest.exists():
-            continue
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        with atomic_output(dest) as fh:
+        stage.mkdir(parents=True, exist_ok=True)
+        tmp = stage / f"{i:06d}"
+        with open(tmp, "wb") as fh:
             fh.write(data)
-        written += 1
-    return written
+            fh.flush()
+            os.fsync(fh.fileno())
+        out.append((tmp, dest))
+    return out
+
+
+def _place_staged(store, staged: list[tuple[Path, Path]], summary) -> int:
+    """After the commit: move staged files into place. A failure here only leaves the file missing;
+    the county asks for it again in its next package (want_files)."""
+    import os
+    placed = 0
+    for tmp, dest in staged:
+        try:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(tmp, dest)
+            placed += 1
+        except OSError:
+            summary.warnings.append(f"附件“{dest.name[:60]}”未能保存，下次同步时将请求对方重新发送")
+    for tmp, _ in staged[:1]:
+        shutil.rmtree(tmp.parent, ignore_errors=True)
+    return placed
+
+
+def _clean_staging(store, max_age_s: int = 3600) -> None:
+    """Leftovers of an import killed between commit and rename (the county asks for those files again)."""
+    import time
+    folder = Path(store.data_dir) / "attachments" / STAGING
+    try:
+        old = [p for p in folder.iterdir() if time.time() - p.stat().st_mtime > max_age_s]
+    except OSError:
+        return
+    for p in old:
+        shutil.rmtree(p, ignore_errors=True)
 
 
 def _schema_digest() -> str:
@@ -466,6 +546,7 @@ def apply_package(store, pkg: VerifiedPackage, summary: ImportSummary, dry_run: 
         raise SyncError(E.BAD_MANIFEST, f"本程序不能导入类型为“{m['kind']}”的同步包。")
     if m.get("schema_digest") not in (None, _schema_digest()):
         raise SyncError(E.SCHEMA, "双方程序的数据库结构不同（版本号相同但迁移不同），请双方升级到相同版本。")
+    check_manifest(m, changes=True)
     try:
         seq = m["seq"]
         sid, seq_from, seq_to = str(seq["stream_id"]), int(seq["from"]), int(seq["to"])
@@ -485,6 +566,10 @@ def apply_package(store, pkg: VerifiedPackage, summary: ImportSummary, dry_run: 
     now_dt = now or _dt.datetime.now().astimezone()
     stamp = now_dt.astimezone(_dt.timezone.utc).isoformat(timespec="seconds")
     st = sq.stream(conn, sid)
+    for claimed in (st, sq.stream(conn, seq.get("prev_stream_id")) if seq.get("prev_stream_id") else None):
+        if claimed is not None and claimed["org_code"] != sender:
+            raise SyncError(E.STREAM, f"同步包声称的数据流属于另一单位（{claimed['org_code']}），"
+                                      f"不能由“{sender}”发送，已拒绝（本机数据没有改变）。")
     summary.warnings.extend(_clock_warnings(m, st, now_dt))
     gap = (st is None and seq_from > 1) or (st is not None and seq_from > st["applied_to"] + 1)
     if gap and not force:
@@ -505,6 +590,8 @@ def apply_package(store, pkg: VerifiedPackage, summary: ImportSummary, dry_run: 
         return
     if not dry_run:
         _backup(store)
+        _clean_staging(store)
+    staged: list = []
     others = [s for s in sq.streams_of(conn, sender) if s["stream_id"] != sid] if st is None else []
     reconciling = me.role == "county" and st is None and bool(others)
     tables = set(sq.synced_tables(conn))
@@ -515,6 +602,8 @@ def apply_package(store, pkg: VerifiedPackage, summary: ImportSummary, dry_run: 
                 sq.record_ack(conn, sender, s, v, stamp)
             ctx = _ApplyCtx(store, me, sender, sid, m["package_id"], stamp, tables, locks, reconciling, force,
                             fail_after, summary)
+            ctx.checker = RecordChecker(sender, pkg.sender.role,
+                                        lambda t: store.columns(t) if t in tables else None)
             block = []
             for entry in pkg.records(DATA_FILE):
                 block.append(entry)
@@ -554,13 +643,40 @@ def apply_package(store, pkg: VerifiedPackage, summary: ImportSummary, dry_run: 
                                       {"conflicts": len(summary.conflicts)}, ensure_ascii=False)})
             if force:
                 sq.unhold(conn, m["package_id"])
+            _record_audit_head(conn, me, sender, sid, m, stamp, summary)
+            if ctx.checker.out_of_range:
+                summary.warnings.append(f"{ctx.checker.out_of_range} 条记录含超出范围的日期或金额，已导入并在预警中"
+                                        "列为“DQ-01 数据异常”，请对方更正")
             if dry_run:
                 raise _DryRun()
+            staged = _stage_attachment_files(store, pkg, ctx.attachments, sender)   # before the commit
     except _DryRun:
         return
-    if ctx.attachments:
-        _store_attachment_files(store, pkg, ctx.attachments)
+    _place_staged(store, staged, summary)
+    if me.role == "township":
+        _remember_wanted(store, m.get("want_files") or [])
     _release_held(store, sender, sid, summary, now)
+
+
+def _record_audit_head(conn, me, sender: str, sid: str, m: dict, stamp: str, summary) -> None:
+    """County: keep the township's audit chain head of every package (its history of heads). A head that
+    goes back on the same stream means entries were removed from the township's audit log."""
+    head = m.get("audit_head")
+    if me.role != "county" or not isinstance(head, dict):
+        return
+    last = sq.last_audit_head(conn, sender)
+    if last is not None and last["stream_id"] == sid and (
+            head["seq"] < last["seq"] or (head["seq"] == last["seq"] and head["hash"] != last["hash"])):
+        summary.warnings.append(f"该所审计日志的链头（第{head['seq']}条）早于或不同于上次收到的（第{last['seq']}条），"
+                                "审计记录可能被删除或改写，请核查")
+    sq.add_audit_head(conn, sender, sid, head["seq"], head["hash"], m["package_id"], stamp)
+
+
+def _remember_wanted(store, shas: list) -> None:
+    try:
+        _wanted_path(store).write_text(json.dumps(sorted(set(shas))), "utf-8")
+    except OSError:
+        pass
 
 
 def _release_held(store, sender: str, sid: str, summary: ImportSummary, now) -> None:
@@ -601,6 +717,7 @@ class _ApplyCtx:
         self.digest_mismatch = None
         self.attachments: list[dict] = []
         self.actor = f"sync:{sender}"
+        self.checker: RecordChecker | None = None
 
     def conflict(self, kind: str, reason: str, table: str, row: dict, stored: dict | None) -> None:
         fields = sorted(k for k in row if k not in SYNC_COLUMN_NAMES and stored is not None
@@ -621,9 +738,12 @@ class _ApplyCtx:
         conn = self.store.conn
         by_table: dict[str, list[dict]] = {}
         for e in block:
-            if not isinstance(e, dict) or not isinstance(e.get("row"), dict) or "id" not in e["row"]:
+            table, row = self.checker.entry(e)
+            if table in self.tables:
+                self.checker.row(table, row)     # type and range of every field, before anything is applied
+            elif "id" not in row or not isinstance(row["id"], str):
                 raise SyncError(E.CORRUPT, "同步包中的记录格式不正确。")
-            by_table.setdefault(str(e.get("table")), []).append(e["row"])
+            by_table.setdefault(table, []).append(row)
         for table, rows in by_table.items():
             if table not in self.tables:
                 for row in rows:

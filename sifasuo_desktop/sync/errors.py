@@ -37,3 +37,6 @@ KEYSTORE = "keystore"
 IDENTITY = "identity"
 WRITE_FAILED = "write_failed"
 PARTS = "parts"
+TOO_LARGE = "too_large"          # package or part above the size cap (checked before authentication)
+BAD_RECORD = "bad_record"        # a signed record with a wrong type or value out of range
+STREAM = "stream"                # a stream id already used by another sender

@@ -16,6 +16,7 @@ import datetime as _dt
 import gzip
 import hashlib
 import io
+import os
 import tempfile
 import uuid
 import zlib
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from .. import __version__ as APP_VERSION
+from ..domain.limits import MAX_PACKAGE_BYTES
 from . import canonical, container, envelope
 from . import errors as E
 from .atomic import atomic_output
@@ -174,8 +176,13 @@ def open_package(path: Path, me: LocalKeys, trust: TrustLookup, schema_version: 
     path = Path(path)
     try:
         src_fh = open(path, "rb")
+        size = os.fstat(src_fh.fileno()).st_size
     except OSError as exc:
         raise SyncError(E.NOT_A_PACKAGE, f"无法读取文件“{path.name}”（{exc.strerror or exc}）。") from exc
+    if size > MAX_PACKAGE_BYTES:   # before decryption: anyone with our public identity can encrypt to us
+        src_fh.close()
+        raise SyncError(E.TOO_LARGE, f"同步包“{path.name}”有 {size // 2**20} MB，超过上限 "
+                                     f"{MAX_PACKAGE_BYTES // 2**20} MB，已拒绝（请分成几个包导出）。")
     with src_fh, tempfile.TemporaryFile() as plain:
         src = _HashingReader(src_fh)
         envelope.decrypt(src, plain, me)
@@ -234,12 +241,11 @@ def verify_container(data: bytes, me: LocalKeys, trust: TrustLookup, schema_vers
                                   f"（{schema_version}）不同，请双方升级到相同版本后重新导出。")
     if manifest.get("kind") not in KINDS or not isinstance(manifest.get("package_id"), str):
         raise SyncError(E.BAD_MANIFEST, "同步包清单中的类型或编号不正确。")
+    from .manifest_check import check_manifest
+    check_manifest(manifest)      # every field's type and range, before anything uses it
     listed = {}
     for f in files:
-        try:
-            listed[str(f["path"])] = (int(f["bytes"]), str(f["sha256"]))
-        except (KeyError, TypeError, ValueError) as exc:
-            raise SyncError(E.BAD_MANIFEST, "同步包清单中的文件列表不正确。") from exc
+        listed[f["path"]] = (f["bytes"], f["sha256"])
     present = set(entries) - {MANIFEST, SIGNATURE}
     extra = sorted(present - set(listed))
     if extra:

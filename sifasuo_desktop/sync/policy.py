@@ -1,6 +1,7 @@
 """Who owns what, and which rows travel in which direction (sync.md §3.1, §3.5). Plain Python."""
 from __future__ import annotations
 
+import math
 import re
 
 from ..domain.ledgers import IDNO, LEDGERS, PHONE
@@ -73,3 +74,12 @@ def outgoing_row(table: str, row: dict, full_fields) -> dict:
     for n in names:
         out[n] = mask_id_number(out[n]) if kinds[n] == IDNO else mask_phone(out[n])
     return out
+
+
+def finite_row(row: dict) -> dict:
+    """The row as it travels: a stored inf/nan (poison from before the limits) travels as empty, so one bad
+    value never blocks every later export; the sender's own 预警 still reports it as DQ-01."""
+    bad = [k for k, v in row.items() if isinstance(v, float) and not math.isfinite(v)]
+    if not bad:
+        return row
+    return dict(row, **{k: None for k in bad})

@@ -12,6 +12,7 @@ import shutil
 import struct
 from pathlib import Path
 
+from ..domain.limits import HEX64, MAX_PACKAGE_BYTES, MAX_PART_FILE_BYTES, MAX_PARTS
 from . import canonical
 from . import errors as E
 from .atomic import atomic_output
@@ -67,8 +68,16 @@ def split_package(path: Path, cap: int = DEFAULT_CAP) -> list[Path]:
 
 
 def read_part(path: Path) -> tuple[dict, bytes]:
-    data = Path(path).read_bytes()
+    """The part's header and body. The header is unauthenticated: every field is checked for type and
+    range before it names a folder or a size (package_sha256 only as 64 hex digits)."""
     bad = SyncError(E.PARTS, f"分卷文件“{Path(path).name}”已损坏或不完整，请重新复制该分卷。")
+    try:
+        size = Path(path).stat().st_size
+    except OSError as exc:
+        raise SyncError(E.PARTS, f"无法读取分卷文件“{Path(path).name}”（{exc.strerror or exc}）。") from exc
+    if size > MAX_PART_FILE_BYTES:
+        raise SyncError(E.TOO_LARGE, f"分卷文件“{Path(path).name}”超过 {MAX_PART_FILE_BYTES // 2**20} MB，已拒绝。")
+    data = Path(path).read_bytes()
     if not data.startswith(MAGIC) or len(data) < len(MAGIC) + 4:
         raise bad
     (hlen,) = struct.unpack(">I", data[len(MAGIC):len(MAGIC) + 4])
@@ -77,9 +86,16 @@ def read_part(path: Path) -> tuple[dict, bytes]:
     try:
         header = canonical.loads_strict(data[len(MAGIC) + 4:len(MAGIC) + 4 + hlen])
         body = data[len(MAGIC) + 4 + hlen:]
-        ok = (isinstance(header, dict) and hashlib.sha256(body).hexdigest() == header["part_sha256"]
-              and 1 <= int(header["index"]) <= int(header["count"]) <= 100000
-              and len(str(header["package_sha256"])) == 64)
+        ok = (isinstance(header, dict)
+              and set(header) == {"package_sha256", "package_bytes", "package_name", "index", "count",
+                                  "part_sha256"}
+              and all(type(header[k]) is int for k in ("index", "count", "package_bytes"))
+              and all(isinstance(header[k], str) for k in ("package_sha256", "part_sha256", "package_name"))
+              and HEX64.match(header["package_sha256"]) is not None
+              and hashlib.sha256(body).hexdigest() == header["part_sha256"]
+              and 1 <= header["index"] <= header["count"] <= MAX_PARTS
+              and 0 < header["package_bytes"] <= MAX_PACKAGE_BYTES
+              and len(body) <= header["package_bytes"])
     except (ValueError, KeyError, TypeError):
         ok = False
     if not ok:
@@ -96,21 +112,23 @@ class PartStore:
     def add(self, path: Path) -> tuple[Path | None, dict]:
         """Keep a copy of the part; return (reassembled package path or None, status)."""
         header, body = read_part(path)
-        group = self.folder / header["package_sha256"]
+        group = self.folder / header["package_sha256"]       # 64 hex digits: always inside the folder
         group.mkdir(parents=True, exist_ok=True)
         target = group / f"{int(header['index']):06d}.part"
         if not target.exists():
             with atomic_output(target) as out:
                 out.write(body)
-        have = sorted(int(p.stem) for p in group.glob("*.part"))
-        status = {"package_name": header["package_name"], "have": len(have), "count": int(header["count"]),
+        have = sorted(int(p.stem) for p in group.glob("*.part") if p.stem.isdigit())
+        if sum((group / f"{i:06d}.part").stat().st_size for i in have) > header["package_bytes"]:
+            self.discard(header["package_sha256"])
+            raise SyncError(E.PARTS, "分卷合计大小超过分卷头中声明的大小，分卷可能来自不同的导出，已丢弃，请重新导出。")
+        status = {"package_name": header["package_name"][:120], "have": len(have), "count": int(header["count"]),
                   "package_sha256": header["package_sha256"]}
         if len(have) < int(header["count"]):
             return None, status
         if have != list(range(1, int(header["count"]) + 1)):
             raise SyncError(E.PARTS, "分卷编号不连续，请重新导出。")
-        name = Path(str(header["package_name"])).name or "package.tspkg"
-        out_path = group / name
+        out_path = group / "package.tspkg"          # the header's name is only shown, never used as a path
         h = hashlib.sha256()
         with atomic_output(out_path) as out:
             for i in have:
@@ -123,4 +141,5 @@ class PartStore:
         return out_path, status
 
     def discard(self, package_sha256: str) -> None:
-        shutil.rmtree(self.folder / package_sha256, ignore_errors=True)
+        if HEX64.match(str(package_sha256)):
+            shutil.rmtree(self.folder / package_sha256, ignore_errors=True)

@@ -219,7 +219,12 @@ class ProblemDialog(QDialog):
         if col != 6:
             return
         for a in self.history.item(row, col).data(Qt.UserRole) or []:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(ops.attachment_path(self.store, a))))
+            try:
+                path = ops.attachment_path(self.store, a)
+            except UserError as exc:
+                QMessageBox.warning(self, "不能打开附件", exc.message)
+                continue
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
     def _edit_record(self) -> None:
         if hasattr(self.window_, "open_record"):

@@ -411,7 +411,10 @@ def test_attachment_with_unsafe_path_is_not_written(world, tmp_path, monkeypatch
     monkeypatch.setattr(eng, "_safe_rel", lambda p: True)      # a sender that does not check
     pkg = world.export(world.town)
     monkeypatch.undo()
-    assert engine.import_file(world.county, pkg).status == "applied"
+    before = dump(world.county)
+    s = engine.import_file(world.county, pkg)      # issue 11: an unsafe stored_path refuses the package
+    assert s.status == "rejected" and s.code == "bad_record" and "stored_path" in s.rejected_reason
+    assert dump(world.county) == before
     assert not (world.county.data_dir / "evil.bin").exists()
 
 

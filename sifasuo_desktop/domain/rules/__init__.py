@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..calendar import WorkCalendar, to_date
-from . import deadlines, inspections, lifecycle, penalties, personnel, powers
+from . import dataquality, deadlines, inspections, lifecycle, penalties, personnel, powers
 from .base import (RED, SEVERITY_LABELS, YELLOW, Context, Finding, effective_params, load_defaults,
                    merge_settings, parse_assignments, rule_listing, rule_titles, validate_settings)
 
@@ -66,6 +66,7 @@ def run_all(data: dict, params: dict | None, today, calendar: WorkCalendar | Non
         raise ValueError("today must be a date")
     params = params or effective_params()
     cal = calendar or WorkCalendar()
+    data, bad = dataquality.scan(data)     # DQ-01: out-of-range dates/amounts are blanked for the rules
     ctx = Context(data, today, cal)
     wanted = set(codes) if codes else set(CODES)
 
@@ -73,12 +74,22 @@ def run_all(data: dict, params: dict | None, today, calendar: WorkCalendar | Non
         return code in wanted and params.get(code, {}).get("enabled", True)
 
     out: list[Finding] = []
+
+    def guarded(code, run):
+        try:
+            out.extend(run())
+        except (ValueError, TypeError, OverflowError, KeyError, AttributeError, ArithmeticError) as exc:
+            if on(dataquality.CODE):
+                out.append(dataquality.rule_failed(ctx, code, exc))
+
+    if on(dataquality.CODE):
+        out.extend(dataquality.findings(ctx, bad))
     for code, fn in RULES.items():
         if on(code):
-            out.extend(fn(ctx, data, params[code]))
+            guarded(code, lambda fn=fn, code=code: list(fn(ctx, data, params[code])))
     p01 = params["FQ-01"] if on("FQ-01") else None
     p02 = params["FQ-02"] if on("FQ-02") else None
     if p01 or p02:
-        out.extend(powers.fq(ctx, data, p01, p02))
+        guarded("FQ-01", lambda: list(powers.fq(ctx, data, p01, p02)))
     out.sort(key=sort_key)
     return out

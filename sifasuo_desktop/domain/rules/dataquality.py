@@ -1,0 +1,79 @@
+"""DQ-01 数据异常: a record whose own date or amount is out of range (rules.md, "Bad data never stops
+the check"). The scan runs before every other rule; the bad fields are blanked in the copy the rules
+see, so 9999-12-31 or inf can never crash date arithmetic or stop the rules for other records."""
+from __future__ import annotations
+
+from ..ledgers import DATE, FLOAT, INT, LEDGERS, MONEY
+from ..limits import date_problem, number_problem
+from .base import YELLOW, Context
+
+CODE = "DQ-01"
+_CHECKED = {DATE: "date", MONEY: "number", FLOAT: "number", INT: "integer"}
+
+
+def _fields(table: str):
+    ledger = LEDGERS.get(table)
+    if ledger is None:
+        return ()
+    return [(f.name, f.label, _CHECKED[f.kind]) for f in ledger.fields if f.kind in _CHECKED]
+
+
+def field_problems(table: str, rec: dict) -> list[tuple[str, str, str]]:
+    """[(field, label, reason)] for the out-of-range dates/amounts of one stored record."""
+    out = []
+    for name, label, kind in _fields(table):
+        value = rec.get(name)
+        if value is None or value == "":
+            continue
+        if kind == "date":
+            why = date_problem(value) or (None if isinstance(value, str) and len(value) == 10 else
+                                          f"日期“{str(value)[:40]}”格式不正确")
+        else:
+            why = number_problem(value, integer=kind == "integer")
+        if why:
+            out.append((name, label, why))
+    return out
+
+
+def scan(data: dict) -> tuple[dict, list[tuple[str, dict, list]]]:
+    """(data with bad fields blanked, [(table, original record, problems)])."""
+    clean: dict = {}
+    bad: list = []
+    for table, rows in data.items():
+        if table not in LEDGERS or not isinstance(rows, (list, tuple)):
+            clean[table] = rows
+            continue
+        out_rows = []
+        for rec in rows:
+            probs = field_problems(table, rec) if isinstance(rec, dict) else []
+            if probs:
+                bad.append((table, rec, probs))
+                rec = dict(rec, **{name: None for name, _l, _w in probs})
+            out_rows.append(rec)
+        clean[table] = out_rows
+    return clean, bad
+
+
+def ref_of(table: str, rec: dict) -> str:
+    ledger = LEDGERS.get(table)
+    for name in (ledger.number_field if ledger else None, ledger.display_field if ledger else None, "name",
+                 "target_name", "officer_name", "title"):
+        if name and rec.get(name):
+            return str(rec[name])
+    return str(rec.get("id", ""))
+
+
+def findings(ctx: Context, bad):
+    for table, rec, probs in bad:
+        text = "；".join(f"{label}：{why}" for _n, label, why in probs)
+        rec = rec if rec.get("id") else dict(rec, id="")
+        yield ctx.finding(CODE, YELLOW, table, rec, ref_of(table, rec),
+                          f"数据异常，{text}；其他规则检查该记录时忽略此字段，请更正")
+
+
+def rule_failed(ctx: Context, code: str, exc: BaseException):
+    """A rule that still failed (a value no scan foresaw): one DQ-01 finding names the rule; the others ran."""
+    rec = {"id": f"rule:{code}", "owner_org": ""}
+    return ctx.finding(CODE, YELLOW, "rules", rec, code,
+                       f"规则{code}（{ctx.title.get(code, '')}）因数据异常未能完成检查（{type(exc).__name__}），"
+                       "其他规则不受影响；请检查该规则涉及记录中的日期和金额")

@@ -1,0 +1,123 @@
+"""Type and range of every record in a signed package (issue 11), checked before the row is applied.
+
+A wrong type (a text version, 2**63-1, a list in a column, inf/1e400, a NUL in an id) or an unsafe
+attachment path refuses the whole package: the transaction rolls back and the Chinese reason names the
+table, record and field. A date or amount of the right type but out of range (old data stored before
+the limits existed) is applied and counted, so the county sees it as `DQ-01 数据异常` instead of the
+township being unable to sync at all.
+"""
+from __future__ import annotations
+
+import math
+
+from ..domain import limits
+from ..domain.ledgers import BOOL, DATE, FLOAT, INT, LEDGERS, MONEY
+from . import errors as E
+from .errors import SyncError
+
+MAX_TEXT = 1024 * 1024
+INT64 = 2 ** 63 - 1
+
+
+def _refuse(table: str, row, field: str, what: str) -> SyncError:
+    rid = row.get("id") if isinstance(row, dict) else None
+    rid = rid[:60] if isinstance(rid, str) else "?"
+    return SyncError(E.BAD_RECORD, f"同步包中数据表“{str(table)[:40]}”的记录（{rid}）字段“{field}”{what}，"
+                                   "已拒绝整个包，本机数据没有改变。")
+
+
+def _scalar_ok(v) -> bool:
+    if v is None or isinstance(v, str):
+        return v is None or (len(v) <= MAX_TEXT and "\x00" not in v)
+    if isinstance(v, bool):
+        return False
+    if isinstance(v, int):
+        return -INT64 - 1 <= v <= INT64
+    if isinstance(v, float):
+        return math.isfinite(v)
+    return False
+
+
+def _id_ok(v) -> bool:
+    return isinstance(v, str) and 0 < len(v) <= limits.MAX_ID_CHARS * 2 and v.isprintable()
+
+
+class RecordChecker:
+    """Checks rows of one package; `out_of_range` counts applied rows whose dates/amounts are out of range."""
+
+    def __init__(self, sender: str, sender_role: str, columns):
+        self.sender, self.sender_role = sender, sender_role
+        self.columns = columns          # table -> list of local column names
+        self.out_of_range = 0
+
+    def entry(self, e) -> tuple[str, dict]:
+        if not isinstance(e, dict) or not isinstance(e.get("row"), dict) or not isinstance(e.get("table"), str):
+            raise SyncError(E.CORRUPT, "同步包中的记录格式不正确，已拒绝。")
+        seq = e.get("seq")
+        if type(seq) is not int or not 0 <= seq <= limits.MAX_SEQ:
+            raise SyncError(E.CORRUPT, "同步包中记录的序号不正确，已拒绝。")
+        return e["table"], e["row"]
+
+    def row(self, table: str, row: dict) -> None:
+        if "id" not in row or not _id_ok(row["id"]):
+            raise _refuse(table, row, "id", "不是有效的编号")
+        cols = self.columns(table)
+        if cols is not None and set(row) != set(cols):
+            raise SyncError(E.BAD_RECORD, f"同步数据与本机数据表“{table}”的字段不一致，已拒绝整个包"
+                                          "（请双方升级到相同版本）。")
+        if not _id_ok(row.get("owner_org")):
+            raise _refuse(table, row, "owner_org", "不是有效的机构代码")
+        v = row.get("version")
+        if type(v) is not int or not 1 <= v <= limits.MAX_VERSION:
+            raise _refuse(table, row, "version", f"不是 1–{limits.MAX_VERSION} 的整数")
+        if row.get("deleted") not in (0, 1) or isinstance(row.get("deleted"), bool):
+            raise _refuse(table, row, "deleted", "不是 0 或 1")
+        for c in ("created_at", "updated_at", "updated_by"):
+            if c in row and row[c] is not None and (not isinstance(row[c], str) or len(row[c]) > 200):
+                raise _refuse(table, row, c, "不是文本")
+        for k, val in row.items():
+            if not _scalar_ok(val):
+                raise _refuse(table, row, k, "的值类型不正确（列表、对象、无穷大或过长的文本）")
+        self._ledger_fields(table, row)
+        if table == "attachments":
+            self._attachment(row)
+        if table == "orgs" and self.sender_role == "township":
+            if row.get("code") != self.sender or row.get("role") != "township":
+                raise SyncError(E.BAD_RECORD, f"乡镇同步包中含有其他机构（{str(row.get('code'))[:40]}）的机构信息，"
+                                              "乡镇只能发送本所自己的机构信息，已拒绝整个包。")
+
+    def _ledger_fields(self, table: str, row: dict) -> None:
+        ledger = LEDGERS.get(table)
+        if ledger is None:
+            return
+        bad_range = False
+        for f in ledger.fields:
+            val = row.get(f.name)
+            if val is None:
+                continue
+            if f.kind == DATE:
+                if not isinstance(val, str):
+                    raise _refuse(table, row, f.label, "不是日期")
+                bad_range = bad_range or limits.date_problem(val) is not None
+            elif f.kind in (MONEY, FLOAT, INT, BOOL):
+                if isinstance(val, bool) or not isinstance(val, (int, float)):
+                    if isinstance(val, str) and f.kind != BOOL:
+                        bad_range = True        # legacy text in a number column: shown as DQ-01
+                        continue
+                    raise _refuse(table, row, f.label, "不是数字")
+                bad_range = bad_range or limits.number_problem(val, integer=f.kind == INT) is not None
+        if bad_range:
+            self.out_of_range += 1
+
+    def _attachment(self, row: dict) -> None:
+        if row.get("deleted"):
+            return
+        why = limits.attachment_path_problem(row.get("stored_path"))
+        if why is None and row.get("file_name") is not None and not limits.attachment_extension_ok(
+                str(row.get("file_name"))):
+            why = "附件名称不是文档或图片"
+        if why:
+            raise _refuse("attachments", row, "stored_path", f"不安全（{why}）")
+        sha = row.get("sha256")
+        if sha is not None and not (isinstance(sha, str) and limits.HEX64.match(sha)):
+            raise _refuse("attachments", row, "sha256", "不是64位十六进制")
