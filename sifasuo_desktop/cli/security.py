@@ -19,6 +19,9 @@ def register(sub, common):
     asub = p.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
     q = asub.add_parser("verify", parents=[common], help="校验审计日志哈希链，报告第一条被改动的记录")
     q.add_argument("--json", action="store_true")
+    q.add_argument("--anchor", action="append", default=[], metavar="SEQ:HASH",
+                   help="核对在别处保存的链头（如县局保存的本所链头），可重复")
+    q.add_argument("--no-drift", action="store_true", help="不比对记录当前内容与审计日志（大库更快）")
     q.set_defaults(func=cmd_audit_verify)
     q = asub.add_parser("history", parents=[common], help="某条记录的修改历史（谁在何时改了什么）")
     q.add_argument("table", help="数据表，如 cases")
@@ -113,20 +116,42 @@ def _new_password(given: str | None) -> str:
 
 
 # ---------------------------------------------------------------------------- audit
-def cmd_audit_verify(args) -> int:
-    from sifasuo_desktop.security.audit import verify_chain
+def _anchor_arg(text: str) -> tuple[str, int, str]:
+    from sifasuo_desktop.domain.limits import HEX64
 
+    seq, sep, h = text.strip().partition(":")
+    if not sep or not seq.isdigit() or not HEX64.match(h.lower()):
+        raise UserError(f"链头“{text[:80]}”应写成 序号:64位十六进制哈希，如 1234:9f86d0…。")
+    return f"--anchor {seq}", int(seq), h.lower()
+
+
+def cmd_audit_verify(args) -> int:
+    from sifasuo_desktop.security.audit import verify_all
+    from sifasuo_desktop.security.backup import config as backup_config
+
+    anchors = [_anchor_arg(a) for a in args.anchor]
     with open_store(args, write=False) as store:
-        result = verify_chain(store.conn)
+        extra = [backup_config(store)["second_dir"]]
+        result = verify_all(store.conn, store.data_dir, anchors, extra, drift=not args.no_drift)
     if args.json:
         print_json(result.as_dict())
     elif result.ok:
-        print(f"审计日志完好：共{result.entries}条，哈希链连续。")
+        head = f"，链头第{result.head['seq']}条 {result.head['hash'][:16]}…" if result.head else ""
+        checked = [a for a in result.anchors if a["status"] == "ok"]
+        print(f"审计日志完好：共{result.entries}条，哈希链连续{head}；"
+              f"核对了{len(checked)}处保存的链头"
+              f"{'' if args.no_drift else '，记录内容与审计日志一致'}。")
+        for a in result.anchors:
+            if a["status"] in ("restored", "skipped"):
+                print(f"  注意：{a['source']}：{a['note']}")
     else:
         e = result.entry or {}
         where = f"（{e.get('ts', '')}，{e.get('actor', '')}，{e.get('action', '')} {e.get('table', '')}/" \
                 f"{e.get('record_id', '')}）" if e else ""
         sys.stderr.write(f"审计日志被改动：{result.reason}{where}\n")
+        for d in result.drift[:20]:
+            what = "、".join(d["fields"]) if d["fields"] else "记录已不存在"
+            sys.stderr.write(f"  {d['table']}/{d['record_id']}：{what}\n")
     return 0 if result.ok else 1
 
 

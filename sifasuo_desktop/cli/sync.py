@@ -69,6 +69,11 @@ def register(sub, common):
         lk.add_argument("--period", required=True, help="期间 YYYY-MM")
         lk.set_defaults(func=cmd_lock if name == "lock" else cmd_unlock)
 
+    ah = ss.add_parser("audit-heads", parents=[common],
+                       help="县局：各乡镇同步包中的审计链头历史（可用 audit verify --anchor 到乡镇核对）")
+    ah.add_argument("--org", help="只列出该乡镇（机构代码）")
+    ah.add_argument("--json", action="store_true")
+    ah.set_defaults(func=cmd_audit_heads)
     f = ss.add_parser("force", parents=[common], help="强制应用暂存已满期限的同步包")
     f.add_argument("package_id")
     f.add_argument("--json", action="store_true")
@@ -303,4 +308,19 @@ def cmd_personal_fields(args) -> int:
         print("其余个人信息字段打码传送：" + "、".join(sorted(allowed_names - set(current))))
     finally:
         store.close()
+    return 0
+
+
+def cmd_audit_heads(args) -> int:
+    from sifasuo_desktop.store import sync_queries as sq
+
+    with open_store(args, write=False) as store:
+        heads = sq.audit_heads(store.conn, args.org)
+    if args.json:
+        print_json(heads)
+        return 0
+    if not heads:
+        print("还没有收到任何乡镇的审计链头。")
+    for h in heads:
+        print(f"{h['org_code']}  {h['received_at'][:16]}  第{h['seq']}条  {h['seq']}:{h['hash']}")
     return 0

@@ -4,6 +4,12 @@ Every audit_log row carries prev_hash (the hash of the row before it) and hash =
 actor, action, table, record_id, before, after) — see store/repo.py. Editing any row breaks its own hash;
 deleting a row breaks the link of the next one; deleting the newest rows is caught through sqlite_sequence
 (AUTOINCREMENT remembers the highest seq ever handed out).
+
+Anchors (issue 11): the chain's head (seq, hash) is kept in a second place — meta 'audit_head' (a trigger,
+migration m0105), every backup (a copy of meta), every sync package (the county keeps each township's
+history of heads). verify checks the last entry against meta, the heads of the plain backups it finds and
+any head given with --anchor; and compares every record's current row with its last audited after-image
+(drift: a direct SQL edit of a ledger row or of accounts.role that bypassed the audit).
 """
 from __future__ import annotations
 
@@ -34,10 +40,15 @@ class VerifyResult:
     broken_seq: int | None = None
     reason: str = ""
     entry: dict | None = field(default=None)
+    head: dict | None = None                          # {seq, hash} of the last entry
+    anchors: list = field(default_factory=list)       # [{source, seq, hash, status, note}]
+    drift: list = field(default_factory=list)         # first DRIFT_SHOWN records whose row differs
+    drift_count: int = 0
 
     def as_dict(self) -> dict:
         return {"ok": self.ok, "entries": self.entries, "broken_seq": self.broken_seq, "reason": self.reason,
-                "entry": self.entry}
+                "entry": self.entry, "head": self.head, "anchors": self.anchors, "drift": self.drift,
+                "drift_count": self.drift_count}
 
 
 def _entry_summary(row) -> dict:
@@ -74,7 +85,182 @@ def verify_chain(conn) -> VerifyResult:
     if top is not None and top[0] > prev_seq:
         return VerifyResult(False, count, prev_seq + 1,
                             f"最后的第{prev_seq + 1}至{top[0]}条审计记录被删除。", None)
-    return VerifyResult(True, count)
+    head = {"seq": prev_seq, "hash": prev_hash} if count else None
+    why = _check_meta_head(conn, prev_seq, prev_hash)
+    if why:
+        return VerifyResult(False, count, prev_seq + 1 if why[0] == "deleted" else prev_seq, why[1], None, head)
+    return VerifyResult(True, count, head=head)
+
+
+def _check_meta_head(conn, last_seq: int, last_hash: str) -> tuple[str, str] | None:
+    """The last entry must be the head kept in meta (written by the trigger with every append)."""
+    has_trigger = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = 'audit_head_to_meta'"
+                               ).fetchone()
+    if not has_trigger:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if "sync_audit_heads" in tables:     # migrated, so the trigger was dropped by hand
+            return "trigger", "审计链头触发器被删除，审计日志可能被绕过。"
+        return None
+    row = conn.execute("SELECT value FROM meta WHERE key = 'audit_head'").fetchone()
+    if row is None:
+        return ("deleted", "审计链头记录（meta）缺失：审计日志或链头被删除。") if last_seq else None
+    try:
+        seq_s, h = str(row[0]).split(" ", 1)
+        seq = int(seq_s)
+    except ValueError:
+        return "head", "审计链头记录（meta）格式不正确，可能被改动。"
+    if seq > last_seq:
+        return "deleted", f"最后的第{last_seq + 1}至{seq}条审计记录被删除（与链头记录不符）。"
+    if seq < last_seq:
+        return "head", f"审计链头记录停在第{seq}条，而日志有{last_seq}条：链头被改动。"
+    if h != last_hash:
+        return "head", f"第{seq}条审计记录与链头记录的哈希不符：最后的记录被改写。"
+    return None
+
+
+def chain_hash_at(conn, seq: int) -> str | None:
+    row = conn.execute("SELECT hash FROM audit_log WHERE seq = ?", (seq,)).fetchone()
+    return row[0] if row else None
+
+
+def _restored_before(conn, seq: int) -> bool:
+    return conn.execute("SELECT 1 FROM audit_log WHERE action = 'restore' AND seq <= ? LIMIT 1",
+                        (seq + 1,)).fetchone() is not None
+
+
+def check_anchor(conn, seq: int, hash_: str, source: str) -> dict:
+    """A head held elsewhere (a backup, the county, a printout) must be an entry of today's chain."""
+    have = chain_hash_at(conn, seq)
+    if have == hash_:
+        return {"source": source, "seq": seq, "hash": hash_, "status": "ok", "note": ""}
+    if have is None:
+        status, note = "missing", f"第{seq}条审计记录已不存在（日志被截短）"
+    else:
+        status, note = "mismatch", f"第{seq}条审计记录与该处保存的链头不同（日志被改写）"
+    if _restored_before(conn, seq):
+        status, note = "restored", note + "；其后有从备份恢复的记录，可能是恢复造成的，请人工核对"
+    return {"source": source, "seq": seq, "hash": hash_, "status": status, "note": note}
+
+
+def backup_heads(data_dir, extra_dirs=()) -> tuple[list[tuple[str, int, str]], int]:
+    """(source, seq, hash) of each readable plain backup's head; and how many were skipped (encrypted)."""
+    from .backup import list_backups
+
+    out, skipped = [], 0
+    for info in list_backups(data_dir, extra_dirs):
+        if info.encrypted:
+            skipped += 1
+            continue
+        try:
+            c = sqlite3.connect(f"file:{info.path}?mode=ro&immutable=1", uri=True)
+            try:
+                row = c.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+            finally:
+                c.close()
+        except sqlite3.Error:
+            skipped += 1
+            continue
+        if row:
+            out.append((f"备份 {info.path.name}", int(row[0]), str(row[1])))
+    return out, skipped
+
+
+DRIFT_SHOWN = 50
+_ACCOUNT_FIELDS = ("role", "active", "display_name")
+_SKIP_DRIFT = {"updated_at", "created_at"}
+
+
+def _same(a, b) -> bool:
+    if a == b:
+        return True
+    if a is None or b is None:
+        return False
+    if isinstance(a, bool) or isinstance(b, bool):
+        return int(a) == int(b)
+    try:
+        return float(a) == float(b)
+    except (TypeError, ValueError):
+        return str(a) == str(b)
+
+
+def audit_drift(conn) -> tuple[list[dict], int]:
+    """Records whose current row differs from what the audit log last recorded for them (or that are
+    gone without an audited deletion). Returns (first DRIFT_SHOWN, total)."""
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    images: dict[tuple[str, str], dict] = {}
+    cur = conn.execute("SELECT table_name, record_id, after FROM audit_log WHERE after IS NOT NULL ORDER BY seq")
+    for table, rid, after in cur:
+        if table not in tables:
+            continue
+        try:
+            img = json.loads(after)
+        except ValueError:
+            continue
+        if not isinstance(img, dict):
+            continue
+        key = (table, rid)
+        if table == "accounts":
+            img = {k: img[k] for k in _ACCOUNT_FIELDS if k in img}
+        images[key] = {**images.get(key, {}), **img}
+    out, total = [], 0
+    by_table: dict[str, list[str]] = {}
+    for (table, rid) in images:
+        by_table.setdefault(table, []).append(rid)
+    for table, ids in sorted(by_table.items()):
+        key_col = "username" if table == "accounts" else "id"
+        cols = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
+        if key_col not in cols:
+            continue
+        current = {}
+        for i in range(0, len(ids), 500):
+            part = ids[i:i + 500]
+            c = conn.cursor()
+            c.row_factory = sqlite3.Row
+            for r in c.execute(f"SELECT * FROM {table} WHERE {key_col} IN ({','.join('?' * len(part))})", part):
+                current[r[key_col]] = dict(r)
+        for rid in ids:
+            img = images[(table, rid)]
+            row = current.get(rid)
+            if row is None:
+                if table == "accounts" or img.get("deleted") in (None, 0, False):
+                    total += 1
+                    if len(out) < DRIFT_SHOWN:
+                        out.append({"table": table, "record_id": rid, "kind": "missing", "fields": []})
+                continue
+            fields = [k for k, v in img.items() if k in row and k not in _SKIP_DRIFT and not _same(v, row[k])]
+            if fields:
+                total += 1
+                if len(out) < DRIFT_SHOWN:
+                    out.append({"table": table, "record_id": rid, "kind": "changed", "fields": sorted(fields)})
+    return out, total
+
+
+def verify_all(conn, data_dir=None, anchors=(), extra_dirs=(), drift: bool = True) -> VerifyResult:
+    """verify_chain + the anchors (meta is inside verify_chain; backups; --anchor heads) + drift."""
+    result = verify_chain(conn)
+    checks = [check_anchor(conn, seq, h, src) for src, seq, h in anchors]
+    skipped = 0
+    if data_dir is not None:
+        heads, skipped = backup_heads(data_dir, extra_dirs)
+        checks += [check_anchor(conn, seq, h, src) for src, seq, h in heads]
+    result.anchors = checks
+    if skipped:
+        result.anchors.append({"source": f"{skipped} 个加密或无法读取的备份", "seq": None, "hash": None,
+                               "status": "skipped", "note": "未核对"})
+    bad = [a for a in checks if a["status"] in ("missing", "mismatch")]
+    if result.ok and bad:
+        result.ok = False
+        result.broken_seq = bad[0]["seq"]
+        result.reason = f"{bad[0]['source']}保存的链头与当前审计日志不符：{bad[0]['note']}。"
+    if drift:
+        result.drift, result.drift_count = audit_drift(conn)
+        if result.drift_count and result.ok:
+            result.ok = False
+            first = result.drift[0]
+            result.reason = (f"{result.drift_count} 条记录的当前内容与审计日志最后记录的不同（未经程序直接改动数据库），"
+                             f"如 {first['table']}/{first['record_id']}"
+                             f"{'（' + '、'.join(first['fields']) + '）' if first['fields'] else '（已不存在）'}。")
+    return result
 
 
 def append_audit(store, action: str, table: str, record_id: str, before: dict | None, after: dict | None,
