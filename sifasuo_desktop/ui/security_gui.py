@@ -22,7 +22,7 @@ from sifasuo_desktop.domain.ledgers import LEDGERS
 from sifasuo_desktop.domain.permissions import READONLY, SYSTEM, Actor, allowed
 from sifasuo_desktop.security import accounts
 from sifasuo_desktop.security import backup as bk
-from sifasuo_desktop.security.audit import verify_chain
+from sifasuo_desktop.security.audit import verify_all
 
 from .login_dialog import ChangePasswordDialog, FirstAdminDialog, LockDialog, LoginDialog, RecoveryCodeDialog
 
@@ -439,9 +439,13 @@ def _change_password(window):
 
 
 def _verify(window):
-    res = verify_chain(window.store.conn)
+    from sifasuo_desktop.security.backup import config as backup_config
+
+    res = verify_all(window.store.conn, window.store.data_dir, (), [backup_config(window.store)["second_dir"]])
     if res.ok:
-        QMessageBox.information(window, "校验审计日志", f"审计日志完好：共{res.entries}条，哈希链连续。")
+        n = sum(1 for a in res.anchors if a["status"] == "ok")
+        QMessageBox.information(window, "校验审计日志", f"审计日志完好：共{res.entries}条，哈希链连续；"
+                                                   f"与{n}个备份中的链头一致，记录内容与审计日志一致。")
     else:
         QMessageBox.warning(window, "校验审计日志", f"审计日志被改动：{res.reason}")
 
