@@ -15,6 +15,15 @@ _ORDER = {t: i for i, t in enumerate(("申领", "发证", "补发", "审验", "�
 OFF_DUTY = ("离岗", "调离", "退休")
 
 
+def year_of(value) -> int | None:
+    """A 年度 value as int (None when empty or not a plausible year: bad data never stops a check)."""
+    try:
+        y = int(float(value))
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return y if 1900 <= y <= 2999 else None
+
+
 def event_key(e: dict):
     return (e.get("event_date") or "", _ORDER.get(e.get("event_type"), 99), e.get("created_at") or "", e.get("id") or "")
 
@@ -50,8 +59,8 @@ def derive(officer: dict, events) -> dict:
                     want["cert_no"] = e["cert_no"]
                 if e.get("cert_expiry"):
                     want["cert_expiry"] = e["cert_expiry"]
-        elif kind == "审验" and e.get("review_year") is not None:
-            year = int(e["review_year"])
+        elif kind == "审验" and year_of(e.get("review_year")) is not None:
+            year = year_of(e["review_year"])
             if review is None or year >= review[0]:
                 review = (year, e.get("result"))
         elif kind == "离岗":
@@ -61,8 +70,8 @@ def derive(officer: dict, events) -> dict:
         elif kind == "返岗":
             want["duty_status"] = "在岗"
     if review is not None:
-        cur = officer.get("review_year")
-        if cur is None or int(cur) <= review[0]:
+        cur = year_of(officer.get("review_year"))
+        if cur is None or cur <= review[0]:
             want["review_year"], want["review_result"] = review
     return {k: v for k, v in want.items() if (officer.get(k) or None) != (v or None)}
 
@@ -76,11 +85,11 @@ def implied_events(officer: dict, events) -> list[dict]:
     """
     out: list[dict] = []
     live = ordered(events)
-    year, result = officer.get("review_year"), officer.get("review_result")
-    if year not in (None, "") and result:
-        if not any(e.get("event_type") == "审验" and e.get("review_year") is not None
-                   and int(e["review_year"]) == int(year) and e.get("result") == result for e in live):
-            out.append({"event_type": "审验", "event_date": f"{int(year)}-12-31", "review_year": int(year),
+    year, result = year_of(officer.get("review_year")), officer.get("review_result")
+    if year is not None and result:
+        if not any(e.get("event_type") == "审验" and year_of(e.get("review_year")) == year
+                   and e.get("result") == result for e in live):
+            out.append({"event_type": "审验", "event_date": f"{year}-12-31", "review_year": year,
                         "result": result, "reason": "由执法人员台账“年审年度/年审结果”导入"})
     left, duty = officer.get("left_date"), officer.get("duty_status")
     if left and duty in OFF_DUTY:
@@ -124,24 +133,22 @@ def latest_review(officer: dict, events) -> tuple[int, str | None] | None:
     """(year, result) of the latest 年度审验: from 审验 events, else the officer's 年审年度/年审结果 columns."""
     best = None
     for e in ordered(events):
-        if e.get("event_type") == "审验" and e.get("review_year") is not None:
-            y = int(e["review_year"])
-            if best is None or y >= best[0]:
-                best = (y, e.get("result"))
-    y = officer.get("review_year")
-    if y not in (None, "") and (best is None or int(y) > best[0]):
-        best = (int(y), officer.get("review_result"))
+        y = year_of(e.get("review_year")) if e.get("event_type") == "审验" else None
+        if y is not None and (best is None or y >= best[0]):
+            best = (y, e.get("result"))
+    y = year_of(officer.get("review_year"))
+    if y is not None and (best is None or y > best[0]):
+        best = (y, officer.get("review_result"))
     return best
 
 
 def passed_review(officer: dict, events, year: int) -> bool:
     """Whether a 年审 for `year` with result 合格 is recorded (event or the officer's columns)."""
     for e in events:
-        if (not e.get("deleted") and e.get("event_type") == "审验" and e.get("review_year") is not None
-                and int(e["review_year"]) == year and e.get("result") == "合格"):
+        if (not e.get("deleted") and e.get("event_type") == "审验" and year_of(e.get("review_year")) == year
+                and e.get("result") == "合格"):
             return True
-    y = officer.get("review_year")
-    return y not in (None, "") and int(y) == year and officer.get("review_result") == "合格"
+    return year_of(officer.get("review_year")) == year and officer.get("review_result") == "合格"
 
 
 def leave_periods(officer: dict, events) -> list[tuple]:

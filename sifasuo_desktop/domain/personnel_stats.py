@@ -61,7 +61,9 @@ def _hours_of(index: dict, o: dict) -> list:
 def hours_by_year_category(trainings_of_officer) -> dict[int, dict[str, float]]:
     out: dict[int, dict[str, float]] = {}
     for d, cat, h in trainings_of_officer:
-        y = int(d[:4])
+        y = C.year_of(d[:4])
+        if y is None:
+            continue
         row = out.setdefault(y, {})
         row[cat] = row.get(cat, 0.0) + h
     return out
@@ -178,11 +180,10 @@ def review_summary(year: int, bodies, officers, trainings, events) -> StatTable:
     counts = {"合格": 0, "不合格": 0, "暂缓": 0, "未审验": 0}
     for o in held:
         own = evs.get(o.get("id"), ())
-        rev = [e for e in C.ordered(own) if e.get("event_type") == "审验" and e.get("review_year") is not None
-               and int(e["review_year"]) == year]
+        rev = [e for e in C.ordered(own) if e.get("event_type") == "审验" and C.year_of(e.get("review_year")) == year]
         if rev:
             result, day, doc = rev[-1].get("result") or "", rev[-1].get("event_date") or "", rev[-1].get("doc_no") or ""
-        elif o.get("review_year") not in (None, "") and int(o["review_year"]) == year:
+        elif C.year_of(o.get("review_year")) == year:
             result, day, doc = o.get("review_result") or "", "", ""
         else:
             result, day, doc = "", "", ""
@@ -211,29 +212,32 @@ def exam_sampling(officers, batches, scores, targets: dict, today: _dt.date | No
     """Per year with an exam batch or a target: officers on duty and certified at year end (应考), officers
     sampled (distinct, in that year's batches), 抽考比例 vs the county's target (percent), passes."""
     by_batch = {b["id"]: b for b in batches if not b.get("deleted")}
-    years = {int(b["year"]) for b in by_batch.values() if b.get("year") not in (None, "")}
-    years |= {int(y) for y in targets}
+    years = {C.year_of(b.get("year")) for b in by_batch.values()} | {C.year_of(y) for y in targets}
+    years.discard(None)
     rows = []
     for year in sorted(years):
         base = sum(1 for o in officers if on_duty(o) and certified(o, _year_end(year, today)))
         sampled: dict[str, bool] = {}
         for s in scores:
             b = by_batch.get(s.get("batch_id"))
-            if b is None or s.get("deleted") or int(b.get("year") or 0) != year:
+            if b is None or s.get("deleted") or C.year_of(b.get("year")) != year:
                 continue
             who = s.get("officer_id") or s.get("officer_name")
             if not who:
                 continue
             mark = b.get("pass_mark")
-            ok = bool(s.get("passed")) if s.get("passed") is not None else (
-                mark is not None and s.get("score") is not None and float(s["score"]) >= float(mark))
+            try:
+                ok = bool(s.get("passed")) if s.get("passed") is not None else (
+                    mark is not None and s.get("score") is not None and float(s["score"]) >= float(mark))
+            except (TypeError, ValueError):
+                ok = False
             sampled[who] = sampled.get(who, False) or ok
         n = len(sampled)
         ratio = _rate(n, base)
         target = targets.get(year, targets.get(str(year)))
         reached = "—" if target is None or ratio is None else ("达标" if ratio * 100 >= float(target) - 1e-9 else "未达标")
         passed = sum(1 for v in sampled.values() if v)
-        rows.append([year, sum(1 for b in by_batch.values() if int(b.get("year") or 0) == year), base, n,
+        rows.append([year, sum(1 for b in by_batch.values() if C.year_of(b.get("year")) == year), base, n,
                      fmt_rate(ratio), "未设定" if target is None else f"{float(target):g}%", reached, passed,
                      fmt_rate(_rate(passed, n))])
     t = StatTable("闭卷考试抽考情况", ["年度", "考试场次", "应考人数（在岗持证）", "抽考人数", "抽考比例", "县局目标比例",

@@ -214,3 +214,24 @@ def test_ry10_finished_year_red_and_skips():
     assert run("RY-10", "2026-02-01", params=FUNING, officers=[officer("李四", duty_status="离岗")]) == []
     assert run("RY-10", "2026-02-01", params={"RY-10": {"enabled": False, "public_law_hours": 20}},
                officers=[o], trainings=t) == []
+
+
+def test_bad_values_never_stop_the_lifecycle_rules():
+    from sifasuo_desktop.domain import personnel_stats as P
+
+    odd = [officer("张三", cert_issued="9999-12-31", review_year="abc", review_result="合格", staffing="合同工",
+                   left_date="9999-12-31", duty_status="离岗"),
+           officer("李四", cert_issued="0001-01-01", review_year=99999, cert_expiry="9999-12-31")]
+    evs = [event("张三", "审验", "9999-12-31", review_year="x"), event("李四", "返岗", "garbage", result="合格"),
+           event("李四", "离岗", None)]
+    t = [training("张三", "9999-12-31", float("inf"), "公共法律知识"), training("李四", "2025-01-01", "x", "离岗培训"),
+         training("李四", "abcd-01-01", 5, "业务知识")]
+    params = {"RY-09": {"warn_days": 10 ** 9}, "RY-10": {"public_law_hours": 20, "business_hours": 40}}
+    for code in ("RY-05", "RY-06", "RY-07", "RY-08", "RY-09", "RY-10"):
+        run(code, "2026-04-01", params=params, officers=odd, trainings=t, cert_events=evs,
+            cases=[case(filed_date="2026-01-01", officer_names="张三")])
+    assert sev(run("RY-09", "2026-01-02", params=params, officers=[officer("王五", cert_issued="2024-01-01")])) == Y
+    P.personnel_table(2025, [], odd, t, evs, params)
+    P.review_summary(2025, [], odd, t, evs)
+    P.exam_sampling(odd, [{"id": "b", "year": "二〇二五"}], [{"batch_id": "b", "officer_name": "张三", "score": "x"}],
+                    {"abc": 1})

@@ -182,7 +182,10 @@ def ry09(ctx: Context, data: dict, p: dict):
     today = ctx.today
     last = today.year - 1
     deadline = _deadline(today.year, int(p["month"]), int(p["day"]))
-    warn_from = add_days(deadline, -int(p["warn_days"]))
+    try:
+        warn_from = add_days(deadline, -int(p["warn_days"]))
+    except (OverflowError, ValueError):  # an absurd setting: warn all year
+        warn_from = dt.date.min
     events = _events(ctx, data)
     for o in data.get("officers", ()):
         if (o.get("cert_status") or "") != "有效":
