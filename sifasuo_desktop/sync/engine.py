@@ -510,6 +510,12 @@ def import_file(store, path, dry_run: bool = False, now: _dt.datetime | None = N
     except sqlite3.DatabaseError as exc:   # e.g. a table trigger refused a row: the transaction rolled back
         summary.status, summary.code = "rejected", "database"
         summary.rejected_reason = f"写入数据库时出错（{exc}），本机数据没有改变。"
+    except (TypeError, ValueError, KeyError, AttributeError, OverflowError) as exc:
+        # last resort for a shape no check foresaw (the checks above name the field): the transaction has
+        # rolled back; refuse the package instead of showing a traceback
+        summary.status, summary.code = "rejected", E.BAD_MANIFEST
+        summary.rejected_reason = (f"同步包内容不符合本程序的格式（{type(exc).__name__}），已拒绝，本机数据没有改变。"
+                                   "请让对方用正式版本的程序重新导出。")
     _log_attempt(store, summary)
     return summary
 

@@ -154,3 +154,35 @@ def test_main_window_registers_flow_actions(qtbot, setup):
     menu_texts = [a.text() for a in w.menus["监督"].actions()]
     assert "案卷评查评分…" in menu_texts
     w.close()
+
+
+def test_evidence_with_a_forged_path_is_not_opened(qtbot, setup, tmp_path, monkeypatch):
+    """Issue 11 item 5: a synced attachment row naming keys/local.secret or an .exe is refused on open."""
+    from sifasuo_desktop.ui import problem_panel
+    from sifasuo_desktop.ui.problem_panel import ProblemDialog
+
+    s, body, p = setup
+    evidence = tmp_path / "整改报告.pdf"
+    evidence.write_bytes(b"%PDF report")
+    ops.apply_step(s, p["id"], wf.REPORT, step_date="2026-05-08", person="镇执法办", note="已整改",
+                   evidence_files=[evidence], today=TODAY)
+    opened, warned = [], []
+    monkeypatch.setattr(problem_panel.QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()))
+    monkeypatch.setattr(problem_panel.QMessageBox, "warning", lambda *a: warned.append(a[2]))
+    win = FakeWindow(s, LEADER)
+    qtbot.addWidget(win)
+
+    def double_click_evidence():
+        dlg = ProblemDialog(win, p["id"], today=TODAY)
+        row = [dlg.history.item(r, 1).text() for r in range(dlg.history.rowCount())].index(wf.REPORT)
+        dlg.history.cellDoubleClicked.emit(row, 6)
+        dlg.deleteLater()
+
+    double_click_evidence()
+    assert len(opened) == 1 and opened[0].endswith("整改报告.pdf") and not warned
+    for forged in ("../keys/local.secret", "/usr/bin/xterm", "problem_steps/x/整改报告2.exe"):
+        with s.transaction():
+            s.conn.execute("UPDATE attachments SET stored_path = ?", (forged,))
+        double_click_evidence()
+        assert len(opened) == 1, forged
+        assert warned and "不能打开附件" in warned[-1]
