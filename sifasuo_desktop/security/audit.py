@@ -185,54 +185,72 @@ def _same(a, b) -> bool:
 
 def audit_drift(conn) -> tuple[list[dict], int]:
     """Records whose current row differs from what the audit log last recorded for them (or that are
-    gone without an audited deletion). Returns (first DRIFT_SHOWN, total)."""
+    gone without an audited deletion). Returns (first DRIFT_SHOWN, total). Streams table by table in
+    batches, so memory stays small on a big ledger."""
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    images: dict[tuple[str, str], dict] = {}
-    cur = conn.execute("SELECT table_name, record_id, after FROM audit_log WHERE after IS NOT NULL ORDER BY seq")
-    for table, rid, after in cur:
-        if table not in tables:
-            continue
-        try:
-            img = json.loads(after)
-        except ValueError:
-            continue
-        if not isinstance(img, dict):
-            continue
-        key = (table, rid)
-        if table == "accounts":
-            img = {k: img[k] for k in _ACCOUNT_FIELDS if k in img}
-        images[key] = {**images.get(key, {}), **img}
-    out, total = [], 0
-    by_table: dict[str, list[str]] = {}
-    for (table, rid) in images:
-        by_table.setdefault(table, []).append(rid)
-    for table, ids in sorted(by_table.items()):
+    audited = [r[0] for r in conn.execute("SELECT DISTINCT table_name FROM audit_log") if r[0] in tables]
+    out: list[dict] = []
+    total = 0
+
+    def report(table, rid, kind, fields):
+        nonlocal total
+        total += 1
+        if len(out) < DRIFT_SHOWN:
+            out.append({"table": table, "record_id": rid, "kind": kind, "fields": sorted(fields)})
+
+    for table in sorted(audited):
         key_col = "username" if table == "accounts" else "id"
         cols = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
         if key_col not in cols:
             continue
-        current = {}
-        for i in range(0, len(ids), 500):
-            part = ids[i:i + 500]
+        if table == "accounts":      # account events carry partial images: fold them in order
+            folded: dict[str, dict] = {}
+            for rid, after in conn.execute("SELECT record_id, after FROM audit_log WHERE table_name = 'accounts' "
+                                           "AND after IS NOT NULL ORDER BY seq"):
+                img = _image(after)
+                if img is not None:
+                    folded[rid] = {**folded.get(rid, {}), **{k: img[k] for k in _ACCOUNT_FIELDS if k in img}}
+            images = iter(folded.items())
+        else:                        # record writes carry the whole row: the last one is the audited state
+            images = ((rid, _image(after)) for rid, after in conn.execute(
+                "SELECT a.record_id, a.after FROM audit_log a JOIN (SELECT max(seq) AS m FROM audit_log "
+                "WHERE table_name = ? AND after IS NOT NULL GROUP BY record_id) t ON a.seq = t.m", (table,)))
+        batch: list[tuple[str, dict]] = []
+
+        def flush():
+            ids = [rid for rid, _ in batch]
             c = conn.cursor()
             c.row_factory = sqlite3.Row
-            for r in c.execute(f"SELECT * FROM {table} WHERE {key_col} IN ({','.join('?' * len(part))})", part):
-                current[r[key_col]] = dict(r)
-        for rid in ids:
-            img = images[(table, rid)]
-            row = current.get(rid)
-            if row is None:
-                if table == "accounts" or img.get("deleted") in (None, 0, False):
-                    total += 1
-                    if len(out) < DRIFT_SHOWN:
-                        out.append({"table": table, "record_id": rid, "kind": "missing", "fields": []})
+            current = {r[key_col]: dict(r) for r in c.execute(
+                f"SELECT * FROM {table} WHERE {key_col} IN ({','.join('?' * len(ids))})", ids)}
+            for rid, img in batch:
+                row = current.get(rid)
+                if row is None:
+                    if table == "accounts" or img.get("deleted") in (None, 0, False):
+                        report(table, rid, "missing", [])
+                    continue
+                fields = [k for k, v in img.items() if k in row and k not in _SKIP_DRIFT and not _same(v, row[k])]
+                if fields:
+                    report(table, rid, "changed", fields)
+            batch.clear()
+
+        for rid, img in list(images) if table == "accounts" else images:
+            if img is None:
                 continue
-            fields = [k for k, v in img.items() if k in row and k not in _SKIP_DRIFT and not _same(v, row[k])]
-            if fields:
-                total += 1
-                if len(out) < DRIFT_SHOWN:
-                    out.append({"table": table, "record_id": rid, "kind": "changed", "fields": sorted(fields)})
+            batch.append((rid, img))
+            if len(batch) >= 500:
+                flush()
+        if batch:
+            flush()
     return out, total
+
+
+def _image(after):
+    try:
+        img = json.loads(after)
+    except (TypeError, ValueError):
+        return None
+    return img if isinstance(img, dict) else None
 
 
 def verify_all(conn, data_dir=None, anchors=(), extra_dirs=(), drift: bool = True) -> VerifyResult:
