@@ -125,3 +125,18 @@ def test_spreadsheet_import_refuses_poison(tmp_path):
     msgs = " ".join(e["message"] for e in errs)
     assert {e["row"] for e in errs} == {3, 4, 5} and "超出允许范围" in msgs and "负数" in msgs
     s.close()
+
+
+def test_stored_rule_parameters_inf_or_huge_fall_back_to_defaults():
+    """A pushed "rules" setting with Infinity (json.loads reads it) used to overflow date arithmetic."""
+    from sifasuo_desktop.domain.rules import effective_params, load_defaults, validate_settings
+    p = effective_params({"BA-01": {"case_days": float("inf"), "warn_day": 1e300}})
+    assert p["BA-01"]["case_days"] == load_defaults()["BA-01"]["params"]["case_days"]
+    assert p["BA-01"]["warn_day"] == load_defaults()["BA-01"]["params"]["warn_day"]
+    with pytest.raises(ValueError):
+        validate_settings({"BA-01": {"case_days": float("inf")}})
+    raw = effective_params()
+    raw["BA-01"] = {"enabled": True, "case_days": float("inf"), "warn_day": 75}
+    found = run_all({"cases": [case(filed_date="2025-08-01")], "bodies": [BODY], "officers": OFFICERS},
+                    raw, dt.date(2026, 11, 1))
+    assert any(f.code == "DQ-01" and f.ref == "BA-01" for f in found)   # raw params bypassing effective_params

@@ -7,6 +7,7 @@ from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
 
+from .. import limits
 from ..calendar import WorkCalendar, to_date
 from ..validators import normalize_person_name, split_person_names
 
@@ -69,7 +70,7 @@ def effective_params(stored: dict | None = None) -> dict[str, dict]:
                 p["enabled"] = over["enabled"]
             for k, default in d["params"].items():
                 val = over.get(k)
-                if isinstance(val, bool) or not isinstance(val, (int, float)) or val < 0:
+                if isinstance(val, bool) or not isinstance(val, (int, float)) or limits.number_problem(val):
                     continue
                 p[k] = type(default)(val) if isinstance(default, int) and float(val).is_integer() else val
         out[code] = p
@@ -92,7 +93,7 @@ def validate_settings(values: dict) -> dict:
             if k not in d["params"]:
                 raise ValueError(f"规则{code}没有参数“{k}”。")
             label = d["labels"].get(k, k)
-            if isinstance(val, bool) or not isinstance(val, (int, float)) or val < 0:
+            if isinstance(val, bool) or not isinstance(val, (int, float)) or limits.number_problem(val):
                 raise ValueError(f"{code} {label}：应为不小于0的数字。")
             if k == "from_month" and not 1 <= val <= 12:
                 raise ValueError(f"{code} {label}：月份应在1到12之间。")
