@@ -87,6 +87,17 @@ def attachment_extension_ok(name: str) -> bool:
     return PurePosixPath(str(name)).suffix.lower() in DOCUMENT_EXTENSIONS
 
 
+def safe_attachment_name(name: str, prefix: str = "") -> str:
+    """`prefix + name` as one path component that passes attachment_path_problem: bad characters become
+    "_", the stem is shortened (the extension kept) so the component stays within MAX_PART_BYTES."""
+    p = PurePosixPath(_BAD_CHARS.sub("_", str(name).replace("/", "_")))
+    stem, suffix = p.stem.rstrip(" .") or "附件", p.suffix
+    room = MAX_PART_BYTES - len((prefix + suffix).encode("utf-8"))
+    while len(stem.encode("utf-8")) > room:
+        stem = stem[:-1]
+    return prefix + (stem.rstrip(" .") or "附件") + suffix
+
+
 def attachment_path_problem(stored_path) -> str | None:
     """None when `stored_path` may be stored and opened below attachments/, else a Chinese reason."""
     if not isinstance(stored_path, str) or not stored_path:

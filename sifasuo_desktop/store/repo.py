@@ -642,7 +642,7 @@ class Store:
 
     def add_attachment(self, table: str, record_id: str, source_path, note: str = "") -> dict:
         """Copy a file into the data folder and list it on the record."""
-        from sifasuo_desktop.domain.limits import DOCUMENT_EXTENSIONS, attachment_extension_ok
+        from sifasuo_desktop.domain.limits import DOCUMENT_EXTENSIONS, attachment_extension_ok, safe_attachment_name
 
         src = Path(source_path)
         if not src.is_file():
@@ -652,7 +652,7 @@ class Store:
                              f"{'、'.join(sorted(e[1:] for e in DOCUMENT_EXTENSIONS))}）。")
         data = src.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
-        rel = Path(table) / record_id / f"{digest[:12]}-{src.name}"
+        rel = Path(table) / record_id / safe_attachment_name(src.name, f"{digest[:12]}-")
         dest = self.attachments_dir() / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
         if not dest.exists():

@@ -312,3 +312,10 @@ def add_audit_head(conn, org_code: str, stream_id: str, seq: int, hash_: str, pa
 def audit_heads(conn, org_code: str | None = None) -> list[dict]:
     sql = "SELECT * FROM sync_audit_heads" + (" WHERE org_code = ?" if org_code else "") + " ORDER BY org_code, id"
     return [dict(r) for r in conn.execute(sql, (org_code,) if org_code else ())]
+
+
+def count_local_attachments(conn, owner_org: str, travels) -> int:
+    """How many of `owner_org`'s live attachment rows `travels(table, row)` keeps local."""
+    return sum(1 for r in conn.execute("SELECT stored_path, file_name, deleted FROM attachments WHERE owner_org = ? "
+                                       "AND deleted = 0", (owner_org,))
+               if not travels("attachments", dict(r)))

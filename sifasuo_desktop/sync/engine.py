@@ -130,12 +130,14 @@ class ExportResult:
     paths: list
     manifest: dict
     records: int
+    warnings: list = field(default_factory=list)
 
     def text(self) -> str:
         s = self.manifest["seq"]
         files = "、".join(Path(p).name for p in self.paths)
         return (f"已导出同步包：{files}（{self.records} 条记录，序号 {s['from']}–{s['to']}"
-                f"{'，完整状态' if self.manifest.get('full') else ''}）")
+                f"{'，完整状态' if self.manifest.get('full') else ''}）"
+                + ("。提示：" + "；".join(self.warnings) if self.warnings else ""))
 
 
 def _stream_state_path(store) -> Path:
@@ -242,7 +244,12 @@ def export_package(store, out, peer_org: str | None = None, *, snapshot: bool = 
     except OSError:
         pass
     paths = split_package(path, split_cap) if split_cap else [path]
-    return ExportResult(paths, manifest, n)
+    result = ExportResult(paths, manifest, n)
+    held_back = sq.count_local_attachments(conn, me.code, policy.attachment_travels)
+    if held_back:
+        result.warnings.append(f"{held_back} 个附件的文件名或类型不符合要求（如可执行文件、名称过长），未同步，"
+                               "请删除后改为文档或图片重新添加")
+    return result
 
 
 def _attachment_files(store, entries) -> dict[str, bytes]:

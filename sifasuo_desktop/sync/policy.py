@@ -5,6 +5,7 @@ import math
 import re
 
 from ..domain.ledgers import IDNO, LEDGERS, PHONE
+from ..domain.limits import attachment_extension_ok, attachment_path_problem
 from ..domain.validators import mask_id_number, mask_phone
 
 # Catalogs authored only by the county: rows from a township are refused (conflict:hard "not owner").
@@ -27,14 +28,25 @@ def pushed_setting(key: str) -> bool:
     return key in PUSHED_SETTING_KEYS or any(str(key).startswith(p) for p in PUSHED_SETTING_PREFIXES)
 
 
+def attachment_travels(table: str, row: dict) -> bool:
+    """An attachment row whose path or name the receiver would refuse (stored before issue 11's limits:
+    an .exe, a name over 200 bytes …) stays local, so old data never blocks every later package."""
+    if table != "attachments" or row.get("deleted"):
+        return True
+    name = row.get("file_name")
+    return attachment_path_problem(row.get("stored_path")) is None and (
+        name is None or attachment_extension_ok(str(name)))
+
+
 def goes_up(table: str, row: dict, township: str) -> bool:
     """Township -> county: everything the township owns except local tables and county catalogs."""
-    return row["owner_org"] == township and table not in LOCAL_UP_TABLES and table not in COUNTY_ONLY_TABLES
+    return (row["owner_org"] == township and table not in LOCAL_UP_TABLES and table not in COUNTY_ONLY_TABLES
+            and attachment_travels(table, row))
 
 
 def goes_down(table: str, row: dict, county: str, township: str) -> bool:
     """County -> one township: county-owned catalogs, pushed settings, documents addressed to it."""
-    if row["owner_org"] != county:
+    if row["owner_org"] != county or not attachment_travels(table, row):
         return False
     if table == "settings":
         return pushed_setting(row.get("key", ""))

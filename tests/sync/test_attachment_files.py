@@ -90,3 +90,25 @@ def test_attachment_open_is_contained_and_documents_only(world, tmp_path):
     exe.write_bytes(b"MZ")
     with pytest.raises(UserError):
         world.town.add_attachment("cases", att["record_id"], exe)
+
+
+def test_long_attachment_name_is_shortened_and_still_syncs(world, tmp_path):
+    from sifasuo_desktop.domain import limits
+    att, scan = _attach(world, tmp_path, name="关于" + "长" * 70 + "的整改报告.pdf")   # 235 bytes in UTF-8
+    assert limits.attachment_path_problem(att["stored_path"]) is None and att["stored_path"].endswith(".pdf")
+    assert att["file_name"] == scan.name
+    assert engine.import_file(world.county, world.export(world.town)).status == "applied"
+    assert (world.county.attachments_dir() / att["stored_path"]).read_bytes() == scan.read_bytes()
+
+
+def test_legacy_unsafe_attachment_stays_local_and_never_blocks_sync(world, tmp_path):
+    """An .exe listed before the limits existed: the township's packages leave it out (with a hint) instead
+    of being refused by the county for ever."""
+    cid = add_cases(world.town, 1)[0]
+    world.town.insert("attachments", {"table_name": "cases", "record_id": cid, "file_name": "setup.exe",
+                                      "stored_path": f"cases/{cid}/setup.exe", "sha256": "0" * 64, "size": 2})
+    up = engine.export_package(world.town, world.out)
+    assert any("未同步" in w for w in up.warnings) and "未同步" in up.text()
+    s = engine.import_file(world.county, up.paths[0])
+    assert s.status == "applied" and world.county.get("cases", cid) is not None
+    assert not world.county.rows("attachments") and not any("状态摘要" in w for w in s.warnings)

@@ -408,7 +408,9 @@ def test_attachment_with_unsafe_path_is_not_written(world, tmp_path, monkeypatch
     world.town.insert("attachments", {"table_name": "cases", "record_id": "x", "file_name": "evil.bin",
                                       "stored_path": "../evil.bin", "sha256": hashlib.sha256(data).hexdigest(),
                                       "size": len(data)})
+    from sifasuo_desktop.sync import policy
     monkeypatch.setattr(eng, "_safe_rel", lambda p: True)      # a sender that does not check
+    monkeypatch.setattr(policy, "attachment_travels", lambda t, r: True)
     pkg = world.export(world.town)
     monkeypatch.undo()
     before = dump(world.county)
