@@ -61,7 +61,7 @@ def resolve_conflict(store, conflict_id: int, action: str) -> None:
         if action == "accept":
             if c["type"] == "hard" and any(w in c["reason"] for w in ("归属", "不能修改", "不应发给")):
                 raise UserError("归属不符的数据不能直接采用，请通知对方按规定流程处理。")
-            row = json.loads(c["incoming_row"])
+            row = _checked_row(store, c)
             stored = store.get(c["table_name"], c["record_id"])
             apply_remote_rows(store, c["table_name"], [(stored, row)], f"sync:{c['sender_org']}")
         sq.resolve_conflict(store.conn, conflict_id, "采用对方数据" if action == "accept" else "保留本机数据",
@@ -88,7 +88,11 @@ def unlock_period(store, org_code: str, period: str) -> int:
         for c in sq.conflicts(store.conn, True, org_code):
             if c["type"] != "locked":
                 continue
-            row = json.loads(c["incoming_row"])
+            try:
+                row = _checked_row(store, c)
+            except UserError:       # recorded before the checks of issue 11: never applied
+                sq.resolve_conflict(store.conn, c["id"], "格式不正确，未应用", store.actor.username, now_utc())
+                continue
             if policy.period_of(c["table_name"], row) != period:
                 continue
             stored = store.get(c["table_name"], c["record_id"])
@@ -97,6 +101,24 @@ def unlock_period(store, org_code: str, period: str) -> int:
                 applied += 1
             sq.resolve_conflict(store.conn, c["id"], "解锁后已应用", store.actor.username, now_utc())
     return applied
+
+
+def _checked_row(store, c: dict) -> dict:
+    """The conflict's incoming row, checked like a row in a package (a conflict recorded by an older version
+    may hold a row the import would refuse today)."""
+    from .records_check import RecordChecker
+
+    try:
+        row = json.loads(c["incoming_row"])
+    except (TypeError, ValueError):
+        row = None
+    if not isinstance(row, dict):
+        raise UserError(f"冲突 #{c['id']} 中保存的对方数据已损坏，不能采用。")
+    sender_role = "county" if store.org.role == "township" else "township"
+    tables = set(sq.synced_tables(store.conn))
+    RecordChecker(c["sender_org"] or "", sender_role,
+                  lambda t: store.columns(t) if t in tables else None).row(c["table_name"], row)
+    return row
 
 
 def _check_period(period: str) -> None:

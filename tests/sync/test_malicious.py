@@ -296,3 +296,25 @@ def test_out_of_range_values_travel_and_are_flagged(world):
     found = [f for f in check_store(world.county, today="2026-11-01").findings if f.code == "DQ-01"]
     assert any(f.record_id == cid and "立案日期" in f.message and "罚款金额" in f.message for f in found)
 
+
+
+def test_old_conflict_with_a_poisoned_row_cannot_be_accepted(world):
+    """A hard conflict recorded before these checks may hold a row the import now refuses."""
+    import json as _json
+
+    from sifasuo_desktop.domain.errors import UserError
+    from sifasuo_desktop.store import sync_queries as sq
+    row = case_row(world)
+    assert engine.import_file(world.county, world.export(world.town)).status == "applied"
+    bad = with_(row, version="abc", party="篡改")
+    with world.county.transaction():
+        sq.add_conflict(world.county.conn, {"type": "hard", "reason": "版本号相同但内容不同", "table_name": "cases",
+                                            "record_id": row["id"], "owner_org": row["owner_org"],
+                                            "sender_org": world.town.org.code, "incoming_row": _json.dumps(bad),
+                                            "created_at": "2026-11-01T00:00:00+00:00"})
+    cid = sq.conflicts(world.county.conn)[0]["id"]
+    before = dump(world.county)
+    with pytest.raises(UserError) as e:
+        engine.resolve_conflict(world.county, cid, "accept")
+    assert "version" in e.value.message and dump(world.county) == before
+    engine.resolve_conflict(world.county, cid, "keep")
