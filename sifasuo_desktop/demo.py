@@ -240,6 +240,10 @@ def _township(store, g: _Gen, org: str, tname: str, n_cases: int, progress) -> d
         seqs: dict[tuple, int] = {}
         batch = []
         start = dt.date(2024, 1, 1)
+        from sifasuo_desktop import demo_discretion  # issue 15: outcome/discretion columns, a stream of its own
+        put("leniency_items", demo_discretion.catalog_rows(org, f"{tname}人民政府")["leniency_items"])
+        put("discretion_standards", demo_discretion.catalog_rows(org, f"{tname}人民政府")["discretion_standards"])
+        d_rng = random.Random(f"discretion-{org}")
         for k in range(n_cases):
             ctype = r.choices(types, weights)[0]
             filed = g.date_between(start, ANCHOR)
@@ -324,10 +328,12 @@ def _township(store, g: _Gen, org: str, tname: str, n_cases: int, progress) -> d
                 "av_record": 1 if r.random() > 0.1 else 0, "life_safety": 0, "status": status,
             })
             if len(batch) >= 5000:
+                demo_discretion.decorate(d_rng, batch)
                 put("cases", batch)
                 batch = []
                 if progress:
                     progress(f"  已生成 {counts.get('cases', 0)} 件")
+        demo_discretion.decorate(d_rng, batch)
         put("cases", batch)
 
         # enterprise inspections (some too frequent, some repeated by two bodies)

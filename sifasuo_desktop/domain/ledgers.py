@@ -29,6 +29,8 @@ class Field:
     in_list: bool = True            # shown as a column in the ledger view
     help: str = ""
     person: bool = False            # a person's name: padding spaces removed (validators.normalize_person_name)
+    aliases: tuple[tuple[str, str], ...] = ()   # other spellings of a choice -> the canonical choice
+    group: str = ""                 # the form section the field is shown in ("" = the main section)
 
     @property
     def searchable(self) -> bool:
@@ -49,6 +51,7 @@ class Ledger:
     status_field: str | None = None  # used by the status filter
     display_field: str | None = None  # what a REF to this table shows
     in_nav: bool = True
+    prepare: object = None           # optional fn(values) -> values run before field validation
 
     @property
     def table(self) -> str:
@@ -165,10 +168,60 @@ POWERS = _add(Ledger("powers", "赋权事项", (
     F("revoke_reason", "收回原因", in_list=False),
 ), number_field="code", date_field="effective_date", status_field="status", display_field="name"))
 
+# ---- 执法案件: outcome and discretion columns (ledgers.md "Added for the 2025–2026 priorities"; issue 15)
+CASE_OUTCOMES = ("给予处罚", "不予处罚", "首违不罚", "从轻处罚", "减轻处罚", "不予立案", "撤销立案", "移送")
+# outcomes people write into 处罚种类 (they mean 处理结果)
+OUTCOMES_IN_PENALTY_KINDS = ("不予处罚", "首违不罚")
+DISCRETION_LEVELS = ("轻微", "一般", "较重", "严重")
+RECONSIDERATION_RESULTS = ("维持", "撤销", "变更", "确认违法", "责令履行", "驳回", "终止")
+LITIGATION_RESULTS = ("驳回诉讼请求", "撤销", "变更", "确认违法", "责令履行", "调解撤诉")
+TRANSFER_KINDS = ("移送司法机关", "移送纪检监察", "移送其他行政机关")
+EXEMPLARY_KINDS = ("典型案例", "指导案例")
+CASE_TYPE_ALIASES = (("一般程序", "行政处罚(一般程序)"), ("简易程序", "行政处罚(简易程序)"),
+                     ("普通程序", "行政处罚(一般程序)"))
+DISCRETION_GROUP = "处理结果与裁量"
+CASE_DISCRETION_FIELDS = (
+    F("outcome", "处理结果", CHOICE, choices=CASE_OUTCOMES, synonyms=("处理决定", "处理方式"), group=DISCRETION_GROUP),
+    F("list_item", "适用清单事项", synonyms=("清单事项", "免罚清单事项", "清单编码"), in_list=False,
+      group=DISCRETION_GROUP, help="包容审慎清单事项的编码或违法行为"),
+    F("discretion_code", "裁量基准编码", synonyms=("基准编码", "裁量编码"), in_list=False, group=DISCRETION_GROUP),
+    F("discretion_level", "裁量阶次", CHOICE, choices=DISCRETION_LEVELS, synonyms=("裁量档次", "违法程度", "情节"),
+      in_list=False, group=DISCRETION_GROUP),
+    F("reconsideration_result", "复议结果", CHOICE, choices=RECONSIDERATION_RESULTS, synonyms=("行政复议结果",),
+      in_list=False, group=DISCRETION_GROUP),
+    F("litigation_result", "诉讼结果", CHOICE, choices=LITIGATION_RESULTS, synonyms=("行政诉讼结果",),
+      in_list=False, group=DISCRETION_GROUP),
+    F("transfer", "移送情况", CHOICE, choices=TRANSFER_KINDS, synonyms=("移送",), in_list=False,
+      group=DISCRETION_GROUP),
+    F("exemplary_kind", "典型案例", CHOICE, choices=EXEMPLARY_KINDS, synonyms=("案例类型", "案例标记"),
+      in_list=False, group=DISCRETION_GROUP),
+    F("exemplary_summary", "案例摘要", LONGTEXT, synonyms=("典型案例摘要", "案例简介"), in_list=False,
+      group=DISCRETION_GROUP),
+)
+
+
+def _prepare_case(values: dict) -> dict:
+    """处罚种类 holding 不予处罚/首违不罚 means 处理结果 (ledgers.md): move it there (an explicit 处理结果 wins)."""
+    raw = values.get("penalty_kinds")
+    if raw is None or raw == "":
+        return values
+    items = list(raw) if isinstance(raw, (list, tuple)) else v.split_names(str(raw))
+    outcomes = [i for i in items if i in OUTCOMES_IN_PENALTY_KINDS]
+    if not outcomes:
+        return values
+    out = dict(values)
+    rest = [i for i in items if i not in OUTCOMES_IN_PENALTY_KINDS]
+    out["penalty_kinds"] = rest or None
+    if not (str(out.get("outcome") or "").strip()):
+        out["outcome"] = outcomes[0]
+    return out
+
+
 CASES = _add(Ledger("cases", "执法案件", (
     F("case_no", "案号", required=True, synonyms=("案件编号", "文书编号")),
     F("body_id", "执法主体", REF, ref="bodies", synonyms=("办案单位", "执法单位")),
-    F("case_type", "案件类型", CHOICE, required=True, choices=CASE_TYPES, synonyms=("执法类别", "行为类别")),
+    F("case_type", "案件类型", CHOICE, required=True, choices=CASE_TYPES, synonyms=("执法类别", "行为类别"),
+      aliases=CASE_TYPE_ALIASES),
     F("power_id", "赋权事项", REF, ref="powers", synonyms=("事项名称", "执法事项"), in_list=False),
     F("cause", "案由", synonyms=("违法行为", "案件名称")),
     F("party", "当事人", synonyms=("当事人名称", "被处罚人", "相对人")),
@@ -194,7 +247,8 @@ CASES = _add(Ledger("cases", "执法案件", (
     F("life_safety", "涉及生命健康/金融安全", BOOL, in_list=False),
     F("status", "办理状态", CHOICE, choices=("办理中", "已决定", "已结案", "已撤销")),
     F("note", "备注", LONGTEXT, in_list=False),
-), number_field="case_no", date_field="filed_date", status_field="status"))
+    *CASE_DISCRETION_FIELDS,
+), number_field="case_no", date_field="filed_date", status_field="status", prepare=_prepare_case))
 
 INSPECTIONS = _add(Ledger("inspections", "行政检查", (
     F("inspect_date", "检查日期", DATE, required=True),
@@ -348,6 +402,35 @@ EXAM_SCORES = _add(Ledger("exam_scores", "考试成绩", (
     F("note", "备注", in_list=False),
 ), status_field="passed"))
 
+# ---- 包容审慎清单 and 行政裁量权基准 (ledgers.md "Added for the 2025–2026 priorities"; issue 15). County-owned
+# catalogs go down to every township; a township may add local rows of its own.
+LIST_TYPES = ("不予处罚", "首违不罚", "从轻处罚", "减轻处罚", "不予实施行政强制")
+LIST_ITEM_STATUS = ("有效", "停用", "废止")
+LENIENCY_ITEMS = _add(Ledger("leniency_items", "包容审慎清单", (
+    F("list_type", "清单类型", CHOICE, required=True, choices=LIST_TYPES, synonyms=("清单种类", "清单名称")),
+    F("code", "事项编码", synonyms=("编码", "清单编码", "序号编码")),
+    F("violation", "违法行为", required=True, synonyms=("违法行为名称", "事项名称")),
+    F("conditions", "适用条件", LONGTEXT, synonyms=("适用情形", "条件")),
+    F("legal_basis", "法律依据", LONGTEXT, synonyms=("依据", "法定依据", "处罚依据")),
+    F("issuer", "制定单位", synonyms=("发布单位", "制定机关")),
+    F("issued_date", "发布日期", DATE, synonyms=("公布日期", "印发日期")),
+    F("status", "状态", CHOICE, choices=LIST_ITEM_STATUS, synonyms=("事项状态",)),
+), number_field="code", date_field="issued_date", status_field="list_type", display_field="violation"))
+
+DISCRETION_STANDARDS = _add(Ledger("discretion_standards", "行政裁量权基准", (
+    F("code", "基准编码", required=True, synonyms=("裁量基准编码", "裁量编码", "编码")),
+    F("violation", "违法行为", synonyms=("违法行为名称", "事项名称")),
+    F("legal_basis", "法律依据", LONGTEXT, synonyms=("依据", "处罚依据")),
+    F("level", "裁量阶次", CHOICE, required=True, choices=DISCRETION_LEVELS,
+      synonyms=("裁量档次", "违法程度", "情节")),
+    F("circumstances", "适用情形", LONGTEXT, synonyms=("适用条件", "具体情形")),
+    F("fine_min", "罚款下限", MONEY, synonyms=("罚款下限(元)", "最低罚款")),
+    F("fine_max", "罚款上限", MONEY, synonyms=("罚款上限(元)", "最高罚款")),
+    F("other_penalty", "其他处罚", synonyms=("其他处罚种类",)),
+    F("issuer", "制定单位", synonyms=("发布单位", "制定机关")),
+    F("issued_date", "发布日期", DATE, synonyms=("公布日期", "印发日期")),
+), number_field="code", date_field="issued_date", status_field="level", display_field="violation"))
+
 # support tables (edited from their parent ledgers, not in the navigation list)
 REVIEW_BATCHES = _add(Ledger("review_batches", "评查批次", (
     F("name", "批次名称", required=True),
@@ -373,7 +456,8 @@ POWER_EVALUATIONS = _add(Ledger("power_evaluations", "赋权事项评估", (
 ), date_field="eval_date", status_field="conclusion", in_nav=False))
 
 NAV_ORDER = ("officers", "cert_events", "trainings", "exam_batches", "exam_scores", "powers", "cases", "inspections", "visits", "reviews", "problems",
-             "documents", "complaints", "plan_tasks", "supervisors", "bodies")
+             "documents", "complaints", "plan_tasks", "supervisors", "bodies",
+             "leniency_items", "discretion_standards")
 
 
 def nav_ledgers() -> list[Ledger]:
@@ -386,6 +470,8 @@ def normalize(ledger: Ledger, values: dict, partial: bool = False) -> dict:
     Returns a new dict of storable values. Raises ValidationError (Chinese messages per field label).
     With partial=True, required fields missing from `values` are not reported (an update).
     """
+    if ledger.prepare is not None:
+        values = ledger.prepare(values)
     out: dict = {}
     errors: dict[str, str] = {}
     for f in ledger.fields:
@@ -455,6 +541,8 @@ def _normalize_value(f: Field, raw):
         return text
     if k == CHOICE:
         text = str(raw).strip()
+        if f.aliases and text not in f.choices:
+            text = dict(f.aliases).get(text.replace("（", "(").replace("）", ")").replace(" ", ""), text)
         if f.choices and text not in f.choices:
             raise ValueError(f"“{text}”不是可选值（{'、'.join(f.choices)}）")
         return text

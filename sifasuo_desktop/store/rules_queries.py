@@ -19,7 +19,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "cases": ("id", "owner_org", "case_no", "body_id", "case_type", "power_id", "party_type", "violation_date",
               "filed_date", "extension_days", "decision_date", "penalty_kinds", "fine_amount",
               "confiscation_amount", "officer_names", "officer_ids", "is_major", "legal_review_date",
-              "legal_reviewer", "hearing_notified", "published_date", "closed_date", "life_safety", "status"),
+              "legal_reviewer", "hearing_notified", "published_date", "closed_date", "life_safety", "status",
+              # CF-01..CF-03 (issue 15)
+              "cause", "party", "party_code", "outcome", "list_item", "discretion_code", "discretion_level"),
     "inspections": ("id", "owner_org", "inspect_date", "body_id", "target_name", "target_uscc", "inspect_type",
                     "is_joint", "officer_names", "officer_ids"),
     "officers": ("id", "owner_org", "name", "id_number", "body_id", "cert_no", "cert_issued", "cert_expiry",
@@ -33,6 +35,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "documents": ("id", "owner_org", "doc_type", "doc_no", "title", "recipient", "body_id", "doc_date",
                   "reply_deadline", "reply_date", "status", "served_date"),
     "service_receipts": ("doc_id",),
+    "leniency_items": ("id", "owner_org", "list_type", "code", "violation", "status"),
+    "discretion_standards": ("id", "owner_org", "code", "level", "fine_min", "fine_max"),
 }
 
 

@@ -15,6 +15,8 @@ LOCAL_UP_TABLES = {"settings"}
 # County-owned rows of these tables go down to every township.
 # (holidays: the county's schedules go down; a township's own local corrections stay its own rows)
 DOWN_ALL_TABLES = COUNTY_ONLY_TABLES | {"orgs", "powers", "plan_tasks", "holidays"}
+# 包容审慎清单 and 行政裁量权基准: the county's catalogs go down; a township's own local items go up
+DOWN_ALL_TABLES |= {"leniency_items", "discretion_standards"}
 # County-owned rows of these tables go down only to the township named in the column.
 ADDRESSED = {"documents": "target_org"}
 # Settings the county manages for all townships (rule thresholds, calendars, sync options).

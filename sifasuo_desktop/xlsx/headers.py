@@ -26,6 +26,7 @@ LEDGER_HINTS = {
     "cases": ("案件", "处罚", "执法决定"), "inspections": ("检查",), "problems": ("问题", "整改"),
     "visits": ("监督检查",), "documents": ("文书",), "complaints": ("投诉", "举报", "线索"),
     "plan_tasks": ("三年行动", "任务"), "supervisors": ("监督员",), "bodies": ("执法主体", "主体"),
+    "leniency_items": ("包容审慎", "免罚", "不予处罚", "首违不罚", "清单"), "discretion_standards": ("裁量", "基准"),
 }
 
 

@@ -29,7 +29,7 @@ from .values import Masked, cell_to_input
 PREVIEW_ROWS = 20
 # sheets are applied in this order so officers/powers created by one sheet are linkable from the next
 IMPORT_ORDER = ("bodies", "officers", "powers", "trainings", "cases", "inspections", "visits", "problems",
-                "documents", "complaints", "plan_tasks", "supervisors")
+                "documents", "complaints", "plan_tasks", "supervisors", "leniency_items", "discretion_standards")
 # how a row finds the record it updates (first key whose fields are all filled wins)
 MATCH_KEYS: dict[str, tuple[tuple[str, ...], ...]] = {
     "bodies": (("name",),),
@@ -45,12 +45,15 @@ MATCH_KEYS: dict[str, tuple[tuple[str, ...], ...]] = {
     "complaints": (("received_date", "summary"),),
     "plan_tasks": (("task_no",), ("task",)),
     "supervisors": (("name", "phone"), ("name",)),
+    "leniency_items": (("list_type", "code"), ("list_type", "violation")),
+    "discretion_standards": (("code", "level"),),
 }
 NOTE_PREFIXES = ("备注", "筛选条件", "注：", "注:", "说明", "填表说明", "填表人", "填报人", "制表", "审核人", "合计", "总计", "小计",
                  "单位负责人", "负责人：", "联系电话：")
 EXAMPLE_MARK = "【示例】"
 # numbers people type with full-width digits (２０２５) but match on
-HALFWIDTH_FIELDS = ("case_no", "problem_no", "code", "cert_no", "doc_no", "task_no", "party_code")
+HALFWIDTH_FIELDS = ("case_no", "problem_no", "code", "cert_no", "doc_no", "task_no", "party_code", "discretion_code",
+                    "list_item")
 NOTES_SHEETS = ("填写说明", "说明", "填表说明", "注意事项")
 
 

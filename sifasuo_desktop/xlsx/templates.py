@@ -48,6 +48,20 @@ EXAMPLES: dict[str, dict[str, str]] = {
                  "requirement": "补齐送达回证并建立送达登记", "deadline": "2025-06-30", "status": "整改中"},
 }
 
+# issue 15: the outcome/discretion columns of a case (left blank where a real case would be), the two new ledgers
+EXAMPLES["cases"].update({"outcome": "给予处罚", "list_item": "", "discretion_code": "示裁-017", "discretion_level": "轻微",
+                          "reconsideration_result": "", "litigation_result": "", "transfer": "", "exemplary_kind": "",
+                          "exemplary_summary": ""})
+EXAMPLES["leniency_items"] = {"list_type": "首违不罚", "code": "示免-001", "violation": "占道经营",
+                              "conditions": "首次违法、危害后果轻微并及时改正",
+                              "legal_basis": "《中华人民共和国行政处罚法》第三十三条", "issuer": "示范县司法局",
+                              "issued_date": "2025-03-01", "status": "有效"}
+EXAMPLES["discretion_standards"] = {"code": "示裁-017", "violation": "擅自占用挖掘道路",
+                                    "legal_basis": "《城市道路管理条例》第四十二条", "level": "轻微",
+                                    "circumstances": "首次违法，占用面积小且及时恢复", "fine_min": "1000",
+                                    "fine_max": "5,000元", "other_penalty": "", "issuer": "示范县司法局",
+                                    "issued_date": "2025-03-01"}
+
 
 def _generic_example(f) -> str:
     k = f.kind

@@ -5,7 +5,8 @@ Every rule is a pure function over plain records (dicts as stored) with its para
     run_all(data, params, today, calendar=None) -> list[Finding]
 
 `data` keys (each a list of dicts; missing keys mean "no records"): cases, inspections, officers,
-trainings, cert_events, bodies, powers, problems, documents, service_receipts. `params` is `effective_params(...)`
+trainings, cert_events, bodies, powers, problems, documents, service_receipts, leniency_items,
+discretion_standards. `params` is `effective_params(...)`
 (defaults merged with the stored "rules" setting) or None for the defaults. `calendar` is a
 WorkCalendar (holiday overrides from the database); after the run, `calendar.notices()` lists the
 years that fell back to Monday–Friday.
@@ -15,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..calendar import WorkCalendar, to_date
-from . import dataquality, deadlines, inspections, lifecycle, penalties, personnel, powers
+from . import dataquality, deadlines, discretion, inspections, lifecycle, penalties, personnel, powers
 from .base import (RED, SEVERITY_LABELS, YELLOW, Context, Finding, effective_params, load_defaults,
                    merge_settings, parse_assignments, rule_listing, rule_titles, validate_settings)
 
@@ -49,6 +50,10 @@ RULES = {
     "RY-08": lifecycle.ry08,
     "RY-09": lifecycle.ry09,
     "RY-10": lifecycle.ry10,
+    # 包容审慎 and discretion (issue 15)
+    "CF-01": discretion.cf01,
+    "CF-02": discretion.cf02,
+    "CF-03": discretion.cf03,
 }
 CODES = tuple(load_defaults())  # contract order
 _ORDER = {c: i for i, c in enumerate(CODES)}

@@ -1,0 +1,186 @@
+"""包容审慎 and discretion (issue 15): 首违不罚 for a repeat offender (CF-01), a 清单 item penalised anyway (CF-02),
+a fine outside its 行政裁量权基准 range (CF-03). Contract: shared/domain/rules.md."""
+from __future__ import annotations
+
+from ..calendar import add_months
+from ..validators import split_names, to_halfwidth
+from .base import RED, YELLOW, Context, date_of
+
+VOID_CASE = frozenset(("已撤销",))
+NO_PENALTY_LISTS = ("不予处罚", "首违不罚")
+INACTIVE_ITEM = frozenset(("停用", "废止"))
+
+
+def _key(text) -> str:
+    """Codes and names compared after trimming, half-width, no inner spaces, ASCII brackets."""
+    if text is None:
+        return ""
+    out = to_halfwidth(str(text)).strip().replace("（", "(").replace("）", ")")
+    return "".join(out.split())
+
+
+def _party(c: dict) -> tuple[str, str]:
+    return _key(c.get("party_code")).upper(), _key(c.get("party"))
+
+
+def _same_party(a: dict, b: dict) -> bool:
+    """Both codes known: the codes decide; otherwise the 当事人 names (a party known by name only)."""
+    (ca, na), (cb, nb) = _party(a), _party(b)
+    if ca and cb:
+        return ca == cb
+    return bool(na) and na == nb
+
+
+def _same_violation(a: dict, b: dict) -> bool:
+    if a.get("power_id") and a.get("power_id") == b.get("power_id"):
+        return True
+    ka, kb = _key(a.get("cause")), _key(b.get("cause"))
+    return bool(ka) and ka == kb
+
+
+def cf01(ctx: Context, data: dict, p: dict):
+    """首违不罚适用不当 (red). A case with 处理结果 首违不罚 and a 决定日期 D whose party (统一社会信用代码; the 当事人
+    name when either case has no code) has another case of the same 违法行为 (same linked 赋权事项, or the same
+    案由 after trimming) decided within the `months` before D: on or after D − `months` (the start date counts,
+    like every "within N" period read backwards) and before D (a same-day decision is not an earlier one).
+    Cases marked 已撤销 are ignored on both sides."""
+    months = int(p["months"])
+    cases = [c for c in data.get("cases", ()) if c.get("status") not in VOID_CASE and date_of(c.get("decision_date"))]
+    by_party: dict[str, list[dict]] = {}
+    for c in cases:
+        code, name = _party(c)
+        for k in {f"c:{code}" if code else "", f"n:{name}" if name else ""} - {""}:
+            by_party.setdefault(k, []).append(c)
+    for c in cases:
+        if (c.get("outcome") or "").strip() != "首违不罚":
+            continue
+        decided = date_of(c["decision_date"])
+        start = add_months(decided, -months)
+        code, name = _party(c)
+        pool = {id(o): o for k in (f"c:{code}" if code else "", f"n:{name}" if name else "") if k
+                for o in by_party.get(k, ())}
+        earlier = [o for o in pool.values() if o["id"] != c["id"] and _same_party(c, o) and _same_violation(c, o)
+                   and start <= date_of(o["decision_date"]) < decided]
+        if earlier:
+            first = min(earlier, key=lambda o: (o["decision_date"], o.get("case_no") or ""))
+            more = f"等{len(earlier)}件" if len(earlier) > 1 else ""
+            yield ctx.finding("CF-01", RED, "cases", c, c.get("case_no"),
+                              f"当事人“{c.get('party') or code}”{months}个月内已因同一违法行为被处理"
+                              f"（{first.get('case_no') or '无案号'}，{first['decision_date'][:10]}决定{more}），"
+                              "不应适用首违不罚")
+
+
+def _list_index(items) -> dict[str, list[dict]]:
+    idx: dict[str, list[dict]] = {}
+    for it in items:
+        if (it.get("status") or "有效") in INACTIVE_ITEM:
+            continue
+        for k in {_key(it.get("code")), _key(it.get("violation"))} - {""}:
+            idx.setdefault(k, []).append(it)
+    return idx
+
+
+def _penalised(c: dict) -> list[str]:
+    what = []
+    fine = _amount(c.get("fine_amount"))
+    if fine is not None and fine > 0:
+        what.append(f"罚款{fine:g}元")
+    for k in split_names(c.get("penalty_kinds") or ""):
+        if k and not (k == "罚款" and what):
+            what.append(k)
+    return what
+
+
+def cf02(ctx: Context, data: dict, p: dict):
+    """清单内轻微违法仍予处罚 (yellow, for the supervisor to check). A case whose 适用清单事项 names (by 事项编码 or
+    违法行为, trimmed) an item of a 不予处罚 or 首违不罚 list, yet whose 处理结果 is 给予处罚 with a 罚款金额 above 0 or
+    another 处罚种类. Items marked 停用/废止 are no longer on the list; a blank 处理结果 is "not recorded" and
+    does not fire."""
+    idx = _list_index(data.get("leniency_items", ()))
+    if not idx:
+        return
+    for c in data.get("cases", ()):
+        if c.get("status") in VOID_CASE or (c.get("outcome") or "").strip() != "给予处罚":
+            continue
+        key = _key(c.get("list_item"))
+        if not key:
+            continue
+        items = [it for it in idx.get(key, ()) if it.get("list_type") in NO_PENALTY_LISTS]
+        what = _penalised(c)
+        if not items or not what:
+            continue
+        it = items[0]
+        label = it.get("code") or it.get("violation")
+        yield ctx.finding("CF-02", YELLOW, "cases", c, c.get("case_no"),
+                          f"适用{it['list_type']}清单事项“{label}”，但仍予处罚（{'、'.join(what)}），请核查")
+
+
+def _amount(v):
+    if v is None or v == "":
+        return None
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return None
+
+
+def cf03(ctx: Context, data: dict, p: dict):
+    """罚款超出裁量基准. A case with a 裁量基准编码 and a 裁量阶次 and a recorded 罚款金额: red when the fine lies
+    outside [罚款下限, 罚款上限] of that code's 阶次 in the 行政裁量权基准 ledger (the bounds themselves are inside;
+    a blank bound is open); yellow when the code, or the 阶次 under that code, names nothing in the ledger. When a
+    code/阶次 has several rows (a county row and a township's local one), the case's own organisation's rows are
+    used if it has any; the fine is inside when it is inside one of them. A blank 罚款金额 is not checked."""
+    rows: dict[str, list[dict]] = {}
+    for s in data.get("discretion_standards", ()):
+        k = _key(s.get("code")).upper()
+        if k:
+            rows.setdefault(k, []).append(s)
+    for c in data.get("cases", ()):
+        code, level = _key(c.get("discretion_code")).upper(), (c.get("discretion_level") or "").strip()
+        if not code or not level or c.get("status") in VOID_CASE:
+            continue
+        fine = _amount(c.get("fine_amount"))
+        if fine is None:
+            continue
+        under = rows.get(code, [])
+        if not under:
+            yield ctx.finding("CF-03", YELLOW, "cases", c, c.get("case_no"),
+                              f"裁量基准编码“{c.get('discretion_code')}”在行政裁量权基准台账中不存在")
+            continue
+        match = [s for s in under if (s.get("level") or "").strip() == level]
+        if not match:
+            have = "、".join(sorted({s.get("level") or "" for s in under} - {""})) or "无"
+            yield ctx.finding("CF-03", YELLOW, "cases", c, c.get("case_no"),
+                              f"裁量基准“{c.get('discretion_code')}”没有“{level}”阶次（有：{have}）")
+            continue
+        own = [s for s in match if s.get("owner_org") and s.get("owner_org") == c.get("owner_org")]
+        match = own or match
+        if any(_inside(fine, s) for s in match):
+            continue
+        s = match[0]
+        yield ctx.finding("CF-03", RED, "cases", c, c.get("case_no"),
+                          f"罚款{fine:g}元超出裁量基准“{c.get('discretion_code')}”{level}阶次的范围"
+                          f"（{range_text(s.get('fine_min'), s.get('fine_max'))}）")
+
+
+def _inside(fine: float, s: dict) -> bool:
+    lo, hi = _amount(s.get("fine_min")), _amount(s.get("fine_max"))
+    return (lo is None or fine >= lo - 0.005) and (hi is None or fine <= hi + 0.005)
+
+
+def range_text(lo, hi) -> str:
+    """'500–2000元' / '不低于500元' / '不超过2000元' / '不限' (shared by the rule message and the case form)."""
+    lo, hi = _amount(lo), _amount(hi)
+    if lo is not None and hi is not None:
+        return f"{lo:g}–{hi:g}元"
+    if lo is not None:
+        return f"不低于{lo:g}元"
+    if hi is not None:
+        return f"不超过{hi:g}元"
+    return "不限"
+
+
+def fine_inside(fine, standard: dict) -> bool:
+    """Whether `fine` (yuan) lies inside a 基准 row's [罚款下限, 罚款上限] (the case form's instant warning)."""
+    value = _amount(fine)
+    return value is None or _inside(value, standard)
