@@ -99,6 +99,10 @@ CLUE_CHANNELS = ("专用电话", "电子邮箱", "平台企业评价", "12345", 
                  "媒体曝光", "网络舆情", "第三方评估", "营商环境评价", "复议纠错", "诉讼败诉", "上级交办",
                  "检察建议", "来信来访", "其他")
 
+COMPLAINT_STATUS = ("办理中", "已办结")
+SATISFACTION = ("满意", "基本满意", "不满意")
+EVAL_METHODS = ("自评", "群众评议", "第三方评估")
+
 LEDGERS: dict[str, Ledger] = {}
 
 
@@ -271,6 +275,11 @@ VISITS = _add(Ledger("visits", "监督检查", (
     F("findings", "发现问题", LONGTEXT),
     F("problem_count", "问题数", INT),
     F("note", "备注", LONGTEXT, in_list=False),
+    # issue 16: the plan item the visit carries out, and its checklist (version and results per item)
+    F("plan_item_id", "监督计划事项", REF, ref="supervision_plans", in_list=False,
+      synonyms=("计划事项", "年度监督计划")),
+    F("checklist_id", "检查清单", REF, ref="checklists", in_list=False),
+    F("checklist_results", "清单检查结果", JSON, in_list=False),
 ), date_field="visit_date", status_field="method"))
 
 REVIEWS = _add(Ledger("reviews", "案卷评查", (
@@ -327,37 +336,42 @@ DOCUMENTS = _add(Ledger("documents", "监督文书", (
 ), number_field="doc_no", date_field="doc_date", status_field="status"))
 
 COMPLAINTS = _add(Ledger("complaints", "投诉举报/线索", (
-    F("channel", "来源渠道", CHOICE, choices=CLUE_CHANNELS, required=True),
-    F("received_date", "收到日期", DATE, required=True),
+    F("channel", "来源渠道", CHOICE, choices=CLUE_CHANNELS, required=True, synonyms=("来源", "渠道", "投诉渠道")),
+    F("ticket_no", "工单编号", synonyms=("12345工单号", "工单号", "工单编码")),
+    F("received_date", "受理日期", DATE, required=True, synonyms=("收到日期", "受理时间", "接收日期", "来件日期")),
     F("complainant", "反映人", in_list=False),
     F("phone", "联系电话", PHONE, in_list=False),
-    F("body_id", "涉及单位", REF, ref="bodies"),
-    F("summary", "内容摘要", LONGTEXT, required=True),
+    F("body_id", "涉及单位", REF, ref="bodies", synonyms=("被投诉单位", "被举报单位", "承办单位")),
+    F("summary", "内容摘要", LONGTEXT, required=True, synonyms=("投诉内容", "反映内容", "主要内容", "诉求内容")),
     F("verifier", "核查人"),
     F("conclusion", "核查结论", CHOICE, choices=("属实", "部分属实", "不属实", "核查中")),
-    F("result", "处理结果", LONGTEXT, in_list=False),
+    F("result", "处理结果", LONGTEXT, in_list=False, synonyms=("办理结果",)),
     F("problem_id", "转化问题", REF, ref="problems", in_list=False),
-    F("closed_date", "办结日期", DATE),
-), date_field="received_date", status_field="conclusion"))
+    F("time_limit", "办理时限", DATE, synonyms=("办结时限", "办理期限"), help="空则按受理日期后15个工作日（TS-01）"),
+    F("closed_date", "办结日期", DATE, synonyms=("办结时间",)),
+    F("status", "办理状态", CHOICE, choices=COMPLAINT_STATUS, synonyms=("状态",)),
+    F("satisfaction", "满意度", CHOICE, choices=SATISFACTION, synonyms=("满意度评价", "回访满意度")),
+), number_field="ticket_no", date_field="received_date", status_field="conclusion"))
 
 PLAN_TASKS = _add(Ledger("plan_tasks", "三年行动任务", (
-    F("task_no", "序号"),
-    F("task", "重点任务", LONGTEXT, required=True),
-    F("measure", "具体措施", LONGTEXT),
-    F("responsible_unit", "责任单位"),
-    F("deadline", "完成时限", DATE),
+    F("task_no", "任务编号", synonyms=("序号", "编号")),
+    F("task", "任务名称", LONGTEXT, required=True, synonyms=("任务内容", "重点任务", "工作任务")),
+    F("measure", "具体措施", LONGTEXT, synonyms=("工作措施",)),
+    F("responsible_unit", "责任单位", synonyms=("牵头单位",)),
+    F("deadline", "完成时限", DATE, synonyms=("时间节点", "完成时间")),
     F("progress", "进展情况", LONGTEXT),
     F("evidence", "佐证材料", in_list=False),
-    F("status", "状态", CHOICE, choices=("未开始", "推进中", "已完成", "持续推进")),
+    F("status", "状态", CHOICE, choices=("未开始", "推进中", "已完成", "持续推进"), synonyms=("进度", "完成情况")),
 ), number_field="task_no", date_field="deadline", status_field="status"))
 
 SUPERVISORS = _add(Ledger("supervisors", "行政执法监督员", (
     F("name", "姓名", required=True, person=True),
     F("identity", "身份", CHOICE, choices=("人大代表", "政协委员", "企业家", "律师/法律顾问", "村(居)干部", "其他")),
+    F("id_number", "身份证号", IDNO, synonyms=("身份证号码",), in_list=False),
     F("employer", "工作单位"),
     F("phone", "联系电话", PHONE),
-    F("term_start", "聘期起", DATE),
-    F("term_end", "聘期止", DATE),
+    F("term_start", "聘任日期", DATE, synonyms=("聘期起", "聘任时间")),
+    F("term_end", "聘期至", DATE, synonyms=("聘期止", "聘期截止", "聘期届满日期")),
     F("activities", "参与活动记录", LONGTEXT),
     F("status", "状态", CHOICE, choices=("在聘", "期满", "解聘")),
 ), date_field="term_start", status_field="status", display_field="name"))
@@ -439,25 +453,85 @@ REVIEW_BATCHES = _add(Ledger("review_batches", "评查批次", (
     F("scope", "评查范围"),
     F("standard_id", "评查标准"),
     F("notice_doc_id", "通报文书", in_list=False),
+    F("plan_item_id", "监督计划事项", REF, ref="supervision_plans", in_list=False),
 ), display_field="name", in_nav=False))
 
 POWER_EVALUATIONS = _add(Ledger("power_evaluations", "赋权事项评估", (
-    F("power_id", "赋权事项", REF, ref="powers", required=True),
+    F("power_code", "事项编码", synonyms=("编码", "职权编码")),
+    F("power_name", "事项名称", synonyms=("职权名称", "赋权事项名称")),
+    F("power_id", "赋权事项", REF, ref="powers", in_list=False),
+    F("eval_date", "评估日期", DATE, required=True, synonyms=("评估时间",)),
     F("year", "评估年度", INT, required=True),
-    F("case_count", "办件量", INT),
+    F("method", "评估方式", CHOICE, choices=EVAL_METHODS),
+    F("case_count", "办件量", INT, synonyms=("办件数",)),
     F("corrected_count", "纠错数", INT),
     F("review_failed_count", "评查不合格数", INT),
     F("staff_count", "承接人员数", INT),
     F("certified_count", "持证数", INT),
     F("conclusion", "评估结论", CHOICE, choices=("保留", "调整", "建议收回", "建议新增")),
     F("problems", "存在问题", LONGTEXT),
+    F("opinion_township", "乡镇意见", LONGTEXT, in_list=False),
+    F("opinion_dept", "县级部门意见", LONGTEXT, in_list=False),
+    F("opinion_sfs", "司法所意见", LONGTEXT, in_list=False),
     F("opinions", "各方意见", LONGTEXT, in_list=False),
-    F("eval_date", "评估日期", DATE),
-), date_field="eval_date", status_field="conclusion", in_nav=False))
+), number_field="power_code", date_field="eval_date", status_field="conclusion"))
+
+# ---- the supervisor's year (ledgers.md "Added for the 2025–2026 priorities"; issue 16)
+PLAN_METHODS = ("日常监督", "专项监督", "案卷评查", "台账核查", "暗访")
+PLAN_STATUS = ("未开始", "进行中", "已完成")
+SUPERVISION_PLANS = _add(Ledger("supervision_plans", "年度监督计划", (
+    F("plan_year", "计划年度", INT, required=True, synonyms=("年度",)),
+    F("seq", "序号", synonyms=("编号",)),
+    F("item", "监督事项", required=True, synonyms=("监督内容", "计划事项", "工作内容")),
+    F("method", "监督方式", CHOICE, choices=PLAN_METHODS, synonyms=("方式",)),
+    F("body_id", "被监督单位", REF, ref="bodies", synonyms=("监督对象", "被监督对象")),
+    F("township", "乡镇", in_list=False, help="计划针对整个乡镇时填写"),
+    F("planned_date", "计划完成时间", DATE, synonyms=("完成时间", "计划时间", "完成时限")),
+    F("responsible", "责任人", synonyms=("负责人",)),
+    F("status", "状态", CHOICE, choices=PLAN_STATUS, synonyms=("完成情况", "进度")),
+    F("note", "备注", LONGTEXT, in_list=False),
+), number_field="seq", date_field="planned_date", status_field="status", display_field="item"))
+
+SURVEY_METHODS = ("问卷", "电话回访", "企业评价", "第三方")
+SATISFACTION_SURVEYS = _add(Ledger("satisfaction_surveys", "执法满意度调查", (
+    F("survey_date", "调查日期", DATE, required=True, synonyms=("调查时间",)),
+    F("body_id", "被评价单位", REF, ref="bodies", synonyms=("执法主体", "被调查单位")),
+    F("method", "调查方式", CHOICE, choices=SURVEY_METHODS),
+    F("sample_count", "样本数", INT, required=True, synonyms=("调查人数", "样本量")),
+    F("satisfied_count", "满意数", INT, synonyms=("满意",)),
+    F("basic_count", "基本满意数", INT, synonyms=("基本满意",)),
+    F("unsatisfied_count", "不满意数", INT, synonyms=("不满意",)),
+    F("note", "备注", LONGTEXT, in_list=False),
+), date_field="survey_date", status_field="method"))
+
+CHECKLISTS = _add(Ledger("checklists", "监督检查清单", (
+    F("name", "清单名称", required=True),
+    F("version_label", "版本", required=True),
+    F("items", "检查项目", JSON, in_list=False),
+    F("active", "启用", BOOL),
+    F("note", "说明", LONGTEXT, in_list=False),
+), display_field="name", in_nav=False))
+
+REPORT_CALENDAR = _add(Ledger("report_calendar", "报送日历", (
+    F("name", "报送事项", required=True),
+    F("frequency", "周期", CHOICE, choices=("每月", "每年"), required=True),
+    F("month", "截止月", INT, help="每年的事项填写；每月的事项留空"),
+    F("day", "截止日", INT, required=True),
+    F("active", "启用", BOOL),
+    F("note", "说明", LONGTEXT, in_list=False),
+), display_field="name", in_nav=False))
+
+REPORT_SUBMISSIONS = _add(Ledger("report_submissions", "报送记录", (
+    F("calendar_id", "报送事项", REF, ref="report_calendar", required=True),
+    F("period", "所属期", required=True, help="每月事项：2026-03；每年事项：2026"),
+    F("submitted_date", "报送日期", DATE, required=True),
+    F("note", "备注", LONGTEXT, in_list=False),
+), date_field="submitted_date", in_nav=False))
 
 NAV_ORDER = ("officers", "cert_events", "trainings", "exam_batches", "exam_scores", "powers", "cases", "inspections", "visits", "reviews", "problems",
              "documents", "complaints", "plan_tasks", "supervisors", "bodies",
-             "leniency_items", "discretion_standards")
+             "leniency_items", "discretion_standards",
+             "supervision_plans", "power_evaluations", "satisfaction_surveys")
 
 
 def nav_ledgers() -> list[Ledger]:

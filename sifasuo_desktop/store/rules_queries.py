@@ -37,6 +37,15 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "service_receipts": ("doc_id",),
     "leniency_items": ("id", "owner_org", "list_type", "code", "violation", "status"),
     "discretion_standards": ("id", "owner_org", "code", "level", "fine_min", "fine_max"),
+    # the supervisor's year (issue 16): RW-01, FQ-03, JH-01, JD-01, TS-01
+    "plan_tasks": ("id", "owner_org", "task_no", "task", "deadline", "status"),
+    "power_evaluations": ("id", "owner_org", "power_id", "power_code", "power_name", "eval_date"),
+    "supervision_plans": ("id", "owner_org", "plan_year", "item", "method", "body_id", "planned_date", "status"),
+    "visits": ("id", "plan_item_id"),
+    "review_batches": ("id", "plan_item_id"),
+    "supervisors": ("id", "owner_org", "name", "term_end", "status"),
+    "complaints": ("id", "owner_org", "ticket_no", "summary", "body_id", "received_date", "time_limit",
+                   "closed_date", "status"),
 }
 
 

@@ -28,6 +28,31 @@ LEDGER_HINTS = {
     "plan_tasks": ("三年行动", "任务"), "supervisors": ("监督员",), "bodies": ("执法主体", "主体"),
     "leniency_items": ("包容审慎", "免罚", "不予处罚", "首违不罚", "清单"), "discretion_standards": ("裁量", "基准"),
 }
+LEDGER_HINTS.update({   # issue 16
+    "supervision_plans": ("监督计划", "年度监督"), "satisfaction_surveys": ("满意度", "满意率"),
+    "power_evaluations": ("评估",),
+})
+# the name a sheet or its title row gives a ledger: when several ledgers share the headers found (姓名/身份证号/
+# 工作单位 are both 执法人员 and 行政执法监督员), a title naming a ledger outweighs TITLE_BONUS matched columns
+TITLE_NAMES = {
+    "supervisors": ("行政执法监督员", "执法监督员", "监督员"), "officers": ("执法人员",),
+    "plan_tasks": ("三年行动", "行动任务"), "complaints": ("投诉举报", "12345", "问题线索"),
+    "supervision_plans": ("监督计划",), "satisfaction_surveys": ("满意度调查",),
+    "power_evaluations": ("赋权事项评估", "事项评估"), "trainings": ("培训记录", "培训台账"),
+}
+TITLE_BONUS = 2
+
+
+def _title_bonus(ledger_key: str, sheet_name: str, rows, upto: int) -> int:
+    """TITLE_BONUS when the sheet name or a title row above the header names the ledger (the longest name
+    found wins: 行政执法监督员 names supervisors, not officers)."""
+    text = sheet_name + "".join(str(v) for r in rows[:upto] for v in r if isinstance(v, str))
+    best_len, best_key = 0, None
+    for key, names in TITLE_NAMES.items():
+        for n in names:
+            if n in text and len(n) > best_len:
+                best_len, best_key = len(n), key
+    return TITLE_BONUS if best_key == ledger_key else 0
 
 
 def norm_header(value) -> str:
@@ -249,7 +274,8 @@ def detect(grid, ledger: str | None = None, min_score: int = 2) -> Detection | N
                 if score < min_score:
                     continue
                 hint = _hint_score(key, grid.name, rows, start)
-                cand = (score, hint, -end, -(end - start), key, start, end, fields)
+                bonus = _title_bonus(key, grid.name, rows, start)
+                cand = (score + bonus, hint, -end, -(end - start), key, start, end, fields)
                 if best is None or cand[:4] > best[:4]:
                     best = cand
     if best is None:

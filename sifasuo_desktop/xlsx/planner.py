@@ -29,7 +29,8 @@ from .values import Masked, cell_to_input
 PREVIEW_ROWS = 20
 # sheets are applied in this order so officers/powers created by one sheet are linkable from the next
 IMPORT_ORDER = ("bodies", "officers", "powers", "trainings", "cases", "inspections", "visits", "problems",
-                "documents", "complaints", "plan_tasks", "supervisors", "leniency_items", "discretion_standards")
+                "documents", "complaints", "plan_tasks", "supervisors", "leniency_items", "discretion_standards",
+                "supervision_plans", "power_evaluations", "satisfaction_surveys")
 # how a row finds the record it updates (first key whose fields are all filled wins)
 MATCH_KEYS: dict[str, tuple[tuple[str, ...], ...]] = {
     "bodies": (("name",),),
@@ -42,11 +43,14 @@ MATCH_KEYS: dict[str, tuple[tuple[str, ...], ...]] = {
     "visits": (("visit_date", "body_id", "method"),),
     "problems": (("problem_no",), ("found_date", "description")),
     "documents": (("doc_no",), ("doc_type", "title", "doc_date")),
-    "complaints": (("received_date", "summary"),),
+    "complaints": (("ticket_no",), ("received_date", "summary"),),
     "plan_tasks": (("task_no",), ("task",)),
     "supervisors": (("name", "phone"), ("name",)),
     "leniency_items": (("list_type", "code"), ("list_type", "violation")),
     "discretion_standards": (("code", "level"),),
+    "supervision_plans": (("plan_year", "seq"), ("plan_year", "item")),
+    "power_evaluations": (("power_code", "eval_date"), ("power_name", "eval_date")),
+    "satisfaction_surveys": (("survey_date", "body_id", "method"),),
 }
 NOTE_PREFIXES = ("备注", "筛选条件", "注：", "注:", "说明", "填表说明", "填表人", "填报人", "制表", "审核人", "合计", "总计", "小计",
                  "单位负责人", "负责人：", "联系电话：")
@@ -596,8 +600,29 @@ def _resolve_ref(plan: ImportPlan, idx: _Indexes, f, text: str, sheet: str, row:
         plan._name_problem(text, bool(found))
         plan.warnings.append(Problem(sheet, row, _col_label(col), msg))
         return None
+    if f.ref == "supervision_plans":   # issue 16: a visit names the plan item it carries out (监督事项)
+        ids = _plan_items(idx).get(text, [])
+        if len(ids) == 1:
+            return ids[0]
+        msg = (f"“{text}”在年度监督计划中不存在，未关联" if not ids
+               else f"年度监督计划中有{len(ids)}条“{text}”，未关联")
+        plan.warnings.append(Problem(sheet, row, _col_label(col), msg))
+        return None
     plan.warnings.append(Problem(sheet, row, _col_label(col), f"“{text}”无法关联到{LEDGERS[f.ref].title}，未导入该列"))
     return None
+
+
+def _plan_items(idx: _Indexes) -> dict[str, list[str]]:
+    """监督事项 (and 计划年度+序号 as “2026-3”) → plan item ids, stored ones read once."""
+    found = getattr(idx, "_plan_items", None)
+    if found is None:
+        found = {}
+        for r in idx.store.rows("supervision_plans"):
+            for key in {(r.get("item") or "").strip(), f"{r.get('plan_year')}-{r.get('seq')}" if r.get("seq") else ""}:
+                if key:
+                    found.setdefault(key, []).append(r["id"])
+        idx._plan_items = found
+    return found
 
 
 def _officer_for_training(plan, idx: _Indexes, values: dict, sheet: str, row: int, label_to_col) -> str | None:

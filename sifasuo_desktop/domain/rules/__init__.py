@@ -6,7 +6,8 @@ Every rule is a pure function over plain records (dicts as stored) with its para
 
 `data` keys (each a list of dicts; missing keys mean "no records"): cases, inspections, officers,
 trainings, cert_events, bodies, powers, problems, documents, service_receipts, leniency_items,
-discretion_standards. `params` is `effective_params(...)`
+discretion_standards, plan_tasks, power_evaluations, supervision_plans, visits, review_batches, supervisors,
+complaints. `params` is `effective_params(...)`
 (defaults merged with the stored "rules" setting) or None for the defaults. `calendar` is a
 WorkCalendar (holiday overrides from the database); after the run, `calendar.notices()` lists the
 years that fell back to Monday–Friday.
@@ -17,6 +18,7 @@ import datetime as dt
 
 from ..calendar import WorkCalendar, to_date
 from . import dataquality, deadlines, discretion, inspections, lifecycle, penalties, personnel, powers
+from . import supervision
 from .base import (RED, SEVERITY_LABELS, YELLOW, Context, Finding, effective_params, load_defaults,
                    merge_settings, parse_assignments, rule_listing, rule_titles, validate_settings)
 
@@ -54,6 +56,12 @@ RULES = {
     "CF-01": discretion.cf01,
     "CF-02": discretion.cf02,
     "CF-03": discretion.cf03,
+    # the supervisor's year (issue 16)
+    "RW-01": supervision.rw01,
+    "FQ-03": supervision.fq03,
+    "JH-01": supervision.jh01,
+    "JD-01": supervision.jd01,
+    "TS-01": supervision.ts01,
 }
 CODES = tuple(load_defaults())  # contract order
 _ORDER = {c: i for i, c in enumerate(CODES)}
