@@ -477,4 +477,7 @@ def _township(store, g: _Gen, org: str, tname: str, n_cases: int, progress) -> d
         from .demo_lifecycle import add_lifecycle  # certificate history, 离岗/返岗, 年审, exams (issue 14)
 
         add_lifecycle(put, org, officers, ANCHOR)
+        from .demo_supervision import add_supervision  # plan, evaluations, surveys, 12345 tickets (issue 16)
+
+        add_supervision(put, org, tname, bodies, powers, ANCHOR)
     return counts

@@ -12,8 +12,8 @@ def register(sub, common):
     p = sub.add_parser("stats", parents=[common], help="统计报表：月汇总、季通报、统计年报",
                        description="按执法主体统计案件、罚没金额、检查、公示及时率、法制审核率、持证率、培训达标率、"
                                    "整改率和评查等次；年报(annual)另含统计年报表1–5。")
-    p.add_argument("--kind", choices=["monthly", "quarterly", "annual"], required=True,
-                   help="monthly 月汇总 / quarterly 季通报 / annual 统计年报")
+    p.add_argument("--kind", choices=["monthly", "quarterly", "annual", "ranking"], required=True,
+                   help="monthly 月汇总 / quarterly 季通报 / annual 统计年报 / ranking 乡镇质效排名")
     p.add_argument("--year", type=int, required=True, help="年份")
     p.add_argument("--month", type=int, help="月份（月汇总必填）")
     p.add_argument("--quarter", type=int, help="季度 1–4（季通报必填）")
@@ -22,6 +22,11 @@ def register(sub, common):
     p.add_argument("--json", action="store_true", help="以JSON输出")
     p.add_argument("--xlsx", metavar="FILE", help="同时导出为 .xlsx 文件（每张表一个工作表）")
     p.set_defaults(func=cmd_stats)
+    w = sub.add_parser("ranking-weights", parents=[common], help="乡镇质效排名的指标权重（县司法局设置）",
+                       description="列出或修改质效排名各指标的权重，如 ranking-weights --set 公示及时率=20 满意率=15。")
+    w.add_argument("--set", nargs="+", metavar="指标=权重", help="修改权重（指标可写英文键或中文名）")
+    w.add_argument("--json", action="store_true", help="以JSON输出")
+    w.set_defaults(func=cmd_ranking_weights)
     _register_problem(sub, common)
     _register_review(sub, common)
 
@@ -29,6 +34,8 @@ def register(sub, common):
 def cmd_stats(args) -> int:
     from sifasuo_desktop.store.stats_queries import export_tables_xlsx, period_report
 
+    if args.kind == "ranking":
+        return cmd_ranking(args)
     number = {"monthly": args.month, "quarterly": args.quarter}.get(args.kind)
     if args.kind == "annual" and (args.month or args.quarter):
         raise UserError("统计年报不需要 --month 或 --quarter。")
@@ -52,6 +59,76 @@ def cmd_stats(args) -> int:
         print()
     if args.xlsx:
         print(f"已导出：{args.xlsx}")
+    return 0
+
+
+def ranking_table(period, rows):
+    """The ranking as a StatTable (text, .xlsx, the 季度通报)."""
+    from sifasuo_desktop.domain import ranking as rk
+    from sifasuo_desktop.domain.stats import StatTable, fmt_rate
+
+    cols = ["名次", "乡镇", "机构代码", "质效得分"] + [i.label for i in rk.INDICATORS]
+    out = []
+    for r in rows:
+        cells = [r["rank"], r["township"], r["org_code"], r["score"]]
+        for i in rk.INDICATORS:
+            v = r.get(i.key)
+            cells.append("—" if v is None else fmt_rate(v) if i.kind == "rate" else v)
+        out.append(cells)
+    t = StatTable(f"{period.label}乡镇行政执法质效排名", cols, out, key="ranking")
+    t.notes.append("质效得分 = 各指标得分按县司法局设置的权重加权平均×100；无数据的指标不计入。逾期未销号每件扣该项10%，"
+                   f"JC/RY预警每百件达{rk.FINDINGS_ZERO_AT:g}件该项不得分；满意率目标{rk.SATISFACTION_TARGET:.0%}。")
+    return t
+
+
+def cmd_ranking(args) -> int:
+    from sifasuo_desktop.store.ranking_queries import township_ranking
+    from sifasuo_desktop.store.stats_queries import export_tables_xlsx
+
+    if args.xlsx and not args.xlsx.lower().endswith(".xlsx"):
+        raise UserError("导出文件名应以 .xlsx 结尾。")
+    as_of = _dt.date.fromisoformat(args.as_of) if args.as_of else None
+    store = open_store(args, write=False)
+    try:
+        period, rows, weights = township_ranking(store, args.year, quarter=args.quarter, month=args.month,
+                                                 as_of=as_of)
+        table = ranking_table(period, rows)
+        if args.xlsx:
+            export_tables_xlsx([table], args.xlsx, org_name=store.org.name)
+    finally:
+        store.close()
+    if args.json:
+        print_json(rows)
+        return 0
+    print(render_text(table))
+    print("权重：" + "、".join(f"{k}={v:g}" for k, v in weights.items()))
+    if args.xlsx:
+        print(f"已导出：{args.xlsx}")
+    return 0
+
+
+def cmd_ranking_weights(args) -> int:
+    from sifasuo_desktop.domain import ranking as rk
+    from sifasuo_desktop.store.ranking_queries import ranking_weights, set_ranking_weights
+
+    store = open_store(args, write=bool(args.set))
+    try:
+        if args.set:
+            try:
+                changes = rk.parse_weights(args.set)
+            except ValueError as exc:
+                raise UserError(str(exc)) from None
+            weights = set_ranking_weights(store, changes)
+        else:
+            weights = ranking_weights(store)
+    finally:
+        store.close()
+    if args.json:
+        print_json([{"key": i.key, "label": i.label, "weight": weights[i.key], "default": float(i.weight)}
+                    for i in rk.INDICATORS])
+        return 0
+    for i in rk.INDICATORS:
+        print(f"{i.label}（{i.key}）：{weights[i.key]:g}" + ("" if weights[i.key] == i.weight else f"（默认{i.weight:g}）"))
     return 0
 
 

@@ -58,6 +58,7 @@ class StatTable:
     rows: list[list]
     notes: list[str] = field(default_factory=list)
     key: str = ""
+    raw: dict = field(default_factory=dict, repr=False)   # the counts behind the rows (issue 16: the ranking)
 
     def to_dict(self) -> dict:
         return {"key": self.key, "title": self.title, "columns": self.columns, "rows": self.rows, "notes": self.notes}
@@ -233,7 +234,8 @@ def publication_due(case: dict, cal, publish_days) -> _dt.date | None:
 
 def period_summary(period: Period, bodies: list[dict], cases: list[dict], inspections: list[dict],
                    officers: list[dict], trainings: list[dict], problems: list[dict], reviews: list[dict], *,
-                   cal, publish_days, as_of: _dt.date, required_hours: float = REQUIRED_HOURS) -> StatTable:
+                   cal, publish_days, as_of: _dt.date, required_hours: float = REQUIRED_HOURS,
+                   townships: dict | None = None) -> StatTable:
     """One row per enforcement body plus a 合计 row.
 
     - case counts: cases whose 决定日期 (or 立案日期 when undecided) falls in the period, by type;
@@ -247,6 +249,9 @@ def period_summary(period: Period, bodies: list[dict], cases: list[dict], inspec
     - 整改率: problems whose 整改期限 falls on or before the period end: share 销号 by the period end;
       逾期未销号: of those, deadline before the period end and not 销号 by the period end;
     - 评查: reviews dated in the period, by grade.
+
+    With `townships` ({body id: 乡镇}, the county's view) a 乡镇 column follows 执法主体, so a county department
+    working in three townships is three rows that say which township each is.
     """
     end = min(period.end, as_of.isoformat()) if as_of.isoformat() >= period.start else period.end
     year_start = f"{period.year}-01-01"
@@ -337,12 +342,22 @@ def period_summary(period: Period, bodies: list[dict], cases: list[dict], inspec
         s = stats[k]
         if not _has_activity(s) and k not in names:
             continue
-        rows.append(row(names.get(k) or "（未填执法主体）", s))
+        r = row(names.get(k) or "（未填执法主体）", s)
+        if townships is not None:
+            r.insert(1, townships.get(k) or "")
+        rows.append(r)
         total = _merge(total, s)
     if total is not None:
-        rows.append(row("合计", total))
+        r = row("合计", total)
+        if townships is not None:
+            r.insert(1, "")
+        rows.append(r)
     title = ("月汇总" if period.kind == "monthly" else "季通报" if period.kind == "quarterly" else "年度汇总")
-    t = StatTable(f"{period.label}行政执法情况{title}", list(SUMMARY_COLUMNS), rows, key=f"summary_{period.kind}")
+    columns = list(SUMMARY_COLUMNS)
+    if townships is not None:
+        columns.insert(1, "乡镇")
+    t = StatTable(f"{period.label}行政执法情况{title}", columns, rows, key=f"summary_{period.kind}",
+                  raw={"total": total, "by_body": stats})
     t.notes.append(f"统计期间：{period.start} 至 {period.end}；截至 {end}。案件按决定日期（未决定的按立案日期）计入；"
                    "公示及时率按许可/一般程序处罚7个工作日、其他决定20个工作日计算（简易程序不逐案公示）；"
                    f"培训达标率为当年累计学时达到{required_hours:g}学时的在岗人员比例；整改率为整改期限已到的问题中已销号的比例。")

@@ -88,13 +88,30 @@ def period_report(store, kind: str, year: int, number: int | None = None, org: s
     trainings = _select(store, "trainings", TRAINING_COLS, "training_date BETWEEN ? AND ?", (y0, y1), org)
     problems = _select(store, "problems", PROBLEM_COLS, "deadline <= ?", (period.end,), org)
     reviews = _select(store, "reviews", REVIEW_COLS, "review_date BETWEEN ? AND ?", (period.start, period.end), org)
-    bodies = _select(store, "bodies", ("id", "name"), org=org)
+    bodies = _select(store, "bodies", ("id", "name", "township", "owner_org"), org=org)
+    townships = body_townships(store, bodies) if store.meta("role") == "county" else None
     summary = st.period_summary(period, bodies, cases, insp, officers, trainings, problems, reviews,
                                 cal=_calendar(store), publish_days=_publish_days(store), as_of=as_of,
-                                required_hours=_required_hours(store))
+                                required_hours=_required_hours(store), townships=townships)
     if kind == "annual":
         return period, [*st.annual_tables(period.year, cases, insp, officers), summary]
     return period, [summary]
+
+
+def township_names(store) -> dict[str, str]:
+    """org code → 乡镇 name (the org's name without 司法所) of every organisation the folder knows."""
+    out = {}
+    for r in store.rows("orgs"):
+        name = (r.get("name") or r["code"]).strip()
+        out[r["code"]] = name[:-3] if name.endswith("司法所") and len(name) > 3 else name
+    return out
+
+
+def body_townships(store, bodies: list[dict]) -> dict[str, str]:
+    """body id → 乡镇: the body's own 所属乡镇, else the township whose records it is in (the county's view:
+    示范县城市管理局 working in three townships is three bodies, one per township)."""
+    names = township_names(store)
+    return {b["id"]: (b.get("township") or "").strip() or names.get(b.get("owner_org") or "", "") for b in bodies}
 
 
 def _required_hours(store) -> float:

@@ -62,6 +62,24 @@ EXAMPLES["discretion_standards"] = {"code": "示裁-017", "violation": "擅自�
                                     "fine_max": "5,000元", "other_penalty": "", "issuer": "示范县司法局",
                                     "issued_date": "2025-03-01"}
 
+# issue 16: the supervisor's year
+EXAMPLES["plan_tasks"] = {"task_no": "RW-2026-01", "task": "开展行政执法案卷评查", "measure": "每年组织集中评查不少于1次",
+                          "responsible_unit": "示范镇司法所", "deadline": "2026-10-31", "status": "推进中"}
+EXAMPLES["complaints"] = {"channel": "12345", "ticket_no": "2026031500012", "received_date": "2026-03-15",
+                          "body_id": "示范镇综合行政执法队", "summary": "反映占道经营长期无人管理", "conclusion": "属实",
+                          "time_limit": "2026-04-03", "closed_date": "2026-03-28", "status": "已办结", "satisfaction": "满意"}
+EXAMPLES["supervisors"] = {"name": "王五", "identity": "人大代表", "employer": "示范镇东风村村委会", "phone": "13900000000",
+                           "term_start": "2025-01-01", "term_end": "2027-12-31", "status": "在聘"}
+EXAMPLES["supervision_plans"] = {"plan_year": "2026", "seq": "1", "item": "一季度行政执法案卷评查", "method": "案卷评查",
+                                 "body_id": "示范镇综合行政执法队", "planned_date": "2026-03-31", "responsible": "王所长",
+                                 "status": "未开始"}
+EXAMPLES["power_evaluations"] = {"power_code": "330217001000", "power_name": "对在城市道路两侧和公共场地堆放物料的处罚",
+                                 "eval_date": "2026-11-10", "year": "2026", "method": "自评", "case_count": "3",
+                                 "problems": "承接人员持证不足", "conclusion": "保留"}
+EXAMPLES["satisfaction_surveys"] = {"survey_date": "2026-06-20", "body_id": "示范镇综合行政执法队", "method": "问卷",
+                                    "sample_count": "60", "satisfied_count": "50", "basic_count": "7",
+                                    "unsatisfied_count": "3"}
+
 
 def _generic_example(f) -> str:
     k = f.kind
