@@ -24,7 +24,8 @@ WEEK = "__week__"   # the 本周内到期 card's filter
 SEVERITY_TEXT = {"red": "逾期/已违反", "yellow": "即将到期"}
 MAX_ROWS = 300
 WATCHED = {"cases", "inspections", "officers", "trainings", "problems", "problem_steps", "documents", "reviews",
-           "bodies", "powers", "service_receipts", "holidays", "settings", "visits"}
+           "bodies", "powers", "service_receipts", "holidays", "settings", "visits", "report_calendar",
+           "report_submissions", "complaints", "plan_tasks", "supervision_plans"}
 
 
 def compute(store, today: _dt.date, check_result=None) -> dict:
@@ -33,7 +34,10 @@ def compute(store, today: _dt.date, check_result=None) -> dict:
         # a rate "at the end of December" is not known in November: leave months still to come blank
         series["rectification_rate"] = [v if m <= today.month else None
                                         for m, v in enumerate(series["rectification_rate"], start=1)]
-    return {"today": today, "week": sq.week_items(store, today, check_result), "series": series}
+    from sifasuo_desktop.store.report_calendar_ops import report_status
+
+    return {"today": today, "week": sq.week_items(store, today, check_result), "series": series,
+            "reports": report_status(store, today)}
 
 
 class DashboardPage(QWidget):
@@ -124,6 +128,17 @@ class DashboardPage(QWidget):
         self.todo.cellDoubleClicked.connect(self._open_item)
         lay.addWidget(self.todo)
         self.type_filter: str | None = None
+
+        sec = QLabel("报送日历（应向县司法局报送）")
+        sec.setStyleSheet("font-size: 16px; font-weight: bold; margin-top: 8px;")
+        lay.addWidget(sec)
+        self.reports = QTableWidget(0, 4)
+        self.reports.setHorizontalHeaderLabels(["报送事项", "所属期", "截止日期", "状态"])
+        self.reports.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.reports.verticalHeader().setVisible(False)
+        self.reports.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+        self.reports.setMinimumHeight(150)
+        lay.addWidget(self.reports)
 
         sec = QLabel("本年按月统计")
         sec.setStyleSheet("font-size: 16px; font-weight: bold; margin-top: 8px;")
@@ -239,8 +254,21 @@ class DashboardPage(QWidget):
         self.data = data
         week, series = data["week"], data["series"]
         self._fill_week(week, data["today"])
+        self._fill_reports(data.get("reports") or [])
         self._fill_months(series)
         self._fill_charts(week, series)
+
+    def _fill_reports(self, reports: list[dict]) -> None:
+        """The 报送 calendar: a late item is a warning (red text), one due within a week yellow."""
+        self.reports.setRowCount(len(reports))
+        colours = {"逾期": QColor("#c62828"), "即将到期": QColor("#b26a00")}
+        for r, it in enumerate(reports):
+            status = it["status"] + (f"（{it['submitted_date']}）" if it.get("submitted_date") else "")
+            for c, text in enumerate((it["name"], it["period"], it["due_date"], status)):
+                cell = QTableWidgetItem(text)
+                if it["status"] in colours:
+                    cell.setForeground(colours[it["status"]])
+                self.reports.setItem(r, c, cell)
 
     def _fill_week(self, week: dict, today: _dt.date) -> None:
         items = week["items"]

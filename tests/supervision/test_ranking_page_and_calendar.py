@@ -1,0 +1,70 @@
+"""The 质效排名 page and the dashboard's 报送 calendar in the real main window (county demo)."""
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import Qt
+
+from sifasuo_desktop.domain import report_calendar as rc
+from sifasuo_desktop.domain.permissions import SYSTEM
+from sifasuo_desktop.store import Store
+from sifasuo_desktop.ui.main_window import MainWindow
+
+TODAY = dt.date(2026, 11, 20)
+
+
+@pytest.fixture
+def county(qtbot, tmp_path):
+    from sifasuo_desktop.demo import generate
+
+    s = Store.open(tmp_path / "c")
+    generate(s, cases=120, role="county")
+    s.actor = SYSTEM
+    w = MainWindow(s, SYSTEM)
+    qtbot.addWidget(w)
+    w.show()
+    yield s, w
+    w.close()
+    s.close()
+
+
+def test_ranking_page_shows_ranks_scores_and_a_chart(qtbot, county):
+    s, w = county
+    assert "ranking" in w.page_keys()
+    w.show_page("ranking")
+    page = w.ranking_page
+    page.today = TODAY
+    page.year.setValue(2026)
+    qtbot.mouseClick(page.run_button, Qt.LeftButton)
+    n = page.table.rowCount()
+    assert n == 4
+    assert [page.table.item(r, 0).text() for r in range(n)] == [str(r["rank"]) for r in page.rows]
+    assert page.table.item(0, 0).text() == "1"
+    assert page.chart.spec.categories == [r["township"] for r in page.rows]
+    assert page.chart.spec.series[0][1][0] == page.rows[0]["score"] > 0
+
+
+def test_report_calendar_status():
+    items = rc.default_items()
+    by = {r["name"]: r for r in rc.statuses(items, [], dt.date(2026, 4, 1))}
+    assert by["年度培训计划"]["status"] == rc.LATE and by["年度培训计划"]["due_date"] == "2026-03-31"
+    assert by["月度执法情况报表"]["status"] == rc.LATER and by["月度执法情况报表"]["period"] == "2026-04"
+    monthly = next(i for i in items if i["frequency"] == "每月")
+    by = {r["name"]: r for r in rc.statuses(items, [{"calendar_id": monthly["id"], "period": "2026-04",
+                                                      "submitted_date": "2026-04-20"}], dt.date(2026, 4, 26))}
+    assert by["月度执法情况报表"]["status"] == rc.DONE
+    assert rc.statuses(items, [], dt.date(2026, 4, 18))[0]["status"] == rc.LATE   # late ones first
+    assert {r["status"] for r in rc.statuses(items, [], dt.date(2026, 4, 18)) if r["name"] == "月度执法情况报表"} == {rc.SOON}
+
+
+def test_dashboard_lists_the_report_calendar(qtbot, county):
+    s, w = county
+    from sifasuo_desktop.ui.dashboard import compute
+
+    data = compute(s, TODAY)
+    from sifasuo_desktop.ui.dashboard import DashboardPage
+    page = w.findChild(DashboardPage)
+    page._show(data)
+    names = [page.reports.item(r, 0).text() for r in range(page.reports.rowCount())]
+    assert "月度执法情况报表" in names
+    statuses = {page.reports.item(r, 0).text(): page.reports.item(r, 3).text() for r in range(page.reports.rowCount())}
+    assert statuses["年度培训计划"] == "逾期" and statuses["月度执法情况报表"] == "即将到期"
