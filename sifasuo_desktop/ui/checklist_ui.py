@@ -185,3 +185,18 @@ def open_checklist(window, rec: dict | None) -> ChecklistVisitDialog | None:
 def install(window) -> None:
     window.add_record_action("visits", "检查清单…", lambda rec: open_checklist(window, rec))
     window.add_form_action("visits", "检查清单…", lambda form, rec: open_checklist(window, rec))
+    install_evaluation(window)
+
+
+def new_evaluation(window, rec: dict | None):
+    """赋权事项 → 赋权事项评估: a new evaluation pre-filled from the data, opened in its form."""
+    from sifasuo_desktop.store.evaluation_ops import create_prefilled
+
+    if not rec or not rec.get("id"):
+        return None
+    ev = create_prefilled(window.store, rec["id"])
+    return window.open_record("power_evaluations", ev["id"])
+
+
+def install_evaluation(window) -> None:
+    window.add_record_action("powers", "赋权事项评估…", lambda rec: new_evaluation(window, rec))

@@ -111,3 +111,29 @@ def test_county_saves_a_new_checklist_version_township_cannot(tmp_path):
     with pytest.raises(UserError):
         ops.save_version(c, "监督检查清单", "2029版", [{"code": "A-1", "item": "a"}, {"code": "A-1", "item": "b"}])
     c.close()
+
+
+def test_power_evaluation_prefilled_from_the_data(tmp_path):
+    from sifasuo_desktop.store.evaluation_ops import create_prefilled, prefill
+    import datetime as dt
+
+    s = Store.open(tmp_path / "e")
+    s.init_org("township", "示范镇司法所", "T001", "C001")
+    s.actor = LEADER
+    body = s.insert("bodies", {"name": "示范镇人民政府"})
+    s.insert("officers", {"name": "甲", "body_id": body["id"], "cert_status": "有效", "duty_status": "在岗"})
+    s.insert("officers", {"name": "乙", "body_id": body["id"], "cert_status": "过期", "duty_status": "在岗"})
+    used = s.insert("powers", {"code": "P1", "name": "对占道经营的处罚", "body_id": body["id"],
+                               "effective_date": "2024-01-01", "status": "有效"})
+    idle = s.insert("powers", {"code": "P2", "name": "对乱倒垃圾的处罚", "body_id": body["id"],
+                               "effective_date": "2024-01-01", "status": "有效"})
+    c = s.insert("cases", {"case_no": "示罚〔2026〕1号", "case_type": "行政处罚(一般程序)", "power_id": used["id"],
+                           "body_id": body["id"], "filed_date": "2026-03-01"})
+    s.insert("reviews", {"case_id": c["id"], "case_no": c["case_no"], "reviewers": "甲、乙", "review_date": "2026-05-01",
+                         "grade": "不合格"})
+    p = prefill(s, used["id"], 2026, dt.date(2026, 11, 20))
+    assert (p["case_count"], p["review_failed_count"], p["staff_count"], p["certified_count"]) == (1, 1, 2, 1)
+    assert p["power_code"] == "P1" and "评查不合格1件" in p["problems"]
+    ev = create_prefilled(s, idle["id"], 2026, dt.date(2026, 11, 20))
+    assert ev["case_count"] == 0 and "2026年零办件（上年也无办件）" in ev["problems"]
+    s.close()
