@@ -47,6 +47,7 @@ CASE_TYPES_SHORT = {"行政处罚(简易程序)": "处罚(简易)", "行政处�
                     "行政强制": "强制", "行政检查": "检查(案件)", "行政确认": "确认", "行政给付": "给付",
                     "行政征收": "征收", "其他": "其他"}
 OTHER_ACTS = ("行政征收", "行政确认", "行政给付")
+NO_PENALTY_OUTCOMES = ("不予处罚", "首违不罚", "不予立案", "撤销立案", "移送")  # a decision without a penalty kind
 REQUIRED_HOURS = 60.0
 GRADES = ("优秀", "良好", "合格", "不合格")
 
@@ -164,7 +165,8 @@ def annual_tables(year: int, cases: list[dict], inspections: list[dict], officer
             continue
         heavy = heaviest_penalty(penalty_kinds(c))
         if heavy is None:
-            no_kind += 1
+            if (c.get("outcome") or "") not in NO_PENALTY_OUTCOMES:
+                no_kind += 1
             continue
         t1_counts[_KIND_COLUMN[heavy]] += 1
         amount += penalty_amount(c)
@@ -174,7 +176,8 @@ def annual_tables(year: int, cases: list[dict], inspections: list[dict], officer
     t1.notes.append("一个处罚决定计为一宗；同时适用多种处罚的，按最重的处罚种类计一次；“X并处其他”计入X；"
                     "罚没金额按决定书载明金额合计，无法确定金额的没收不计入；后被复议、诉讼撤销的决定仍计入。")
     if no_kind:
-        t1.notes.append(f"另有{no_kind}件处罚案件已作出决定但未登记处罚种类（可能为不予处罚），未计入本表。")
+        t1.notes.append(f"另有{no_kind}件处罚案件已作出决定但未登记处罚种类和处理结果，未计入本表。")
+    t1.notes.append("不予处罚、首违不罚的决定不计入本表，见表1附。")
 
     lic_decided = sum(1 for c in cases if c.get("case_type") == "行政许可" and p.contains(c.get("decision_date")))
     lic_filed = sum(1 for c in cases if c.get("case_type") == "行政许可" and p.contains(c.get("filed_date")))

@@ -7,10 +7,13 @@ from __future__ import annotations
 import datetime as _dt
 
 from sifasuo_desktop.domain import stats as st
+from sifasuo_desktop.domain import stats_discretion as sd
 from sifasuo_desktop.domain import workflow as wf
 
 CASE_COLS = ("id", "body_id", "case_type", "filed_date", "decision_date", "penalty_kinds", "fine_amount",
-             "confiscation_amount", "is_major", "legal_review_date", "published_date", "status")
+             "confiscation_amount", "is_major", "legal_review_date", "published_date", "status",
+             # issue 15: outcome and discretion
+             "closed_date", "outcome", "discretion_level", "reconsideration_result", "litigation_result", "transfer")
 INSP_COLS = ("id", "body_id", "inspect_date", "result")
 OFFICER_COLS = ("id", "body_id", "duty_status", "cert_status", "cert_expiry")
 TRAINING_COLS = ("officer_id", "training_date", "hours")
@@ -81,8 +84,9 @@ def period_report(store, kind: str, year: int, number: int | None = None, org: s
     y0, y1 = f"{period.year}-01-01", period.end
     cases = _select(store, "cases", CASE_COLS,
                     "(decision_date BETWEEN ? AND ?) OR (decision_date IS NULL AND filed_date BETWEEN ? AND ?)"
-                    " OR (filed_date BETWEEN ? AND ?)",
-                    (period.start, period.end, period.start, period.end, period.start, period.end), org)
+                    " OR (filed_date BETWEEN ? AND ?) OR (closed_date BETWEEN ? AND ?)",
+                    (period.start, period.end, period.start, period.end, period.start, period.end, period.start,
+                     period.end), org)
     insp = _select(store, "inspections", INSP_COLS, "inspect_date BETWEEN ? AND ?", (period.start, period.end), org)
     officers = _select(store, "officers", OFFICER_COLS, org=org)
     trainings = _select(store, "trainings", TRAINING_COLS, "training_date BETWEEN ? AND ?", (y0, y1), org)
@@ -93,9 +97,11 @@ def period_report(store, kind: str, year: int, number: int | None = None, org: s
     summary = st.period_summary(period, bodies, cases, insp, officers, trainings, problems, reviews,
                                 cal=_calendar(store), publish_days=_publish_days(store), as_of=as_of,
                                 required_hours=_required_hours(store), townships=townships)
+    discretion = sd.discretion_tables(period, bodies, cases)   # 包容审慎, 复议/诉讼/移送, 裁量阶次 (issue 15)
     if kind == "annual":
-        return period, [*st.annual_tables(period.year, cases, insp, officers), summary]
-    return period, [summary]
+        return period, [*st.annual_tables(period.year, cases, insp, officers), sd.annual_extra_table(period.year, cases),
+                        summary, *discretion]
+    return period, [summary, *discretion]
 
 
 def township_names(store) -> dict[str, str]:

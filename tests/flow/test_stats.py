@@ -126,7 +126,7 @@ def test_quarterly_summary_indicators(store, body):
                                   "body_id": body["id"], "deadline": dl, "status": status, "closed_date": closed})
     store.insert("reviews", {"case_no": "A", "body_id": body["id"], "reviewers": "甲、乙", "review_date": "2025-06-01",
                              "score": 91, "grade": "优秀"})
-    _, (t,) = sq.period_report(store, "quarterly", 2025, 2, as_of=dt.date(2025, 7, 5))
+    _, (t, *_discretion) = sq.period_report(store, "quarterly", 2025, 2, as_of=dt.date(2025, 7, 5))
     row = dict(zip(t.columns, t.row("示范镇人民政府")))
     assert (row["处罚(简易)"], row["处罚(一般)"], row["罚没金额(元)"], row["行政检查(次)"]) == (1, 3, 3100.0, 1)
     assert row["公示及时率"] == "50.0%"     # A on time, B late; C not yet due; D exempt
