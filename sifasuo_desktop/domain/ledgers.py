@@ -204,8 +204,29 @@ CASE_DISCRETION_FIELDS = (
 )
 
 
+EXEMPLARY_SUMMARY_MAX = 500
+
+
+def exemplary_problem(kind, summary) -> str | None:
+    """Why a 典型案例/指导案例 mark cannot be stored (None when it can): a marked case needs a short summary."""
+    kind = (kind or "").strip()
+    summary = (summary or "").strip()
+    if kind and kind not in EXEMPLARY_KINDS:
+        return f"“{kind}”不是可选值（{'、'.join(EXEMPLARY_KINDS)}）"
+    if kind and not summary:
+        return f"标记为{kind}时须填写案例摘要"
+    if len(summary) > EXEMPLARY_SUMMARY_MAX:
+        return f"案例摘要不超过{EXEMPLARY_SUMMARY_MAX}字（现为{len(summary)}字）"
+    return None
+
+
 def _prepare_case(values: dict) -> dict:
-    """处罚种类 holding 不予处罚/首违不罚 means 处理结果 (ledgers.md): move it there (an explicit 处理结果 wins)."""
+    """处罚种类 holding 不予处罚/首违不罚 means 处理结果 (ledgers.md): move it there (an explicit 处理结果 wins).
+    A 典型案例/指导案例 mark needs its summary (checked when both columns are given: a form, a full row)."""
+    if "exemplary_kind" in values and "exemplary_summary" in values:
+        msg = exemplary_problem(values.get("exemplary_kind"), values.get("exemplary_summary"))
+        if msg:
+            raise ValidationError({"案例摘要" if "摘要" in msg else "典型案例": msg})
     raw = values.get("penalty_kinds")
     if raw is None or raw == "":
         return values
