@@ -73,3 +73,23 @@ def export_exemplary(store, rows: list[dict], path) -> None:
     add_table_sheet(wb, "典型案例、指导案例汇编", cols, data, org_name=store.org.name, report_date=_dt.date.today(),
                     sheet_name="典型案例", notes=[f"共{len(rows)}件。"])
     save(wb, path)
+
+
+# ---------------------------------------------------------------------------- case form: catalogs (issue 15)
+def discretion_catalogs(store) -> tuple[list[dict], list[dict]]:
+    """(包容审慎清单 items in force, 行政裁量权基准 rows) for the case form's pickers; the organisation's own rows
+    first, then the county's."""
+    own = store.org.code if store.initialized else ""
+    cur = store.conn.cursor()
+    cur.row_factory = None
+    icols = ("id", "owner_org", "list_type", "code", "violation", "conditions", "status")
+    items = [dict(zip(icols, r)) for r in cur.execute(
+        f"SELECT {', '.join(icols)} FROM leniency_items WHERE deleted = 0 AND coalesce(status, '有效') NOT IN "
+        "('停用', '废止') ORDER BY owner_org != ?, list_type, code", (own,))]
+    scols = ("id", "owner_org", "code", "violation", "level", "fine_min", "fine_max", "circumstances")
+    order = {"轻微": 0, "一般": 1, "较重": 2, "严重": 3}
+    stds = [dict(zip(scols, r)) for r in cur.execute(
+        f"SELECT {', '.join(scols)} FROM discretion_standards WHERE deleted = 0 ORDER BY owner_org != ?, code",
+        (own,))]
+    stds.sort(key=lambda s: (s["owner_org"] != own, s["code"] or "", order.get(s["level"], 9)))
+    return items, stds

@@ -158,6 +158,13 @@ class MainWindow(QMainWindow):
     def form_actions(self, ledger_key: str) -> list:
         return list(self._form_actions.get(ledger_key, []))
 
+    def add_form_hook(self, ledger_key: str, fn) -> None:
+        """`fn(form)` runs after a record form of that ledger is built (extra pickers, live hints)."""
+        self.__dict__.setdefault("_form_hooks", {}).setdefault(ledger_key, []).append(fn)
+
+    def form_hooks(self, ledger_key: str) -> list:
+        return list(self.__dict__.get("_form_hooks", {}).get(ledger_key, []))
+
     def add_badge_provider(self, fn) -> None:
         self._badge_providers.append(fn)
 

@@ -42,10 +42,16 @@ class RecordForm(QDialog):
         scroll.setWidget(inner)
         outer.addWidget(scroll, 1)
         full_personal = allowed(window.actor, "view_personal_full")
+        group = ""
         for f in ledger.fields:
             w = self._make_widget(f)
             if w is None:
                 continue
+            if f.group and f.group != group:  # a titled section (e.g. 处理结果与裁量 on a case)
+                head = QLabel(f.group)
+                head.setStyleSheet("font-weight: bold; margin-top: 8px;")
+                self.form.addRow(head)
+            group = f.group
             label = f.label + (" *" if f.required else "")
             self.form.addRow(label, w)
             self.widgets[f.name] = w
@@ -54,6 +60,8 @@ class RecordForm(QDialog):
             if f.kind == IDNO and record and not full_personal:
                 # the form shows full values only to roles allowed to see them
                 w.setEchoMode(QLineEdit.PasswordEchoOnEdit)
+        for hook in (window.form_hooks(ledger.key) if hasattr(window, "form_hooks") else ()):
+            hook(self)
         self.error_label = QLabel("")
         self.error_label.setWordWrap(True)
         self.error_label.setStyleSheet("color: #c62828;")
