@@ -45,6 +45,17 @@ class LedgerView(QWidget):
             self.status_box.addItem(s, s)
         self.status_box.setVisible(bool(self.ledger.status_field))
         bar.addWidget(self.status_box)
+        # the county's view (issue 16): filter by 乡镇 (the township whose records they are)
+        self.township_box = QComboBox()
+        self.township_box.addItem("全部乡镇", None)
+        if self.store.meta("role") == "county":
+            from sifasuo_desktop.store.stats_queries import township_names
+
+            for code, name in sorted(township_names(self.store).items()):
+                if code != self.store.meta("org_code"):
+                    self.township_box.addItem(name, code)
+        self.township_box.setVisible(self.township_box.count() > 1)
+        bar.addWidget(self.township_box)
         self.date_from = QLineEdit()
         self.date_to = QLineEdit()
         if self.ledger.date_field:
@@ -111,6 +122,7 @@ class LedgerView(QWidget):
         self.search.textChanged.connect(lambda _t: self._timer.start())
         self.search.returnPressed.connect(self.apply_filters)
         self.status_box.currentIndexChanged.connect(lambda _i: self.apply_filters())
+        self.township_box.currentIndexChanged.connect(lambda _i: self.apply_filters())
         self.date_from.editingFinished.connect(self.apply_filters)
         self.date_to.editingFinished.connect(self.apply_filters)
         self.add_btn.clicked.connect(self.add_record)
@@ -149,9 +161,11 @@ class LedgerView(QWidget):
                 w.setStyleSheet("border: 1px solid #d32f2f;")
                 return None
         order_by, desc = self._sort
+        org = self.township_box.currentData()
         return LedgerQuery(self.ledger.key, self.search.text().strip(), self.status_box.currentData(),
                            date_or_none(self.date_from), date_or_none(self.date_to), order_by=order_by,
-                           descending=desc)
+                           descending=desc, extra_where="t.owner_org = ?" if org else "",
+                           extra_params=(org,) if org else ())
 
     def apply_filters(self) -> None:
         self._timer.stop()

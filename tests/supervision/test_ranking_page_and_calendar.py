@@ -68,3 +68,24 @@ def test_dashboard_lists_the_report_calendar(qtbot, county):
     assert "月度执法情况报表" in names
     statuses = {page.reports.item(r, 0).text(): page.reports.item(r, 3).text() for r in range(page.reports.rowCount())}
     assert statuses["年度培训计划"] == "逾期" and statuses["月度执法情况报表"] == "即将到期"
+
+
+def test_county_ledgers_filter_by_township(qtbot, county):
+    s, w = county
+    view = w.ledger_view("cases")
+    w.show_page("cases")
+    view.ensure_loaded()
+    box = view.township_box
+    assert box.isVisibleTo(view) and box.itemText(0) == "全部乡镇"
+    names = [box.itemText(i) for i in range(1, box.count())]
+    assert {"青石镇", "柳河乡", "东湖镇"} <= set(names)
+    total = view.model.rowCount()
+    i = names.index("青石镇") + 1
+    box.setCurrentIndex(i)
+    code = box.itemData(i)
+    qtbot.waitUntil(lambda: view.model.rowCount() != total, timeout=3000)
+    expected = s.count("cases", "owner_org = ?", (code,))
+    assert 0 < expected < total
+    qtbot.waitUntil(lambda: view.model.rowCount() == expected, timeout=3000)
+    box.setCurrentIndex(0)
+    qtbot.waitUntil(lambda: view.model.rowCount() == total, timeout=3000)
