@@ -36,6 +36,14 @@ fi
 [ -x dist/sifasuo/sifasuo ] || { echo "error: dist/sifasuo/sifasuo missing" >&2; exit 1; }
 echo "bundle: dist/sifasuo $(du -sh dist/sifasuo | cut -f1) ($(( $(date +%s) - t0 )) s)"
 
+# the bundle carries its own glibc and starts through its own loader: floor = the kernel (issue 21)
+if [ "${SIFASUO_CARRY_GLIBC:-1}" = 1 ]; then
+  command -v patchelf >/dev/null || { echo "error: patchelf missing (apt-get install patchelf)" >&2; exit 1; }
+  echo "== carry glibc"
+  "$PYTHON" installer/glibc_bundle.py carry --bundle dist/sifasuo --install-dir /opt/apps/cn.gov.sifasuo.desktop/files
+  "$PYTHON" installer/glibc_bundle.py check --bundle dist/sifasuo --max 2.28
+fi
+
 echo "== .deb"
 t1=$(date +%s)
 "$PYTHON" installer/debpkg.py --bundle dist/sifasuo --out dist "${version_args[@]}"

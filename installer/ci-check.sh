@@ -29,11 +29,11 @@ T0=$(date +%s)
 
 step "tools"
 missing=()
-for t in objdump readelf dpkg-deb makensis; do command -v "$t" >/dev/null || missing+=("$t"); done
+for t in objdump readelf dpkg-deb makensis patchelf debootstrap; do command -v "$t" >/dev/null || missing+=("$t"); done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing Debian packages for: ${missing[*]}"
   $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq --no-install-recommends binutils dpkg-dev nsis >/dev/null
+  $SUDO apt-get install -y -qq --no-install-recommends binutils dpkg-dev nsis patchelf debootstrap >/dev/null
 fi
 if ! "$PYTHON" -c "import PyInstaller" 2>/dev/null; then
   echo "installing PyInstaller into $(dirname "$PYTHON")"
@@ -102,6 +102,10 @@ else
   echo "NOTICE: 'sifasuo check' does not exist yet in this build - skipped"
   head -3 "$WORK/check-help.txt"
 fi
+
+step "glibc floor: static check + the .deb in a Debian 11 chroot (installer/chroot-check.sh)"
+"$PYTHON" "$ROOT/installer/glibc_bundle.py" check --bundle "$ROOT/dist/sifasuo" --max 2.28
+bash "$ROOT/installer/chroot-check.sh" "$ROOT/$DEB"
 
 step "makensis on a dummy payload"
 mkdir -p "$WORK/nsis/sifasuo/_internal"

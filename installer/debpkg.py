@@ -68,6 +68,9 @@ KNOWN_SONAME_PACKAGES = {
     "libcups.so.2": "libcups2",
 }
 
+# the oldest target (统信UOS 20) when the bundle carries its own glibc
+CARRIED_GLIBC_FLOOR = "2.28"
+
 # Sonames that belong to the C library itself: their package gets the glibc floor.
 LIBC_SONAMES = {
     "libc.so.6", "libm.so.6", "libdl.so.2", "libpthread.so.0", "librt.so.1", "libutil.so.1",
@@ -204,7 +207,17 @@ def owning_package(path: str) -> str | None:
 
 def compute_depends(bundle: Path, log=print) -> tuple[list[str], str | None]:
     """Debian Depends entries for the bundle, and the glibc floor."""
-    floor, who = glibc_floor(bundle)
+    if (bundle / "_internal" / "glibc" / "VERSION").is_file():
+        # the bundle starts through its own glibc (installer/glibc_bundle.py): the system's libc only has to
+        # serve the system libraries in Depends; the floor is what those need, at least the target's 2.28
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        import glibc_bundle
+
+        need, _problems = glibc_bundle.check(bundle, None, log=lambda *_: None)
+        floor = max((need or CARRIED_GLIBC_FLOOR, CARRIED_GLIBC_FLOOR), key=lambda v: tuple(map(int, v.split("."))))
+        who = "the system libraries in Depends (the bundle carries its own glibc)"
+    else:
+        floor, who = glibc_floor(bundle)
     log(f"glibc floor: {floor} (needed by {who})")
     need = external_sonames(bundle)
     libpaths = _ldconfig_paths()
