@@ -167,7 +167,9 @@ def test_sigkill_during_writes_imports_and_backups(tmp_path):
             report[mode] = {"kills": kills, "markers": dict(marks),
                             "part_files": len(list((data / "backups").glob("*.part")))
                             if (data / "backups").is_dir() else 0}
-            assert sum(marks.values()) > kills, f"{mode}: workers committed almost nothing before the kills"
+            # a sanity check that the kills hit working processes, not a throughput target: on a loaded machine
+            # a restore (copy + swap of the whole folder) may commit less than once per kill
+            assert sum(marks.values()) >= kills // 2, f"{mode}: workers committed almost nothing before the kills"
     finally:
         server.kill()
         server.wait()
