@@ -235,3 +235,27 @@ def split_person_names(value) -> list[str]:
         if pending:
             parts.append(pending)
     return [n for n in (normalize_person_name(p) for p in parts) if n]
+
+
+_YEAR_BRACKETS = re.compile(r"[\[［【(（〔]\s*(\d{4})\s*[\]］】)）〕]")
+_SEQ_NO = re.compile(r"〕\s*第?\s*0*(\d+)\s*号")
+
+
+def normalize_number(value):
+    """One spelling for a 案号 / 文号 on every entry path (form, CLI, import, sync).
+
+    Full-width digits become half-width, the year's brackets ([] ［］ 【】 () （）) become 〔〕, and the
+    sequence loses its 第 and leading zeros: 示司监意[２０２６]第001号 -> 示司监意〔2026〕1号.
+    Values that are not text (None) are returned unchanged.
+    """
+    if not isinstance(value, str):
+        return value
+    text = to_halfwidth(value).strip()
+    if not text:
+        return text
+    text = _YEAR_BRACKETS.sub(lambda m: f"〔{m.group(1)}〕", text)
+    text = _SEQ_NO.sub(lambda m: f"〕{int(m.group(1))}号", text)
+    return text
+
+
+NUMBER_FIELDS = ("case_no", "doc_no")

@@ -16,6 +16,7 @@ from typing import Callable, Iterable
 
 from sifasuo_desktop.domain.errors import ConflictError, UserError
 from sifasuo_desktop.domain.ledgers import LEDGERS, REF
+from sifasuo_desktop.domain.validators import NUMBER_FIELDS, normalize_number
 from sifasuo_desktop.domain.permissions import SYSTEM, Actor, field_change_actions, require
 from sifasuo_desktop.paths import db_path
 
@@ -422,6 +423,9 @@ class Store:
         unknown = [k for k in values if k not in cols]
         if unknown:
             raise StoreError(f"数据表“{table}”没有字段：{', '.join(unknown)}")
+        for key in NUMBER_FIELDS:
+            if key in values:
+                values[key] = normalize_number(values[key])
         return values
 
     def insert(self, table: str, values: dict, action: str = "edit", owner_org: str | None = None) -> dict:
@@ -434,6 +438,8 @@ class Store:
         rec.update(version=1, deleted=0, created_at=now, updated_at=now, updated_by=self.actor.username)
         cols = list(rec)
         with self.transaction():
+            if table == "cases" and rec.get("case_no"):
+                self._refuse_duplicate_case(rec)
             try:
                 self.conn.execute(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
                                   [rec[c] for c in cols])
@@ -442,6 +448,16 @@ class Store:
             self._after_write(table, rec["id"], "insert", None, rec, now)
             self._run_hooks(table, rec["id"], None)
         return self.get(table, rec["id"])
+
+    def _refuse_duplicate_case(self, rec: dict) -> None:
+        """A second case with the same (normalised) 案号 in the same body is refused, never added."""
+        body = rec.get("body_id")
+        row = self.conn.execute(
+            "SELECT id FROM cases WHERE deleted = 0 AND case_no = ? AND "
+            "(body_id IS ? OR body_id = ?) AND owner_org = ? AND id <> ? LIMIT 1",
+            (rec["case_no"], body, body, rec["owner_org"], rec["id"])).fetchone()
+        if row is not None:
+            raise StoreError(f"案号“{rec['case_no']}”在本执法主体已存在，不能重复新增；请打开已有案件修改。")
 
     def update(self, table: str, record_id: str, values: dict, expected_version: int | None = None,
                action: str = "edit") -> dict:
@@ -496,6 +512,9 @@ class Store:
         prepared = []
         for values in records:
             values = dict(values)
+            for key in NUMBER_FIELDS:
+                if key in values:
+                    values[key] = normalize_number(values[key])
             rec = {k: v for k, v in values.items() if k not in SYNC_COLUMN_NAMES}
             rec["id"] = values.get("id") or new_id()
             rec["owner_org"] = values.get("owner_org") or org
