@@ -39,7 +39,7 @@ def _introduce(capsys, base, t, c):
 def _add_case(t, n=1):
     with Store.open(t) as s:
         for i in range(n):
-            s.insert("cases", {"case_no": f"CLI{i}", "case_type": "其他", "party": f"张{i}",
+            s.insert("cases", {"case_no": f"CLI{i}-{os.urandom(4).hex()}", "case_type": "其他", "party": f"张{i}",
                                "note": os.urandom(500).hex()})
 
 

@@ -55,8 +55,11 @@ def forge(world, entries, edit=None, files=None, town=None, raw=None):
     return path
 
 
+_CASE_STARTS = iter(range(900, 100000))
+
+
 def case_row(world):
-    cid = add_cases(world.town, 1, start=900)[0]
+    cid = add_cases(world.town, 1, start=next(_CASE_STARTS))[0]
     return dict(world.town.get("cases", cid))
 
 
