@@ -45,6 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
+    from sifasuo_desktop.fsutil import private_umask
+
+    private_umask()   # files and folders this process creates: owner only (POSIX)
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -20,6 +20,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
+from sifasuo_desktop import fsutil
+
 from . import fonts as F
 from .model import (
     ATTACH, CENTER, FLUSH, GENERAL, H1, H2, LETTER, RIGHT, Document, Paragraph, Table, format_cn_date,
@@ -329,7 +331,7 @@ def render_docx(doc: Document, out: str | Path | None = None, *, windows_fonts: 
     d.save(buf)
     data = buf.getvalue()
     if out is not None:
-        Path(out).write_bytes(data)
+        fsutil.atomic_write_bytes(out, data)
     return data
 
 

@@ -7,6 +7,8 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sifasuo_desktop import fsutil
+
 from . import fonts as F
 from .layout import (
     BLACK, BOTTOM_EDGE, CELL, LEFT, MM, PAGE_H, PAGE_W, RIGHT_EDGE, SEAL_DIAMETER, SIZE_SMALL, Glyph, Layout,
@@ -185,7 +187,7 @@ def render_pdf(doc: Document, out: str | Path | None = None, *, resolver: F.Font
     lay = make_layout(doc, resolver)
     res = render_layout(lay, seal_image)
     if out is not None:
-        Path(out).write_bytes(res.data)
+        fsutil.atomic_write_bytes(out, res.data)
     return res
 
 

@@ -14,6 +14,7 @@ import json
 import re
 from pathlib import Path
 
+from sifasuo_desktop import fsutil
 from sifasuo_desktop.domain.errors import UserError
 from sifasuo_desktop.domain.permissions import require
 from sifasuo_desktop.domain.validators import parse_date
@@ -72,7 +73,7 @@ def set_seal(store, src: str | Path | None) -> Path | None:
     if not (data.startswith(b"\x89PNG") or data[:3] == b"\xff\xd8\xff"):
         raise UserError("印章图片应为 PNG（建议透明背景）或 JPEG 文件。")
     dst.parent.mkdir(parents=True, exist_ok=True)
-    dst.write_bytes(data)
+    fsutil.atomic_write_bytes(dst, data)
     return dst
 
 
@@ -545,7 +546,7 @@ def receipt_document(store, doc_id: str) -> M.Document:
 
 def render(store, doc_id: str, out: str | Path, *, receipt: bool = False, with_seal: bool = True):
     """Write the document (or its 送达回证) to `out` (.pdf or .docx). Returns the pdf RenderResult or bytes."""
-    out = Path(out)
+    out = fsutil.check_output_path(out, store.data_dir)
     doc = receipt_document(store, doc_id) if receipt else load_document(store, doc_id)
     suffix = out.suffix.lower()
     if suffix == ".pdf":
@@ -558,14 +559,14 @@ def render(store, doc_id: str, out: str | Path, *, receipt: bool = False, with_s
             return render_pdf(doc, out, resolver=default_resolver(font_preferences(store) or None),
                               seal_image=str(seal) if use_seal else None)
         except OSError as exc:
-            raise UserError(f"无法写入文件“{out}”：{exc.strerror or exc}") from exc
+            raise fsutil.write_error(out, exc) from exc
     if suffix == ".docx":
         from .docx_out import render_docx
 
         try:
             return render_docx(doc, out)
         except OSError as exc:
-            raise UserError(f"无法写入文件“{out}”：{exc.strerror or exc}") from exc
+            raise fsutil.write_error(out, exc) from exc
     raise UserError("输出文件应以 .pdf 或 .docx 结尾。")
 
 

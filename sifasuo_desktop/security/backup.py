@@ -30,6 +30,7 @@ from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from sifasuo_desktop.domain.errors import UserError
 from sifasuo_desktop.domain.permissions import SYSTEM, require
+from sifasuo_desktop import fsutil
 from sifasuo_desktop.fsutil import fsync_dir
 from sifasuo_desktop.paths import db_path
 from sifasuo_desktop.store import migrations as _migrations
@@ -85,15 +86,14 @@ def is_encrypted(path) -> bool:
 
 
 def encrypt_file(src: Path, dst: Path, key: bytes, salt: bytes) -> None:
-    """Write src encrypted to dst (via dst.part, fsync, rename)."""
+    """Write src encrypted to dst (fsutil.atomic_file: temp file, fsync, rename)."""
     header = json.dumps({"kdf": "scrypt", "n": KDF_N, "r": KDF_R, "p": KDF_P,
                          "salt": base64.b64encode(salt).decode(), "chunk": CHUNK,
                          "prefix": base64.b64encode(os.urandom(7)).decode()}).encode()
     prefix = base64.b64decode(json.loads(header)["prefix"])
     aes = AESGCM(key)
-    tmp = dst.with_name(dst.name + ".part")
     size = src.stat().st_size
-    with open(src, "rb") as fin, open(tmp, "wb") as fout:
+    with open(src, "rb") as fin, fsutil.atomic_file(dst) as fout:
         fout.write(MAGIC + struct.pack(">I", len(header)) + header)
         index = 0
         done = 0
@@ -107,9 +107,6 @@ def encrypt_file(src: Path, dst: Path, key: bytes, salt: bytes) -> None:
             index += 1
             if final:
                 break
-        fout.flush()
-        os.fsync(fout.fileno())
-    os.replace(tmp, dst)
 
 
 def decrypt_file(src: Path, dst: Path, passphrase: str | None = None, key: bytes | None = None) -> None:
@@ -205,7 +202,7 @@ def _write_backup(store, target: Path, key_salt: tuple[bytes, bytes] | None) -> 
 def make_backup(store, out, passphrase: str | None = None) -> Path:
     """A backup the user asked for, to a file of their choice (optionally encrypted with `passphrase`)."""
     require(store.actor, "backup")
-    out = Path(out)
+    out = fsutil.check_output_path(out, store.data_dir, allow=("backups",))
     if out.is_dir():
         out = out / f"sifasuo-{store.org.code}-{_stamp()}.sqlite3{'.enc' if passphrase else ''}"
     key_salt = None
@@ -215,10 +212,9 @@ def make_backup(store, out, passphrase: str | None = None) -> Path:
     try:
         return _write_backup(store, out, key_salt)
     except OSError as exc:
-        raise UserError(f"无法写入备份文件“{out}”：{exc.strerror or exc}") from exc
+        raise UserError(f"无法写入备份文件“{out}”（{fsutil.os_reason(exc)}），未生成文件；当前数据没有受影响。") from exc
     except sqlite3.Error as exc:
-        out.with_name(out.name + ".part").unlink(missing_ok=True)
-        raise UserError(f"备份失败（{exc}）：请检查目标磁盘是否已满、是否可写。当前数据没有受影响。") from exc
+        raise UserError(f"备份失败（{exc}）：请检查目标磁盘是否已满、是否可写。未生成文件；当前数据没有受影响。") from exc
 
 
 def _audit_top(store) -> int:
@@ -253,11 +249,8 @@ def auto_backup(store, force: bool = False, now: dt.datetime | None = None) -> A
     if second:
         try:
             target = _unique(Path(second) / path.name)
-            tmp = target.with_name(target.name + ".part")
-            shutil.copyfile(path, tmp)
-            with open(tmp, "rb") as fh:
-                os.fsync(fh.fileno())
-            os.replace(tmp, target)
+            with fsutil.atomic_path(target) as tmp:
+                shutil.copyfile(path, tmp)
             result.second = target
             result.removed += len(thin(Path(second), now=now))
             result.attachments = mirror_attachments(store.data_dir, Path(second), key_salt)
@@ -293,11 +286,8 @@ def mirror_attachments(data_dir, dest_root, key_salt: tuple[bytes, bytes] | None
         if key_salt:
             encrypt_file(f, target, *key_salt)
         else:
-            tmp = target.with_name(target.name + ".part")
-            shutil.copyfile(f, tmp)
-            with open(tmp, "rb") as fh:
-                os.fsync(fh.fileno())
-            os.replace(tmp, target)
+            with fsutil.atomic_path(target) as tmp:
+                shutil.copyfile(f, tmp)
         copied += 1
     return copied
 
@@ -381,7 +371,8 @@ def _clean_temp(folder: Path, min_age_s: int = 600) -> None:
     """Leftovers of interrupted backups (*.part, .plain-*, .check-*) older than min_age_s."""
     cutoff = dt.datetime.now().timestamp() - min_age_s
     for p in folder.iterdir():
-        if p.name.endswith(".part") or p.name.startswith((".plain-", ".check-")):
+        if p.name.endswith(".part") or p.name.startswith((".plain-", ".check-")) or \
+                p.name.startswith(".") and p.name.endswith(fsutil.TMP_SUFFIX):
             try:
                 if p.stat().st_mtime < cutoff:
                     p.unlink()
@@ -533,9 +524,6 @@ def restore(data_dir, backup_file, passphrase: str | None = None,
     (or, when the current database is missing or broken, with the backup) and may raise to refuse. A copy of
     the current database is kept as backups/replaced-<time>.sqlite3. Afterwards a new sync stream is started.
     """
-    from sifasuo_desktop.store import Store
-    from sifasuo_desktop.store.repo import Store as _Store
-
     data_dir = Path(data_dir)
     backup_file = Path(backup_file)
     db = db_path(data_dir)
@@ -545,6 +533,18 @@ def restore(data_dir, backup_file, passphrase: str | None = None,
         bdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UserError(f"无法写入数据文件夹“{data_dir}”：{exc.strerror or exc}") from exc
+    from sifasuo_desktop.store.folder_lock import acquire
+
+    # nobody else may have the folder open (GUI, CLI, scheduled backup) while the database is replaced,
+    # and nobody can open it until the restore is done
+    with acquire(data_dir, exclusive=True):
+        return _restore_locked(data_dir, backup_file, db, bdir, passphrase, authorize)
+
+
+def _restore_locked(data_dir: Path, backup_file: Path, db: Path, bdir: Path, passphrase, authorize) -> RestoreResult:
+    from sifasuo_desktop.store import Store
+    from sifasuo_desktop.store.repo import Store as _Store
+
     if db.exists() and backup_file.resolve() == db.resolve():
         raise UserError("不能用正在使用的数据文件恢复自身。")
     candidate = db.with_name(db.name + ".restoring")

@@ -18,8 +18,10 @@ from sifasuo_desktop.domain.errors import ConflictError, UserError
 from sifasuo_desktop.domain.ledgers import LEDGERS, REF
 from sifasuo_desktop.domain.validators import NUMBER_FIELDS, normalize_number
 from sifasuo_desktop.domain.permissions import SYSTEM, Actor, field_change_actions, require
+from sifasuo_desktop import fsutil
 from sifasuo_desktop.paths import db_path
 
+from . import folder_lock as _folder_lock
 from . import migrations as _migrations
 from .schema import SYNC_COLUMN_NAMES, table_columns
 
@@ -134,6 +136,8 @@ class Store:
         self._ref_cache: dict[str, dict[str, str]] = {}
         self._lock = threading.RLock()
         self._meta: dict[str, str] = {}
+        self._folder_lock = None   # shared lock on <data>/.sifasuo.lock (set by Store.open)
+        self.setup_session = False  # True once this Store object has written the org (init/setup dialog)
         self._load_meta()
 
     # ------------------------------------------------------------------ opening
@@ -145,13 +149,21 @@ class Store:
             if not create:
                 raise StoreError(f"数据文件夹“{data_dir}”中没有台账数据，请先初始化（sifasuo init）。")
             try:
-                data_dir.mkdir(parents=True, exist_ok=True)
+                data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
             except OSError as exc:
-                raise StoreError(f"无法创建数据文件夹“{data_dir}”：{exc.strerror or exc}") from exc
+                raise StoreError(f"无法创建数据文件夹“{data_dir}”：{fsutil.os_reason(exc)}") from exc
+        if path.is_dir() or not data_dir.is_dir():
+            raise StoreError(f"“{data_dir}”不是可用的数据文件夹（{'数据文件的位置是一个文件夹' if path.is_dir() else '不是文件夹'}）。")
+        folder_lock = _folder_lock.acquire(data_dir)
         try:
             conn = connect(path)
         except sqlite3.Error as exc:
+            folder_lock.release()
             raise StoreError(_open_error(path, exc) or f"无法打开数据文件“{path}”：{exc}") from exc
+        except BaseException:
+            folder_lock.release()
+            raise
+        fsutil.secure_tree(data_dir)
         try:
             if check:
                 row = conn.execute("PRAGMA quick_check").fetchone()
@@ -160,15 +172,24 @@ class Store:
             cls._migrate(conn, data_dir)
         except sqlite3.DatabaseError as exc:
             conn.close()
+            folder_lock.release()
             if _open_error(path, exc):
                 raise StoreError(_open_error(path, exc)) from exc
             raise StoreError(f"数据文件“{path}”无法读取（{exc}），可能已损坏，请从备份恢复。") from exc
         except BaseException:
             conn.close()
+            folder_lock.release()
             raise
-        store = cls(data_dir, conn, actor)
-        if not store._meta.get("installation_id"):
-            store._set_meta("installation_id", new_id())
+        try:
+            store = cls(data_dir, conn, actor)
+            if not store._meta.get("installation_id"):
+                store._set_meta("installation_id", new_id())
+        except BaseException:
+            conn.close()
+            folder_lock.release()
+            raise
+        store._folder_lock = folder_lock
+        fsutil.register_data_dir(data_dir)
         return store
 
     @staticmethod
@@ -207,6 +228,10 @@ class Store:
     def close(self) -> None:
         with contextlib.suppress(Exception):
             self.conn.close()
+        lk, self._folder_lock = self._folder_lock, None
+        if lk is not None:
+            lk.release()
+            fsutil.unregister_data_dir(self.data_dir)
 
     def __enter__(self):
         return self
@@ -279,6 +304,7 @@ class Store:
             self._set_meta("created_at", utc_now())
             self.insert("orgs", {"code": code, "name": name, "role": role, "parent_code": parent_code},
                         owner_org=code)
+        self.setup_session = True
         return self.org
 
     # ------------------------------------------------------------------ transactions
@@ -616,21 +642,15 @@ class Store:
         """Online backup (consistent even while the app writes) to `target`; integrity-checked."""
         target = Path(target)
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(target.name + ".part")
-        if tmp.exists():
-            tmp.unlink()
-        dst = sqlite3.connect(str(tmp))
-        try:
-            self.conn.backup(dst)
-            ok = dst.execute("PRAGMA integrity_check").fetchone()[0]
-        finally:
-            dst.close()
-        if ok != "ok":
-            tmp.unlink(missing_ok=True)
-            raise StoreError(f"备份文件校验失败：{ok}")
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
+        with fsutil.atomic_path(target) as tmp:  # created 0600; renamed into place only when complete
+            dst = sqlite3.connect(str(tmp))
+            try:
+                self.conn.backup(dst)
+                ok = dst.execute("PRAGMA integrity_check").fetchone()[0]
+            finally:
+                dst.close()
+            if ok != "ok":
+                raise StoreError(f"备份文件校验失败：{ok}")
         return target
 
     def attachments_dir(self) -> Path:
@@ -675,7 +695,8 @@ class Store:
         dest = self.attachments_dir() / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
         if not dest.exists():
-            shutil.copyfile(src, dest)
+            with fsutil.atomic_path(dest) as tmp:   # 0600, never a half-copied attachment
+                shutil.copyfile(src, tmp)
         return self.insert("attachments", {"table_name": table, "record_id": record_id, "file_name": src.name,
                                            "stored_path": rel.as_posix(), "sha256": digest, "size": len(data),
                                            "note": note})

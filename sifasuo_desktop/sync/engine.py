@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ..domain import limits
 from ..domain.errors import UserError
+from .. import fsutil
 from ..domain.permissions import require
 from ..store import sync_queries as sq
 from ..store.migrations import known_names
@@ -163,6 +164,7 @@ def _check_stream(store, peer_org: str) -> None:
 def export_package(store, out, peer_org: str | None = None, *, snapshot: bool = False,
                    split_cap: int | None = None, now: _dt.datetime | None = None) -> ExportResult:
     require(store.actor, "sync")
+    fsutil.check_output_path(out, store.data_dir, allow=("sync/outbox",))
     me = store.org
     keys = local_keys(store)
     peer = peer_identity(store, peer_org)

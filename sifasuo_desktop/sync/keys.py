@@ -30,6 +30,8 @@ from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat, PrivateFormat, NoEncryption
 from nacl.public import PrivateKey as BoxPrivateKey, PublicKey as BoxPublicKey
 
+from sifasuo_desktop import fsutil
+
 from . import canonical
 from . import errors as E
 from .atomic import atomic_output
@@ -151,7 +153,7 @@ class LocalKeys:
         return canonical.dumps(doc) + b"\n"
 
     def write_identity(self, out: Path) -> Path:
-        out = Path(out)
+        out = fsutil.check_output_path(out)
         with atomic_output(out) as fh:
             fh.write(self.identity_document())
         return out

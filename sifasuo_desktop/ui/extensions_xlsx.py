@@ -7,6 +7,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
+from sifasuo_desktop import fsutil
 from sifasuo_desktop.domain.errors import UserError
 from sifasuo_desktop.domain.ledgers import LEDGERS
 from sifasuo_desktop.domain.permissions import allowed
@@ -91,7 +92,9 @@ def save_template(window, key=None, out=None) -> Path | None:
     try:
         src = template_path(key)
         if src is not None:
-            shutil.copyfile(src, out)
+            target = fsutil.check_output_path(out, window.store.data_dir)
+            with fsutil.atomic_path(target) as tmp:
+                shutil.copyfile(src, tmp)
         else:
             build_template(key, out)
     except (OSError, UserError) as exc:

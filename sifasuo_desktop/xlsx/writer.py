@@ -12,11 +12,11 @@ Several tables in one workbook: `wb = new_workbook()`, `add_table_sheet(wb, ...)
 from __future__ import annotations
 
 import datetime as _dt
-import os
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from sifasuo_desktop import fsutil
 from sifasuo_desktop.domain.errors import UserError
 
 TEXT, LONGTEXT, DATE, MONEY, INT, FLOAT = "text", "longtext", "date", "money", "int", "float"
@@ -178,20 +178,45 @@ def _safe_sheet_name(name: str, wb) -> str:
 
 
 def save(wb, path) -> Path:
-    """Save atomically (a .part file renamed into place); Chinese message when the file is open elsewhere."""
-    path = Path(path)
-    tmp = path.with_name(path.name + ".part")
+    """Save atomically (fsutil: temp file, fsync, rename), never onto a data folder's managed files; a Chinese
+    message when the file is open elsewhere or the disk is full (no partial file is left)."""
+    path = fsutil.check_output_path(path)
+    failed = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        wb.save(str(tmp))
-        os.replace(tmp, path)
+        with fsutil.atomic_path(path) as tmp:
+            wb.save(str(tmp))
     except PermissionError as exc:
-        tmp.unlink(missing_ok=True)
         raise UserError(f"无法写入“{path}”：文件可能正被 Excel/WPS 打开，请关闭后重试。") from exc
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise UserError(f"无法写入“{path}”：{exc.strerror or exc}") from exc
+        raise fsutil.write_error(path, exc) from exc
+    except UserError:
+        raise
+    except Exception as exc:  # lxml reports a full disk as SerialisationError (IO_ENOSPC, IO_EFBIG)
+        failed = _io_reason(exc)
+    if failed is not None:
+        _collect_quietly()  # openpyxl's half-run writer generators would print "Exception ignored" at exit
+        raise UserError(f"无法写入“{path}”（{failed}），未生成文件；数据没有任何改动。")
     return path
+
+
+def _collect_quietly() -> None:
+    import gc
+    import sys
+
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda *_: None
+    try:
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
+
+
+def _io_reason(exc: Exception) -> str:
+    text = str(exc)
+    if "ENOSPC" in text or "EFBIG" in text:
+        return "磁盘空间不足"
+    return text or type(exc).__name__
 
 
 def write_table(path, title: str, columns: list[Column], rows, org_name: str = "",
