@@ -1,12 +1,20 @@
 """init and demo."""
 from __future__ import annotations
 
+import os
+import shutil
 import sys
+import tempfile
 import time
+from pathlib import Path
 
-from sifasuo_desktop.cli.common import data_dir_from, print_json
+from sifasuo_desktop import fsutil
+
+from sifasuo_desktop.cli.common import add_secret_file_arg, data_dir_from, print_json, read_secret
 from sifasuo_desktop.domain.errors import UserError
-from sifasuo_desktop.paths import db_path
+from sifasuo_desktop.paths import DB_FILE, db_path
+
+ADMIN_PASS_ENV = "SIFASUO_ADMIN_PASSWORD"
 
 
 def register(sub, common):
@@ -16,7 +24,9 @@ def register(sub, common):
     p.add_argument("--org-code", required=True, help="机构代码（字母数字）")
     p.add_argument("--parent-code", help="上级机构代码（乡镇填县司法局的代码）")
     p.add_argument("--admin-user", help="第一个管理员账号")
-    p.add_argument("--admin-password", help="管理员密码")
+    p.add_argument("--admin-password", help=f"管理员密码（不推荐：其他用户可见；请用环境变量 {ADMIN_PASS_ENV}、"
+                                            "--admin-password-file 或在终端输入）")
+    add_secret_file_arg(p, "--admin-password", "管理员密码")
     p.set_defaults(func=cmd_init)
 
     p = sub.add_parser("demo", parents=[common], help="在新文件夹中生成演示数据")
@@ -36,13 +46,26 @@ def cmd_init(args) -> int:
     from sifasuo_desktop.store import Store
 
     data_dir = data_dir_from(args)
+    args.admin_password = read_secret(args.admin_password, args.admin_password_file, ADMIN_PASS_ENV,
+                                      "管理员密码", "--admin-password")
     _check_admin_flags(args)
     if db_path(data_dir).exists():
         with Store.open(data_dir) as s:
             if s.initialized:
                 raise UserError(f"数据文件夹“{data_dir}”已初始化为“{s.org.name}”（{s.org.code}）。")
     with Store.open(data_dir) as store:
-        org = store.init_org(args.role, args.org_name, args.org_code, args.parent_code)
+        def write_org():
+            return store.init_org(args.role, args.org_name, args.org_code, args.parent_code)
+
+        try:
+            from sifasuo_desktop.security.setup import init_with_admin, recovery_notice
+        except ImportError:
+            org, user, code = write_org(), None, None
+        else:
+            org, user, code = init_with_admin(store, args, write_org)
+        if user:
+            print(f"已创建管理员账号：{user}")
+            print(recovery_notice(user, code))
         _setup_hooks(store, args)
     print(f"已初始化：{org.name}（{org.code}，{org.role_label}），数据文件夹：{data_dir}")
     return 0
@@ -62,13 +85,7 @@ def _check_admin_flags(args) -> None:
 
 
 def _setup_hooks(store, args) -> None:
-    """Let optional modules finish the setup (admin account, keys)."""
-    try:
-        from sifasuo_desktop.security.setup import after_init
-    except ImportError:
-        pass
-    else:
-        after_init(store, args)
+    """Let optional modules finish the setup (sync keys; the administrator came with the organisation)."""
     try:
         from sifasuo_desktop.sync.setup import after_init as sync_after_init
     except ImportError:
@@ -86,7 +103,78 @@ def cmd_demo(args) -> int:
     if args.cases < 0:
         raise UserError("案件数量不能为负数。")
     t0 = time.perf_counter()
-    with Store.open(data_dir) as store:
+    build = _building_folder(data_dir)
+    try:
+        summary = _demo_in(build, args, generate, Store)
+        _move_into_place(build, data_dir)
+    except BaseException:
+        if build != data_dir:
+            shutil.rmtree(build, ignore_errors=True)
+        raise
+    summary["seconds"] = round(time.perf_counter() - t0, 2)
+    summary["data_dir"] = str(data_dir)
+    if args.json:
+        print_json(summary)
+    else:
+        counts = "，".join(f"{k} {v}" for k, v in summary["counts"].items())
+        print(f"已生成演示数据：{summary['org_name']}（{summary['org_code']}）")
+        print(f"记录数：{counts}")
+        if summary.get("login"):
+            print(f"演示账号：{summary['login']}")
+        print(f"用时 {summary['seconds']} 秒；数据文件夹：{data_dir}")
+    return 0
+
+
+def _building_folder(data_dir: Path) -> Path:
+    """The demo is built in a hidden sibling folder and renamed into place when complete: a killed demo
+    leaves no half-made data folder (an organisation without its administrator)."""
+    parent = data_dir.parent
+    _remove_stale_builds(parent, data_dir.name)
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=f".{data_dir.name}.building-", dir=parent))
+    except OSError:
+        return data_dir   # parent not writable: build in place as before
+
+
+def _remove_stale_builds(parent: Path, name: str) -> None:
+    """Folders of killed demos (nobody holds their lock any more)."""
+    from sifasuo_desktop.store.folder_lock import acquire
+
+    try:
+        stale = [p for p in parent.glob(f".{name}.building-*") if p.is_dir()]
+    except OSError:
+        return
+    for p in stale:
+        try:
+            with acquire(p, exclusive=True):
+                pass
+        except UserError:
+            continue   # another demo is building there right now
+        shutil.rmtree(p, ignore_errors=True)
+
+
+def _move_into_place(build: Path, data_dir: Path) -> None:
+    if build == data_dir:
+        return
+    try:
+        if data_dir.exists() and data_dir.is_dir() and not any(data_dir.iterdir()):
+            data_dir.rmdir()
+        if not data_dir.exists():
+            os.replace(build, data_dir)
+        else:  # an existing folder with other files: move the demo's entries in, the database last
+            entries = sorted(build.iterdir(), key=lambda p: p.name == DB_FILE)
+            for entry in entries:
+                os.replace(entry, data_dir / entry.name)
+            build.rmdir()
+        fsutil.secure_dir(data_dir)
+    except OSError as exc:
+        raise UserError(f"无法把演示数据放到“{data_dir}”：{fsutil.os_reason(exc)}") from exc
+    fsutil.fsync_dir(data_dir.parent)
+
+
+def _demo_in(folder: Path, args, generate, Store) -> dict:
+    with Store.open(folder) as store:
         summary = generate(store, cases=args.cases, seed=args.seed, role=args.role,
                            progress=None if args.json else _progress)
         try:
@@ -101,18 +189,7 @@ def cmd_demo(args) -> int:
             pass
         else:
             sync_after_init(store)
-    summary["seconds"] = round(time.perf_counter() - t0, 2)
-    summary["data_dir"] = str(data_dir)
-    if args.json:
-        print_json(summary)
-    else:
-        counts = "，".join(f"{k} {v}" for k, v in summary["counts"].items())
-        print(f"已生成演示数据：{summary['org_name']}（{summary['org_code']}）")
-        print(f"记录数：{counts}")
-        if summary.get("login"):
-            print(f"演示账号：{summary['login']}")
-        print(f"用时 {summary['seconds']} 秒；数据文件夹：{data_dir}")
-    return 0
+    return summary
 
 
 def _progress(text: str) -> None:

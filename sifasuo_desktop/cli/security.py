@@ -6,12 +6,13 @@ import os
 import sys
 from pathlib import Path
 
-from sifasuo_desktop.cli.common import data_dir_from, open_store, print_json
+from sifasuo_desktop.cli.common import add_secret_file_arg, data_dir_from, open_store, print_json, read_secret
 from sifasuo_desktop.domain.errors import UserError
 from sifasuo_desktop.domain.permissions import ROLE_LABELS, require
 
 PASS_ENV = "SIFASUO_BACKUP_PASSPHRASE"
 NEWPASS_ENV = "SIFASUO_NEW_PASSWORD"
+CODE_ENV = "SIFASUO_RECOVERY_CODE"
 
 
 def register(sub, common):
@@ -61,11 +62,13 @@ def register(sub, common):
     q.add_argument("--user", required=True)
     q.add_argument("--role", required=True, help="admin 管理员 / leader 所长负责人 / staff 工作人员 / readonly 只读")
     q.add_argument("--name", default="", help="姓名")
-    q.add_argument("--password", help=f"初始密码（也可用环境变量 {NEWPASS_ENV}，或在终端输入）")
+    q.add_argument("--password", help=f"初始密码（不推荐；请用环境变量 {NEWPASS_ENV}、--password-file，或在终端输入）")
+    add_secret_file_arg(q, "--password", "密码")
     q.set_defaults(func=cmd_accounts_add)
     q = asub.add_parser("passwd", parents=[common], help="管理员重设某账号的密码（对方下次登录须修改）")
     q.add_argument("--user", required=True)
-    q.add_argument("--password", help=f"新密码（也可用环境变量 {NEWPASS_ENV}，或在终端输入）")
+    q.add_argument("--password", help=f"新密码（不推荐；请用环境变量 {NEWPASS_ENV}、--password-file，或在终端输入）")
+    add_secret_file_arg(q, "--password", "密码")
     q.set_defaults(func=cmd_accounts_passwd)
     q = asub.add_parser("set", parents=[common], help="修改角色、启用/停用、解锁")
     q.add_argument("--user", required=True)
@@ -77,8 +80,10 @@ def register(sub, common):
     q.set_defaults(func=cmd_accounts_set)
     q = asub.add_parser("recover", parents=[common], help="忘记管理员密码：用恢复码设置新密码")
     q.add_argument("--user", required=True)
-    q.add_argument("--code", help="恢复码（不给则在终端输入）")
-    q.add_argument("--password", help=f"新密码（也可用环境变量 {NEWPASS_ENV}，或在终端输入）")
+    q.add_argument("--code", help=f"恢复码（不推荐；请用环境变量 {CODE_ENV}、--code-file，或在终端输入）")
+    add_secret_file_arg(q, "--code", "恢复码")
+    q.add_argument("--password", help=f"新密码（不推荐；请用环境变量 {NEWPASS_ENV}、--password-file，或在终端输入）")
+    add_secret_file_arg(q, "--password", "密码")
     q.set_defaults(func=cmd_accounts_recover)
 
 
@@ -101,14 +106,12 @@ def _passphrase(confirm: bool, what: str = "备份密码") -> str:
     return value
 
 
-def _new_password(given: str | None) -> str:
-    if given:
-        return given
-    env = os.environ.get(NEWPASS_ENV)
-    if env:
-        return env
+def _new_password(args) -> str:
+    value = read_secret(args.password, getattr(args, "password_file", None), NEWPASS_ENV, "密码", "--password")
+    if value:
+        return value
     if not _tty():
-        raise UserError(f"请用 --password 或环境变量 {NEWPASS_ENV} 给出新密码（或在终端中运行）。")
+        raise UserError(f"请用环境变量 {NEWPASS_ENV} 或 --password-file 给出新密码（或在终端中运行）。")
     first = getpass.getpass("新密码：")
     if getpass.getpass("再输入一次：") != first:
         raise UserError("两次输入的密码不一致。")
@@ -296,7 +299,7 @@ def cmd_accounts_add(args) -> int:
 
     with open_store(args, write=True) as store:
         role = accounts.parse_role(args.role)
-        code = accounts.create_account(store, args.user, _new_password(args.password), role, args.name)
+        code = accounts.create_account(store, args.user, _new_password(args), role, args.name)
     print(f"已创建账号：{args.user}（{ROLE_LABELS[role]}）")
     if code:
         print(recovery_notice(args.user, code))
@@ -307,7 +310,7 @@ def cmd_accounts_passwd(args) -> int:
     from sifasuo_desktop.security import accounts
 
     with open_store(args, write=True) as store:
-        acc = accounts.reset_password(store, args.user, _new_password(args.password))
+        acc = accounts.reset_password(store, args.user, _new_password(args))
     print(f"已重设账号“{acc.username}”的密码" + ("，对方下次登录时须修改密码。" if acc.must_change else "。"))
     return 0
 
@@ -341,12 +344,14 @@ def cmd_accounts_recover(args) -> int:
     from sifasuo_desktop.security.setup import recovery_notice
 
     with open_store(args, write=False) as store:
-        code = args.code
+        if args.code_file == "-" and getattr(args, "password_file", None) == "-":
+            raise UserError("--code-file 和 --password-file 不能同时从标准输入读取。")
+        code = read_secret(args.code, args.code_file, CODE_ENV, "恢复码", "--code")
         if not code:
             if not _tty():
-                raise UserError("请用 --code 给出恢复码（或在终端中运行）。")
-            code = input("恢复码：")
-        new_code = accounts.recover_with_code(store, args.user, code, _new_password(args.password))
+                raise UserError(f"请用环境变量 {CODE_ENV} 或 --code-file 给出恢复码（或在终端中运行）。")
+            code = getpass.getpass("恢复码：")
+        new_code = accounts.recover_with_code(store, args.user, code, _new_password(args))
     print(f"已为管理员“{args.user}”设置新密码。原恢复码已作废。")
     print(recovery_notice(args.user, new_code))
     return 0

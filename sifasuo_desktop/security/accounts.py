@@ -36,6 +36,9 @@ _ROLE_WORDS = {
     "readonly": READONLY, "只读": READONLY,
 }
 BAD_LOGIN = "用户名或密码错误。"
+SETUP_OPEN = "security.setup_open"   # meta: `init` deliberately left the first administrator to be added later
+NO_ADMIN_FOLDER = ("这个数据文件夹已有机构信息，却没有任何账号（初始化可能被中断）。为安全起见，不能不登录就在这里"
+                   "创建管理员：请从备份恢复，或把这个文件夹改名后重新运行 sifasuo init。")
 
 
 class AuthError(UserError):
@@ -168,6 +171,10 @@ def create_account(store, username: str, password: str, role: str, display_name:
     if first:
         if role != ADMIN:
             raise UserError("第一个账号必须是管理员。")
+        # an organisation without any account is open to anyone only within the setup that wrote it, or when
+        # `init` deliberately left the administrator for later (it warned); not after an interrupted setup
+        if store.initialized and not getattr(store, "setup_session", False) and store.meta(SETUP_OPEN) != "1":
+            raise UserError(NO_ADMIN_FOLDER)
     else:
         require(store.actor, "accounts")
     if get_account(store, username):
@@ -183,6 +190,8 @@ def create_account(store, username: str, password: str, role: str, display_name:
             (username, (display_name or "").strip(), role, HASHER.hash(password),
              HASHER.hash(_normalize_code(code)) if code else None, now, now))
         _audit(store, "account_create", username, None, _public(get_account(store, username)))
+        if first and store.meta(SETUP_OPEN):
+            store.set_meta(SETUP_OPEN, None)
     return code
 
 
@@ -275,6 +284,7 @@ def recover_with_code(store, username: str, code: str, new_password: str) -> str
     if acc is None or acc.role != ADMIN:
         raise AuthError("恢复码只能用于管理员账号，请检查用户名。")
     _check_lock(store, acc)
+    _reserve_attempt(store, acc, _now())
     row = store.conn.execute("SELECT recovery_hash FROM accounts WHERE username = ?", (acc.username,)).fetchone()
     ok = False
     if row and row[0]:
@@ -311,17 +321,49 @@ def _check_lock(store, acc: Account, now: dt.datetime | None = None) -> None:
         raise AuthError(f"账号“{acc.username}”因多次输错密码已被锁定，请约{left}分钟后再试，或请管理员解锁。")
 
 
+def _reserve_attempt(store, acc: Account, now: dt.datetime) -> None:
+    """Count this attempt BEFORE the password (or recovery code) is checked, in one IMMEDIATE transaction:
+    parallel attempts (60 processes at once) are serialized here, so at most `lockout_attempts` of them are
+    ever checked before the account locks. Refuses while locked or when the attempts are used up."""
+    limit = int(setting(store, "security.lockout_attempts"))
+    minutes = int(setting(store, "security.lockout_minutes"))
+    locked_now = None
+    with store.transaction():
+        row = store.conn.execute("SELECT failed_count, locked_until FROM accounts WHERE username = ?",
+                                 (acc.username,)).fetchone()
+        fresh = Account(acc.username, acc.display_name, acc.role, acc.active, acc.must_change, row[0], row[1],
+                        acc.created_at, acc.last_login_at, acc.has_recovery)
+        if fresh.locked(now):
+            locked_now = fresh
+        elif limit > 0 and row[0] >= limit:   # used up by attempts still being checked: lock now
+            until = _iso(now + dt.timedelta(minutes=minutes))
+            store.conn.execute("UPDATE accounts SET failed_count = 0, locked_until = ?, updated_at = ? "
+                               "WHERE username = ?", (until, utc_now(), acc.username))
+            _audit(store, "account_locked", acc.username, _public(acc),
+                   dict(_public(acc), locked_until=until), actor=acc.username)
+            locked_now = get_account(store, acc.username)
+        else:
+            store.conn.execute("UPDATE accounts SET failed_count = failed_count + 1 WHERE username = ?",
+                               (acc.username,))
+    if locked_now is not None:
+        _check_lock(store, locked_now, now)
+
+
 def _failed(store, acc: Account, now: dt.datetime | None = None) -> None:
+    """The reserved attempt failed: audit it; lock the account when the attempts are used up. The count is
+    read and written inside one transaction (no lost updates between processes)."""
     now = now or _now()
     limit = int(setting(store, "security.lockout_attempts"))
     minutes = int(setting(store, "security.lockout_minutes"))
-    count = acc.failed_count + 1
-    values: dict = {"failed_count": count}
-    action = "login_failed"
-    if limit > 0 and count >= limit:
-        values = {"failed_count": 0, "locked_until": _iso(now + dt.timedelta(minutes=minutes))}
-        action = "account_locked"
-    _update(store, acc.username, values, action, actor=acc.username)
+    with store.transaction():
+        count = store.conn.execute("SELECT failed_count FROM accounts WHERE username = ?",
+                                   (acc.username,)).fetchone()[0]
+        if limit > 0 and count >= limit:
+            _update(store, acc.username, {"failed_count": 0,
+                                          "locked_until": _iso(now + dt.timedelta(minutes=minutes))},
+                    "account_locked", actor=acc.username)
+        else:
+            _update(store, acc.username, {"failed_count": count}, "login_failed", actor=acc.username)
 
 
 def authenticate(store, username: str, password: str, now: dt.datetime | None = None) -> Actor:
@@ -338,6 +380,7 @@ def authenticate(store, username: str, password: str, now: dt.datetime | None = 
     _check_lock(store, acc, now)
     if not acc.active:
         raise AuthError(f"账号“{acc.username}”已停用，请联系管理员。")
+    _reserve_attempt(store, acc, now)
     if not _verify(store, acc.username, password):
         _failed(store, acc, now)
         acc = get_account(store, acc.username)

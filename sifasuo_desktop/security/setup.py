@@ -43,34 +43,55 @@ def _ask_password(username: str) -> str:
     raise UserError("未能设置管理员密码。")
 
 
-def after_init(store, args) -> None:
-    """Create the first administrator from --admin-user/--admin-password, prompting when a terminal is
-    attached; without a terminal and without flags, warn and go on (no account yet)."""
+def gather_admin(args) -> tuple[str, str] | str:
+    """The first administrator's name and password from --admin-user/--admin-password (or the prompt, when a
+    terminal is attached), asked BEFORE anything is written. A string: init goes on without one, and prints
+    this warning once it has succeeded."""
     user = getattr(args, "admin_user", None)
     password = getattr(args, "admin_password", None)
-    if accounts.has_accounts(store):
-        return
     if not user and not password and not _interactive():
-        sys.stderr.write(NO_ACCOUNT_WARNING + "\n")
-        return
+        return NO_ACCOUNT_WARNING
     if not user:
         if not _interactive():
-            sys.stderr.write("缺少 --admin-user。" + NO_ACCOUNT_WARNING + "\n")
-            return
+            return "缺少 --admin-user。" + NO_ACCOUNT_WARNING
         user = input("管理员用户名（默认 admin）：").strip() or "admin"
     accounts.validate_username(user)
     if password is None:
         if not _interactive():
-            sys.stderr.write("缺少 --admin-password。" + NO_ACCOUNT_WARNING + "\n")
-            return
+            return "缺少 --admin-password。" + NO_ACCOUNT_WARNING
         password = _ask_password(user)
-    try:
-        code = accounts.create_account(store, user, password, ADMIN)
-    except UserError as exc:
-        sys.stderr.write(f"未创建管理员账号：{exc.message}\n{NO_ACCOUNT_WARNING}\n")
+    accounts.validate_password(password, user)
+    return user, password
+
+
+def init_with_admin(store, args, init_org) -> tuple:
+    """`sifasuo init`: the organisation and its first administrator in ONE transaction, so a killed init
+    leaves either nothing or both (never an organisation that anyone could claim). Returns (org, user, code)."""
+    creds = gather_admin(args)
+    with store.transaction():
+        org = init_org()
+        if isinstance(creds, str):
+            store.set_meta(accounts.SETUP_OPEN, "1")
+        else:
+            code = accounts.create_account(store, creds[0], creds[1], ADMIN)
+    if isinstance(creds, str):
+        sys.stderr.write(creds + "\n")
+        return org, None, None
+    return org, creds[0], code
+
+
+def after_init(store, args) -> None:
+    """Kept for callers that wrote the organisation themselves (same setup session)."""
+    if accounts.has_accounts(store):
         return
-    print(f"已创建管理员账号：{user}")
-    print(recovery_notice(user, code))
+    creds = gather_admin(args)
+    if isinstance(creds, str):
+        store.set_meta(accounts.SETUP_OPEN, "1")
+        sys.stderr.write(creds + "\n")
+        return
+    code = accounts.create_account(store, creds[0], creds[1], ADMIN)
+    print(f"已创建管理员账号：{creds[0]}")
+    print(recovery_notice(creds[0], code))
 
 
 def after_demo(store) -> dict:
