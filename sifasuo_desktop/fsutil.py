@@ -177,8 +177,10 @@ def atomic_path(target, mode: int = 0o600) -> Iterator[Path]:
         ok = True
     finally:
         if not ok:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
+            # SQLite (a backup written by name) leaves its rollback journal / WAL beside the temp file
+            for leftover in (tmp, *(tmp.with_name(tmp.name + s) for s in ("-journal", "-wal", "-shm"))):
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
 
 
 @contextlib.contextmanager

@@ -44,3 +44,40 @@ def pytest_unconfigure(config):
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(_exit_status["code"])
+
+
+@pytest.fixture(autouse=True)
+def _background_threads_end():
+    """A test's background workers (warnings, dashboard, integrity check) end before the next test starts,
+    so no run of one test overlaps the set-up of the next one."""
+    yield
+    import threading
+
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread() and thread.daemon and thread.name.startswith(
+                ("rules-check", "dashboard-refresh", "integrity-check")):
+            thread.join(60)
+    _delete_leftover_windows()
+
+
+def _delete_leftover_windows() -> None:
+    """Windows a test made without qtbot.addWidget are deleted here through Qt (deleteLater), not later by
+    the garbage collector in the middle of another test: PySide6 crashed (SIGSEGV in 'Garbage-collecting')
+    when a collected cycle still held a main window."""
+    import sys
+
+    if "PySide6.QtWidgets" not in sys.modules:
+        return
+    import shiboken6
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        return
+    for w in app.topLevelWidgets():
+        if shiboken6.isValid(w) and w.parentWidget() is None and \
+                type(w).__module__.startswith(("sifasuo_desktop", "tests")):
+            w.hide()
+            w.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.DeferredDelete)

@@ -102,7 +102,7 @@ def start_integrity_check(window, data_dir: Path) -> None:
 
         result.append(quick_check(data_dir))
 
-    thread = threading.Thread(target=work, daemon=True)
+    thread = threading.Thread(target=work, name="integrity-check", daemon=True)
     thread.start()
 
     def poll():

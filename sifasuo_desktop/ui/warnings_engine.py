@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import queue
 import threading
 
 import shiboken6
@@ -31,24 +32,22 @@ def build_badge_index(findings) -> dict[tuple[str, str], tuple[str, str]]:
     return index
 
 
-class _Bridge(QObject):
-    """Carries a worker's result to the UI thread. Not parented: it outlives the window if a run is still
-    going when the window is deleted, so the worker never emits on a deleted object."""
-
-    done = Signal(object, object)  # (CheckResult | None, badge index | error text)
-
-
 class RulesEngine(QObject):
     """Runs check_store in a worker thread (own read connection) and announces `updated`.
 
     Store changes restart a short timer, so a burst of edits costs one recomputation; an edit made while a
     run is in progress schedules another run when it ends.
+
+    The worker touches no Qt object at all: it puts its result on a plain queue that a UI-thread timer
+    drains. (It used to emit a signal on an unparented QObject from the Python thread; under load that
+    crashed the interpreter when the collector ran while a run was in flight.)
     """
 
     updated = Signal()
     failed = Signal(str)
 
     DEBOUNCE_MS = 300
+    POLL_MS = 40
 
     def __init__(self, store, data_dir=None, parent=None):
         super().__init__(parent)
@@ -66,8 +65,11 @@ class RulesEngine(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(self.DEBOUNCE_MS)
         self._timer.timeout.connect(self.recompute)
-        self._bridge = _Bridge()
-        self._bridge.done.connect(self._on_finished)
+        self._results: queue.SimpleQueue = queue.SimpleQueue()
+        self._poll = QTimer(self)
+        self._poll.setInterval(self.POLL_MS)
+        self._poll.timeout.connect(self._drain)
+        self._thread: threading.Thread | None = None
         store.subscribe(self._on_changes)
 
     # ------------------------------------------------------------------ public
@@ -90,16 +92,27 @@ class RulesEngine(QObject):
         self._running = True
         self._again = False
         today = self.today or dt.date.today()
-        threading.Thread(target=self._work, args=(self._bridge, self.data_dir, today), name="rules-check",
-                         daemon=True).start()
+        self._thread = threading.Thread(target=self._work, args=(self._results, self.data_dir, today),
+                                        name="rules-check", daemon=True)
+        self._thread.start()
+        self._poll.start()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until the worker thread (if any) has ended; True when none is running any more."""
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+            return not thread.is_alive()
+        return True
 
     def close(self) -> None:
         self._closed = True
         self.store.unsubscribe(self._on_changes)
-        try:
-            self._timer.stop()
-        except RuntimeError:  # already deleted with the window
-            pass
+        for timer in (self._timer, self._poll):
+            try:
+                timer.stop()
+            except RuntimeError:  # already deleted with the window
+                pass
 
     # ------------------------------------------------------------------ internals
     def _on_changes(self, changes) -> None:
@@ -111,8 +124,8 @@ class RulesEngine(QObject):
                 self.store.unsubscribe(self._on_changes)
 
     @staticmethod
-    def _work(bridge, data_dir, today) -> None:
-        """Worker thread: its own read connection; touches nothing but the bridge."""
+    def _work(results, data_dir, today) -> None:
+        """Worker thread: its own read connection; touches nothing but the result queue."""
         from sifasuo_desktop.store import Store
 
         try:
@@ -125,10 +138,17 @@ class RulesEngine(QObject):
         except Exception as exc:  # shown on the page; the previous result stays
             log.exception("rules check failed")
             result, payload = None, f"预警检查失败：{getattr(exc, 'message', None) or exc}"
+        results.put((result, payload))
+
+    def _drain(self) -> None:
+        """UI thread: pick up a finished run."""
         try:
-            bridge.done.emit(result, payload)
-        except RuntimeError:  # pragma: no cover - application shutting down
-            pass
+            result, payload = self._results.get_nowait()
+        except queue.Empty:
+            return
+        self._poll.stop()
+        self._thread = None
+        self._on_finished(result, payload)
 
     def _on_finished(self, result, payload) -> None:
         self._running = False

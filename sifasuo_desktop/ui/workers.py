@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import threading
 
-from PySide6.QtCore import QEventLoop, QObject, Qt, QThread, Signal
+from PySide6.QtCore import QEventLoop, QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import QApplication, QProgressDialog
 
 
@@ -28,6 +28,29 @@ class _Runner(QObject):
             self.finished.emit()
 
 
+class _Relay(QObject):
+    """Lives in the GUI thread: the worker's progress signals reach it queued, so the dialog is only ever
+    touched by the GUI thread (a plain lambda slot ran in the worker thread)."""
+
+    def __init__(self, dialog: QProgressDialog, title: str):
+        super().__init__()
+        self.dialog, self.title = dialog, title
+        self.updates = 0
+        self.foreign_updates = 0  # updates that arrived outside the GUI thread (tests assert 0)
+
+    @Slot(int, str)
+    def show_progress(self, percent: int, text: str) -> None:
+        self.updates += 1
+        if QThread.currentThread() is not QApplication.instance().thread():
+            self.foreign_updates += 1
+            return
+        self.dialog.setValue(percent)
+        self.dialog.setLabelText(text or self.title)
+
+
+LAST_RELAY: list = []  # the last run's relay (tests read its counters)
+
+
 def run_task(parent, title: str, fn, *args, **kwargs):
     """Run fn(*args, progress=..., cancelled=..., **kwargs) off the UI thread; return its result or raise."""
     runner = _Runner(fn, args, kwargs)
@@ -38,7 +61,9 @@ def run_task(parent, title: str, fn, *args, **kwargs):
     dialog.setWindowModality(Qt.WindowModal)
     dialog.setMinimumDuration(300)
     loop = QEventLoop()
-    runner.progressed.connect(lambda p, t: (dialog.setValue(p), dialog.setLabelText(t or title)))
+    relay = _Relay(dialog, title)
+    LAST_RELAY[:] = [relay]
+    runner.progressed.connect(relay.show_progress)
     runner.finished.connect(loop.quit)
     dialog.canceled.connect(runner.cancel_event.set)
     thread.started.connect(runner.run)

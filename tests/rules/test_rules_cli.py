@@ -74,6 +74,7 @@ def test_bad_values_refused_with_chinese_message(data_dir, capsys, args, needle)
 
 def test_set_needs_an_admin(data_dir, capsys, monkeypatch):
     with Store.open(data_dir) as s:
+        s.set_meta(accounts.SETUP_OPEN, "1")  # as `init` without --admin-user leaves the folder
         accounts.create_account(s, "boss", "boss-pass-1", "admin")
         s.actor = accounts.authenticate(s, "boss", "boss-pass-1")
         accounts.create_account(s, "clerk", "clerk-pass-1", "staff")
