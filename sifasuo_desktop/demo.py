@@ -355,6 +355,12 @@ def _township(store, g: _Gen, org: str, tname: str, n_cases: int, progress) -> d
                          "found_problem": 0})
         for row in insp:
             row["found_problem"] = 0 if row["result"] == "未发现问题" else 1
+        from . import demo_enterprise  # 检查事项目录, 涉企检查计划 and the inspections' 涉企 columns (issue 13)
+
+        e_items, e_plans = demo_enterprise.catalogs(org, squad, county_dept)
+        put("inspection_items", e_items)
+        put("inspection_plans", e_plans)
+        demo_enterprise.decorate(org, insp, e_items)
         put("inspections", insp)
 
         # supervision visits, problems and their steps

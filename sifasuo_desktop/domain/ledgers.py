@@ -15,6 +15,7 @@ from .errors import ValidationError
 TEXT, LONGTEXT, DATE, INT, MONEY, FLOAT, BOOL, CHOICE, MULTI, REF, NAMES, IDNO, USCC, PHONE, JSON = (
     "text", "longtext", "date", "int", "money", "float", "bool", "choice", "multichoice", "ref",
     "names", "id_number", "uscc", "phone", "json")
+DATETIME = "datetime"   # a date or a date-time, stored as 'YYYY-MM-DD' or 'YYYY-MM-DD HH:MM' (报备时间/扫码时间)
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,9 @@ class Ledger:
     display_field: str | None = None  # what a REF to this table shows
     in_nav: bool = True
     prepare: object = None           # optional fn(values) -> values run before field validation
+    # (field, other field): a required field filled in from the other when empty (prepare does it); a sheet with
+    # the other column needs no column of its own
+    fallbacks: tuple[tuple[str, str], ...] = ()
 
     @property
     def table(self) -> str:
@@ -275,17 +279,65 @@ CASES = _add(Ledger("cases", "执法案件", (
     *CASE_DISCRETION_FIELDS,
 ), number_field="case_no", date_field="filed_date", status_field="status", prepare=_prepare_case))
 
+# ---- 行政检查: 涉企检查 columns (ledgers.md "Added for the 2025–2026 priorities"; 国办发〔2024〕54号; issue 13)
+INSPECT_TYPES = ("日常检查", "专项检查", "个案检查")
+TASK_SOURCES = ("年度计划", "投诉举报", "上级交办", "转办移送", "企业申请", "整改复查", "紧急情形", "其他")
+EMERGENCY_SOURCE = "紧急情形"
+INSPECT_METHODS = ("现场检查", "非现场检查", "书面核查")
+ON_SITE = "现场检查"            # the default when 检查方式 is empty
+INSPECT_METHOD_ALIASES = (("现场", "现场检查"), ("实地检查", "现场检查"), ("非现场", "非现场检查"),
+                          ("非现场监管", "非现场检查"), ("远程检查", "非现场检查"), ("书面检查", "书面核查"),
+                          ("书面审查", "书面核查"))
+TASK_SOURCE_ALIASES = (("计划内", "年度计划"), ("计划检查", "年度计划"), ("双随机", "年度计划"),
+                       ("双随机抽查", "年度计划"), ("投诉", "投诉举报"), ("举报", "投诉举报"), ("12345", "投诉举报"),
+                       ("交办", "上级交办"), ("移送", "转办移送"), ("转办", "转办移送"), ("复查", "整改复查"),
+                       ("紧急", "紧急情形"), ("情况紧急", "紧急情形"), ("突发事件", "紧急情形"))
+RATINGS = ("满意", "基本满意", "不满意")
+ENTERPRISE_GROUP = "涉企检查"
+INSPECTION_ENTERPRISE_FIELDS = (
+    F("item_name", "检查事项", synonyms=("检查事项名称", "行政检查事项"), group=ENTERPRISE_GROUP,
+      help="本主体行政检查事项目录中已公布的事项（JC-03）"),
+    F("item_code", "检查事项编码", synonyms=("事项编码",), in_list=False, group=ENTERPRISE_GROUP,
+      help="可不填；填写时先按编码匹配目录"),
+    F("task_source", "任务来源", CHOICE, choices=TASK_SOURCES, synonyms=("检查来源", "检查依据来源"),
+      aliases=TASK_SOURCE_ALIASES, group=ENTERPRISE_GROUP),
+    F("method", "检查方式", CHOICE, choices=INSPECT_METHODS, aliases=INSPECT_METHOD_ALIASES, in_list=False,
+      group=ENTERPRISE_GROUP, help="不填视为现场检查"),
+    F("approval_date", "审批日期", DATE, synonyms=("检查审批日期", "方案审批日期"), in_list=False,
+      group=ENTERPRISE_GROUP, help="检查方案经本机关负责人批准的日期（JC-05）"),
+    F("approver", "审批人", synonyms=("批准人",), in_list=False, group=ENTERPRISE_GROUP, person=True),
+    F("report_time", "报备时间", DATETIME, synonyms=("扫码时间", "扫码入企时间", "报备日期"), group=ENTERPRISE_GROUP,
+      help="线上报备（扫码入企）的日期或日期时间，如 2025-08-01 09:30（JC-04）"),
+    F("report_no", "报备编号", synonyms=("扫码编号", "检查码", "入企码"), in_list=False, group=ENTERPRISE_GROUP),
+    F("rating", "企业评价", CHOICE, choices=RATINGS, synonyms=("企业满意度", "评价结果"), group=ENTERPRISE_GROUP),
+    F("officer_cert_nos", "检查人员执法证号", synonyms=("执法证号", "检查人员证号", "执法人员执法证号", "执法证件号"),
+      in_list=False, group=ENTERPRISE_GROUP, help="扫码入企平台导出的执法证号，与检查人员按顺序对应；用于关联执法人员"),
+)
+
+def _prepare_inspection(values: dict) -> dict:
+    """A 扫码入企 export has no 检查日期 of its own: the date of the 扫码时间 (报备时间) is the inspection's."""
+    if str(values.get("inspect_date") or "").strip() or not values.get("report_time"):
+        return values
+    try:
+        when = v.parse_datetime(values["report_time"])
+    except ValueError:
+        return values       # reported against 报备时间 itself
+    return dict(values, inspect_date=when[:10]) if when else values
+
+
 INSPECTIONS = _add(Ledger("inspections", "行政检查", (
-    F("inspect_date", "检查日期", DATE, required=True),
-    F("body_id", "执法主体", REF, ref="bodies"),
-    F("target_name", "检查对象", required=True, synonyms=("企业名称", "检查对象(企业名称)")),
-    F("target_uscc", "统一社会信用代码", USCC, synonyms=("信用代码",)),
-    F("inspect_type", "检查类型", CHOICE, choices=("日常检查", "专项检查", "个案检查")),
-    F("is_joint", "是否联合检查", BOOL),
-    F("officer_names", "检查人员", NAMES),
+    F("inspect_date", "检查日期", DATE, required=True, synonyms=("检查时间", "入企检查日期")),
+    F("body_id", "执法主体", REF, ref="bodies", synonyms=("检查主体", "检查单位", "实施主体")),
+    F("target_name", "检查对象", required=True, synonyms=("企业名称", "检查对象(企业名称)", "被检查单位", "被检查企业")),
+    F("target_uscc", "统一社会信用代码", USCC, synonyms=("信用代码", "企业信用代码")),
+    F("inspect_type", "检查类型", CHOICE, choices=INSPECT_TYPES, synonyms=("检查类别",)),
+    F("is_joint", "是否联合检查", BOOL, synonyms=("联合检查",)),
+    F("officer_names", "检查人员", NAMES, synonyms=("执法人员", "检查人员姓名")),
     F("result", "检查结果", LONGTEXT),
     F("found_problem", "是否发现问题", BOOL),
-), date_field="inspect_date", status_field="inspect_type"))
+    *INSPECTION_ENTERPRISE_FIELDS,
+), date_field="inspect_date", status_field="inspect_type", prepare=_prepare_inspection,
+    fallbacks=(("inspect_date", "report_time"),)))
 
 VISITS = _add(Ledger("visits", "监督检查", (
     F("visit_date", "检查日期", DATE, required=True),
@@ -466,6 +518,32 @@ DISCRETION_STANDARDS = _add(Ledger("discretion_standards", "行政裁量权基�
     F("issued_date", "发布日期", DATE, synonyms=("公布日期", "印发日期")),
 ), number_field="code", date_field="issued_date", status_field="level", display_field="violation"))
 
+# ---- 行政检查事项目录 and 涉企检查计划 (ledgers.md "Added for the 2025–2026 priorities"; issue 13). Each body
+# publishes its own catalog and annual plan: township-owned rows, like the inspections themselves.
+ITEM_STATUS = ("有效", "停用")
+INSPECTION_ITEMS = _add(Ledger("inspection_items", "行政检查事项目录", (
+    F("code", "事项编码", synonyms=("编码", "检查事项编码")),
+    F("name", "事项名称", required=True, synonyms=("检查事项", "检查事项名称", "行政检查事项")),
+    F("body_id", "执法主体", REF, ref="bodies", required=True, synonyms=("实施主体", "检查主体")),
+    F("basis", "检查依据", LONGTEXT, synonyms=("依据", "法律依据", "设定依据", "实施依据")),
+    F("target", "检查对象", synonyms=("检查对象范围",)),
+    F("published_date", "公布日期", DATE, synonyms=("公示日期", "发布日期")),
+    F("status", "状态", CHOICE, choices=ITEM_STATUS, synonyms=("事项状态",), aliases=(("启用", "有效"), ("失效", "停用"),
+                                                                                  ("废止", "停用"))),
+), number_field="code", date_field="published_date", status_field="status", display_field="name"))
+
+INSPECTION_PLANS = _add(Ledger("inspection_plans", "涉企检查计划", (
+    F("plan_year", "计划年度", INT, required=True, synonyms=("年度",)),
+    F("body_id", "执法主体", REF, ref="bodies", required=True, synonyms=("实施主体", "检查主体")),
+    F("item_name", "检查事项", synonyms=("检查事项名称", "行政检查事项")),
+    F("scope", "检查对象范围", synonyms=("检查对象",)),
+    F("ratio", "检查比例", synonyms=("抽查比例",)),
+    F("frequency", "检查频次", synonyms=("频次",)),
+    F("method", "检查方式"),
+    F("published_date", "公布日期", DATE, synonyms=("公示日期", "发布日期")),
+    F("filed_date", "备案日期", DATE, synonyms=("报司法局备案日期", "备案时间", "报备案日期")),
+), date_field="published_date", display_field="item_name"))
+
 # support tables (edited from their parent ledgers, not in the navigation list)
 REVIEW_BATCHES = _add(Ledger("review_batches", "评查批次", (
     F("name", "批次名称", required=True),
@@ -551,7 +629,7 @@ REPORT_SUBMISSIONS = _add(Ledger("report_submissions", "报送记录", (
 
 NAV_ORDER = ("officers", "cert_events", "trainings", "exam_batches", "exam_scores", "powers", "cases", "inspections", "visits", "reviews", "problems",
              "documents", "complaints", "plan_tasks", "supervisors", "bodies",
-             "leniency_items", "discretion_standards",
+             "leniency_items", "discretion_standards", "inspection_items", "inspection_plans",
              "supervision_plans", "power_evaluations", "satisfaction_surveys")
 
 
@@ -603,6 +681,8 @@ def _normalize_value(f: Field, raw):
     k = f.kind
     if k == DATE:
         return v.parse_date(raw)
+    if k == DATETIME:
+        return v.parse_datetime(raw)
     if k == BOOL:
         b = v.parse_bool(raw)
         return None if b is None else int(b)

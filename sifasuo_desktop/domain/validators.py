@@ -125,6 +125,38 @@ def parse_date(value) -> str | None:
     raise ValueError(f"无法识别的日期“{str(value)[:40]}”（应如 2026-11-23）")
 
 
+_TIME_PART = re.compile(r"^(.+?)(?:\s+|T|(?<=日))(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2})(?:\.\d+)?\s*秒?)?\s*分?$")
+
+
+def parse_datetime(value) -> str | None:
+    """A date or a date-time (扫码时间 "2025-08-01 09:30:15", "2025年8月1日 9:30") -> 'YYYY-MM-DD' or
+    'YYYY-MM-DD HH:MM' (seconds dropped); None if empty. Raises ValueError (Chinese) when it is neither."""
+    if value is None:
+        return None
+    if isinstance(value, _dt.datetime):
+        check_date(value.date())
+        if value.hour == value.minute == value.second == 0:
+            return value.date().isoformat()
+        return f"{value.date().isoformat()} {value.hour:02d}:{value.minute:02d}"
+    if isinstance(value, _dt.date):
+        return parse_date(value)
+    text = to_halfwidth(str(value)).strip()
+    if not text:
+        return None
+    m = _TIME_PART.match(text)
+    if m:
+        day = parse_date(m.group(1))
+        hh, mm = int(m.group(2)), int(m.group(3))
+        ss = int(m.group(4)) if m.group(4) else 0
+        if not (0 <= hh <= 23 and 0 <= mm <= 59 and 0 <= ss <= 59):
+            raise ValueError(f"时间“{str(value)[:40]}”不存在")
+        return day if hh == mm == ss == 0 else f"{day} {hh:02d}:{mm:02d}"
+    try:
+        return parse_date(text)
+    except ValueError:
+        raise ValueError(f"无法识别的日期或时间“{str(value)[:40]}”（应如 2025-08-01 或 2025-08-01 09:30）") from None
+
+
 def format_cn_date(iso: str | None) -> str:
     """'2026-11-23' -> '2026年11月23日' (the form used in documents)."""
     if not iso:

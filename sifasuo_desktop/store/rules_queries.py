@@ -23,7 +23,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
               # CF-01..CF-03 (issue 15)
               "cause", "party", "party_code", "outcome", "list_item", "discretion_code", "discretion_level"),
     "inspections": ("id", "owner_org", "inspect_date", "body_id", "target_name", "target_uscc", "inspect_type",
-                    "is_joint", "officer_names", "officer_ids"),
+                    "is_joint", "officer_names", "officer_ids",
+                    # JC-03..JC-06 (issue 13)
+                    "item_name", "item_code", "task_source", "method", "approval_date", "report_time"),
     "officers": ("id", "owner_org", "name", "id_number", "body_id", "cert_no", "cert_issued", "cert_expiry",
                  "cert_status", "is_legal_reviewer", "duty_status", "staffing", "left_date", "review_year",
                  "review_result"),
@@ -44,6 +46,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "visits": ("id", "plan_item_id"),
     "review_batches": ("id", "plan_item_id"),
     "supervisors": ("id", "owner_org", "name", "term_end", "status"),
+    "inspection_items": ("id", "owner_org", "code", "name", "body_id", "published_date", "status"),
+    "inspection_plans": ("id", "owner_org", "plan_year", "body_id", "published_date"),
     "complaints": ("id", "owner_org", "ticket_no", "summary", "body_id", "received_date", "time_limit",
                    "closed_date", "status"),
 }

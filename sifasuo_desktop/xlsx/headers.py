@@ -32,6 +32,10 @@ LEDGER_HINTS.update({   # issue 16
     "supervision_plans": ("监督计划", "年度监督"), "satisfaction_surveys": ("满意度", "满意率"),
     "power_evaluations": ("评估",),
 })
+LEDGER_HINTS.update({   # issue 13
+    "inspection_items": ("检查事项目录", "事项目录", "检查事项清单"), "inspection_plans": ("检查计划", "涉企检查计划"),
+    "inspections": ("检查", "扫码", "入企"),
+})
 # the name a sheet or its title row gives a ledger: when several ledgers share the headers found (姓名/身份证号/
 # 工作单位 are both 执法人员 and 行政执法监督员), a title naming a ledger outweighs TITLE_BONUS matched columns
 TITLE_NAMES = {
@@ -39,6 +43,7 @@ TITLE_NAMES = {
     "plan_tasks": ("三年行动", "行动任务"), "complaints": ("投诉举报", "12345", "问题线索"),
     "supervision_plans": ("监督计划",), "satisfaction_surveys": ("满意度调查",),
     "power_evaluations": ("赋权事项评估", "事项评估"), "trainings": ("培训记录", "培训台账"),
+    "inspection_items": ("行政检查事项目录", "检查事项目录", "检查事项清单"), "inspection_plans": ("涉企检查计划", "检查计划"),
 }
 TITLE_BONUS = 2
 

@@ -31,6 +31,10 @@ PREVIEW_ROWS = 20
 IMPORT_ORDER = ("bodies", "officers", "powers", "trainings", "cases", "inspections", "visits", "problems",
                 "documents", "complaints", "plan_tasks", "supervisors", "leniency_items", "discretion_standards",
                 "supervision_plans", "power_evaluations", "satisfaction_surveys")
+# issue 13: a body's 行政检查事项目录 and 涉企检查计划 before the inspections that name their items
+IMPORT_ORDER = tuple(k for k in IMPORT_ORDER if k != "inspections")
+IMPORT_ORDER = IMPORT_ORDER[:IMPORT_ORDER.index("cases") + 1] + ("inspection_items", "inspection_plans", "inspections") \
+    + IMPORT_ORDER[IMPORT_ORDER.index("cases") + 1:]
 # how a row finds the record it updates (first key whose fields are all filled wins)
 MATCH_KEYS: dict[str, tuple[tuple[str, ...], ...]] = {
     "bodies": (("name",),),
@@ -39,7 +43,7 @@ MATCH_KEYS: dict[str, tuple[tuple[str, ...], ...]] = {
     "cert_events": (("officer_name", "event_type", "event_date"),),
     "powers": (("code",), ("name", "body_id"), ("name",)),
     "cases": (("case_no", "body_id"), ("case_no",)),
-    "inspections": (("inspect_date", "target_name"),),
+    "inspections": (("report_no",), ("inspect_date", "target_name")),
     "visits": (("visit_date", "body_id", "method"),),
     "problems": (("problem_no",), ("found_date", "description")),
     "documents": (("doc_no",), ("doc_type", "title", "doc_date")),
@@ -51,12 +55,15 @@ MATCH_KEYS: dict[str, tuple[tuple[str, ...], ...]] = {
     "supervision_plans": (("plan_year", "seq"), ("plan_year", "item")),
     "power_evaluations": (("power_code", "eval_date"), ("power_name", "eval_date")),
     "satisfaction_surveys": (("survey_date", "body_id", "method"),),
+    "inspection_items": (("body_id", "code"), ("body_id", "name")),
+    "inspection_plans": (("plan_year", "body_id", "item_name"),),
 }
 NOTE_PREFIXES = ("备注", "筛选条件", "注：", "注:", "说明", "填表说明", "填表人", "填报人", "制表", "审核人", "合计", "总计", "小计",
                  "单位负责人", "负责人：", "联系电话：")
 EXAMPLE_MARK = "【示例】"
 # numbers people type with full-width digits (２０２５) but match on
 HALFWIDTH_FIELDS = ("case_no", "problem_no", "code", "cert_no", "doc_no", "task_no", "party_code", "discretion_code",
+                    "item_code", "report_no", "officer_cert_nos",
                     "list_item")
 NOTES_SHEETS = ("填写说明", "说明", "填表说明", "注意事项")
 
@@ -362,7 +369,8 @@ def _plan_sheet(plan: ImportPlan, idx: _Indexes, grid: SheetGrid, det: Detection
             plan.warnings.append(Problem(sheet, det.header_end + 1, _col_label(col), "与前面的列对应同一字段，未导入"))
     mapped = det.mapped()
     have = {c.field for c in mapped}
-    missing = [f for f in led.fields if f.required and f.name not in have]
+    filled_from = dict(led.fallbacks)
+    missing = [f for f in led.fields if f.required and f.name not in have and filled_from.get(f.name) not in have]
     if missing:
         for f in missing:
             err.append(Problem(sheet, det.header_end + 1, "", f"缺少必填列“{f.label}”"))
@@ -443,6 +451,8 @@ def _plan_sheet(plan: ImportPlan, idx: _Indexes, grid: SheetGrid, det: Detection
             oid = _officer_for_training(plan, idx, values, sheet, excel_row, label_to_col)
             if oid:
                 values["officer_id"] = oid
+        if table == "inspections":
+            _inspection_checks(plan, idx, values, label_to_col, sheet, excel_row)
         for fname in ("officer_names",):
             if led.has(fname) and led.field(fname).kind == NAMES and values.get(fname) and table in ("cases", "inspections"):
                 col = label_to_col[led.field(fname).label]
@@ -612,6 +622,26 @@ def _resolve_ref(plan: ImportPlan, idx: _Indexes, f, text: str, sheet: str, row:
     return None
 
 
+def _inspection_checks(plan, idx: _Indexes, values: dict, label_to_col, sheet: str, row: int) -> None:
+    """扫码入企 platform exports (issue 13): a 检查人员执法证号 column pairs with the 检查人员 names in order (each
+    officer is then linked by 执法证号 first, by name when the number is unknown); a 检查事项 that is no published
+    item of the body's 行政检查事项目录 is said at once (JC-03 reports it again at every check)."""
+    codes = split_names(values.get("officer_cert_nos") or "")
+    if codes:
+        names = split_person_names(values.get("officer_names") or "")
+        tokens = [f"{names[i]}({c})" if i < len(names) else c for i, c in enumerate(codes)] + names[len(codes):]
+        values["officer_names"] = "、".join(tokens)
+    if not (values.get("item_name") or values.get("item_code")) or not values.get("inspect_date"):
+        return
+    from sifasuo_desktop.domain.rules.inspections import catalog_index, item_problem
+
+    catalog = catalog_index(idx.table("inspection_items").values())
+    why = item_problem(values, catalog, _dt.date.fromisoformat(values["inspect_date"]))
+    if why:
+        col = label_to_col.get("检查事项") or label_to_col.get("检查事项编码")
+        plan.warnings.append(Problem(sheet, row, _col_label(col) if col else "检查事项", why + "（JC-03）"))
+
+
 def _plan_items(idx: _Indexes) -> dict[str, list[str]]:
     """监督事项 (and 计划年度+序号 as “2026-3”) → plan item ids, stored ones read once."""
     found = getattr(idx, "_plan_items", None)
@@ -669,7 +699,11 @@ def _link_officers(plan, idx: _Indexes, names: str, body_id, sheet: str, row: in
             if rid:
                 if rid not in ids:
                     ids.append(rid)
-                plain.append(name or _officer_name(idx, rid) or code)
+                known = _officer_name(idx, rid)
+                if name and known and normalize_person_name(name) != known:
+                    plan.warnings.append(Problem(sheet, row, _col_label(col),
+                                                 f"执法证号“{code}”登记的是“{known}”，与“{name}”不一致，已按执法证号关联"))
+                plain.append(known or name or code)
                 continue
             if not name:
                 plain.append(code)

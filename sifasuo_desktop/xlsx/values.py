@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as _dt
 import re
 
-from sifasuo_desktop.domain.ledgers import (BOOL, CHOICE, DATE, FLOAT, IDNO, INT, LONGTEXT, MONEY, MULTI, PHONE,
-                                            TEXT, USCC, Field)
+from sifasuo_desktop.domain.ledgers import (BOOL, CHOICE, DATE, DATETIME, FLOAT, IDNO, INT, LONGTEXT, MONEY, MULTI,
+                                            PHONE, TEXT, USCC, Field)
 from sifasuo_desktop.domain.validators import to_halfwidth
 
 EXCEL_EPOCH = _dt.date(1899, 12, 30)
@@ -40,9 +40,20 @@ def cell_to_input(f: Field, value, factor: float = 1.0):
         value = value.strip()
         if value in ("", "-", "—", "/", "／"):
             return None
-        if value == "无" and f.kind in (DATE, MONEY, INT, FLOAT, IDNO, PHONE, USCC):
+        if value == "无" and f.kind in (DATE, DATETIME, MONEY, INT, FLOAT, IDNO, PHONE, USCC):
             return None
     k = f.kind
+    if k == DATETIME:
+        if isinstance(value, (_dt.datetime, _dt.date)):
+            return value
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if 19000101 <= value <= 29991231 and float(value).is_integer():
+                return str(int(value))
+            if MIN_SERIAL <= value <= MAX_SERIAL:   # an Excel date-time serial: days + fraction of a day
+                base = _dt.datetime.combine(EXCEL_EPOCH, _dt.time()) + _dt.timedelta(days=float(value))
+                return base.replace(second=0, microsecond=0) + _dt.timedelta(minutes=round(base.second / 60))
+            raise ValueError(f"无法识别的日期或时间“{_num_text(value)}”")
+        return to_halfwidth(str(value)).strip()
     if k == DATE:
         if isinstance(value, (_dt.datetime, _dt.date)):
             return value

@@ -7,7 +7,7 @@ Every rule is a pure function over plain records (dicts as stored) with its para
 `data` keys (each a list of dicts; missing keys mean "no records"): cases, inspections, officers,
 trainings, cert_events, bodies, powers, problems, documents, service_receipts, leniency_items,
 discretion_standards, plan_tasks, power_evaluations, supervision_plans, visits, review_batches, supervisors,
-complaints. `params` is `effective_params(...)`
+complaints, inspection_items, inspection_plans. `params` is `effective_params(...)`
 (defaults merged with the stored "rules" setting) or None for the defaults. `calendar` is a
 WorkCalendar (holiday overrides from the database); after the run, `calendar.notices()` lists the
 years that fell back to Monday–Friday.
@@ -39,6 +39,11 @@ RULES = {
     "FZ-03": personnel.fz03,
     "JC-01": inspections.jc01,
     "JC-02": inspections.jc02,
+    # 涉企检查 governance (issue 13)
+    "JC-03": inspections.jc03,
+    "JC-04": inspections.jc04,
+    "JC-05": inspections.jc05,
+    "JC-06": inspections.jc06,
     "ZG-01": deadlines.zg01,
     "DB-01": deadlines.db01,
     "DB-02": deadlines.db02,

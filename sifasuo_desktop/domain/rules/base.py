@@ -100,9 +100,22 @@ def validate_settings(values: dict) -> dict:
             lo_hi = (d.get("ranges") or {}).get(k)
             if lo_hi and not lo_hi[0] <= val <= lo_hi[1]:
                 raise ValueError(f"{code} {label}：应在{lo_hi[0]}到{lo_hi[1]}之间。")
+            if k in (d.get("dates") or ()) and not _yyyymmdd_ok(val):
+                raise ValueError(f"{code} {label}：“{int(val) if float(val).is_integer() else val}”不是有效日期，应写成YYYYMMDD（8位数字）。")
             item[k] = int(val) if float(val).is_integer() else float(val)
         clean[code] = item
     return clean
+
+
+def _yyyymmdd_ok(val) -> bool:
+    if not float(val).is_integer():
+        return False
+    n = int(val)
+    try:
+        dt.date(n // 10000, n // 100 % 100, n % 100)
+    except ValueError:
+        return False
+    return True
 
 
 def rule_listing(stored: dict | None = None) -> list[dict]:
