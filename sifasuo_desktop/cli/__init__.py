@@ -15,7 +15,8 @@ from sifasuo_desktop.domain.errors import UserError
 
 # command family modules in this package; each defines register(subparsers, common)
 COMMAND_MODULES = ["core"]
-OPTIONAL_MODULES = ["check", "docs", "xlsx", "sync", "security", "stats", "rules", "personnel", "discretion"]
+OPTIONAL_MODULES = ["check", "docs", "xlsx", "sync", "security", "stats", "rules", "personnel", "discretion",
+                    "enterprise"]
 
 
 class _Parser(argparse.ArgumentParser):

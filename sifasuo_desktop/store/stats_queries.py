@@ -98,10 +98,13 @@ def period_report(store, kind: str, year: int, number: int | None = None, org: s
                                 cal=_calendar(store), publish_days=_publish_days(store), as_of=as_of,
                                 required_hours=_required_hours(store), townships=townships)
     discretion = sd.discretion_tables(period, bodies, cases)   # 包容审慎, 复议/诉讼/移送, 裁量阶次 (issue 15)
+    from sifasuo_desktop.store.enterprise_queries import period_tables
+
+    enterprise = period_tables(store, period, bodies, org, townships)   # 涉企检查 (issue 13)
     if kind == "annual":
         return period, [*st.annual_tables(period.year, cases, insp, officers), sd.annual_extra_table(period.year, cases),
-                        summary, *discretion]
-    return period, [summary, *discretion]
+                        summary, *discretion, *enterprise]
+    return period, [summary, *discretion, *enterprise]
 
 
 def township_names(store) -> dict[str, str]:

@@ -7,6 +7,7 @@ Figures are computed after the window is shown (QTimer), and again after a commi
 from __future__ import annotations
 
 import datetime as _dt
+import gc
 import threading
 
 from PySide6.QtCore import QRectF, Qt, QTimer
@@ -25,7 +26,8 @@ SEVERITY_TEXT = {"red": "逾期/已违反", "yellow": "即将到期"}
 MAX_ROWS = 300
 WATCHED = {"cases", "inspections", "officers", "trainings", "problems", "problem_steps", "documents", "reviews",
            "bodies", "powers", "service_receipts", "holidays", "settings", "visits", "report_calendar",
-           "report_submissions", "complaints", "plan_tasks", "supervision_plans"}
+           "report_submissions", "complaints", "plan_tasks", "supervision_plans", "inspection_items",
+           "inspection_plans"}
 
 
 def compute(store, today: _dt.date, check_result=None) -> dict:
@@ -36,8 +38,10 @@ def compute(store, today: _dt.date, check_result=None) -> dict:
                                         for m, v in enumerate(series["rectification_rate"], start=1)]
     from sifasuo_desktop.store.report_calendar_ops import report_status
 
+    from sifasuo_desktop.store.enterprise_queries import card
+
     return {"today": today, "week": sq.week_items(store, today, check_result), "series": series,
-            "reports": report_status(store, today)}
+            "reports": report_status(store, today), "enterprise": card(store, today)}
 
 
 class DashboardPage(QWidget):
@@ -114,6 +118,12 @@ class DashboardPage(QWidget):
             b.hide()
             self._type_buttons[rtype] = b
         self.card_buttons: dict[str, QPushButton] = {}
+        # 涉企检查 this year (issue 13): on-site inspections, 报备率, 计划内占比, 不满意率; opens the 企业检查查询 page
+        self.enterprise_card = QPushButton("涉企检查")
+        self.enterprise_card.setObjectName("enterprise_card")
+        self.enterprise_card.setMinimumHeight(48)
+        self.enterprise_card.clicked.connect(lambda: self.window_.show_page("enterprise"))
+        lay.addWidget(self.enterprise_card)
         self.notice_label = QLabel("")
         self.notice_label.setWordWrap(True)
         self.notice_label.setStyleSheet("color: #8a6d00;")
@@ -214,6 +224,9 @@ class DashboardPage(QWidget):
             except Exception as exc:  # noqa: BLE001 - reported in the page
                 job["result"] = exc
             job["done"] = True
+        # collect the main thread's garbage first: a collection triggered inside the worker would otherwise free
+        # Qt wrappers (closed dialogs, old pages) off the GUI thread, which can crash PySide
+        gc.collect()
         threading.Thread(target=work, name="dashboard-refresh", daemon=True).start()
         self._poll.start()
 
@@ -255,8 +268,21 @@ class DashboardPage(QWidget):
         week, series = data["week"], data["series"]
         self._fill_week(week, data["today"])
         self._fill_reports(data.get("reports") or [])
+        self._fill_enterprise(data.get("enterprise"))
         self._fill_months(series)
         self._fill_charts(week, series)
+
+    def _fill_enterprise(self, e: dict | None) -> None:
+        if not e:
+            self.enterprise_card.hide()
+            return
+        from sifasuo_desktop.domain.stats import fmt_rate
+
+        self.enterprise_card.show()
+        self.enterprise_card.setText(
+            f"涉企检查（{e['year']}年）：现场检查 {e['on_site']} 次 · 检查企业 {e['enterprises']} 家 · "
+            f"报备率 {fmt_rate(e['report_rate'])} · 计划内占比 {fmt_rate(e['planned_rate'])} · "
+            f"企业评价不满意率 {fmt_rate(e['unsatisfied_rate'])}")
 
     def _fill_reports(self, reports: list[dict]) -> None:
         """The 报送 calendar: a late item is a warning (red text), one due within a week yellow."""

@@ -237,3 +237,49 @@ def test_ledger_names_are_listed_in_the_unknown_ledger_message(data_dir, tmp_pat
     assert main(["import-xlsx", f, "--data-dir", data_dir, "--ledger", "检查事项"]) != 0
     err = capsys.readouterr().err
     assert "行政检查事项目录" in err and "涉企检查计划" in err and "Traceback" not in err
+
+
+def _stats(d, capsys, *args):
+    capsys.readouterr()
+    assert main(["stats", "--data-dir", d, "--json", *args]) == 0
+    return {t["key"]: t for t in json.loads(capsys.readouterr().out)["tables"]}
+
+
+def test_monthly_quarterly_and_annual_stats_match_a_hand_count(data_dir, capsys, tmp_path):
+    # 2025-08 (示范镇人民政府): 08-05 reported on the day, 08-20 reported the day after; both 年度计划; 满意, 基本满意
+    t = _stats(data_dir, capsys, "--kind", "monthly", "--year", "2025", "--month", "8")
+    body = t["jc_bodies"]
+    row = dict(zip(body["columns"], next(r for r in body["rows"] if r[0] == BODY)))
+    assert (row["现场检查(次)"], row["涉企现场检查(次)"], row["已按时报备(次)"], row["报备率"], row["计划内占比"],
+            row["检查企业(家)"], row["企业评价(次)"], row["不满意率"]) == (2, 2, 1, "50.0%", "100.0%", 2, 2, "0.0%")
+    # Q4: 10-15 on site (投诉举报, 不满意), 11-03 书面核查 (not on site, no rating)
+    t = _stats(data_dir, capsys, "--kind", "quarterly", "--year", "2025", "--quarter", "4")
+    row = dict(zip(t["jc_bodies"]["columns"], t["jc_bodies"]["rows"][0]))
+    assert (row["执法主体"], row["现场检查(次)"], row["计划内占比"], row["不满意(次)"], row["不满意率"]) == (
+        BODY, 1, "0.0%", 1, "100.0%")
+    # the year: 甲商贸 inspected on site twice (by both bodies; the 书面核查 does not count), first in the top 10
+    out = tmp_path / "年报.xlsx"
+    t = _stats(data_dir, capsys, "--kind", "annual", "--year", "2025", "--xlsx", str(out))
+    top = t["jc_top"]["rows"]
+    assert top[0][1:5] == ["甲商贸有限公司", A, 2, 2] and len(top) == 4   # 甲 乙 丙 丁
+    total = dict(zip(t["jc_bodies"]["columns"], t["jc_bodies"]["rows"][-1]))
+    # on site: 6 − 1 书面核查 = 5; reported in time: 08-05, 10-15, 09-30 (emergency, reported), 06-10 = 4 of 5
+    assert (total["执法主体"], total["现场检查(次)"], total["已按时报备(次)"], total["报备率"]) == ("合计", 5, 4, "80.0%")
+    wb = openpyxl.load_workbook(out)
+    assert any("涉企行政检查情况" in name for name in wb.sheetnames)
+    assert any("被检查次数最多的企业" in name for name in wb.sheetnames)
+
+
+def test_enterprise_command_lists_every_body_and_the_rules(data_dir, capsys):
+    capsys.readouterr()
+    assert main(["enterprise", A.lower(), "--year", "2025", "--today", "2025-12-01", "--json",
+                 "--data-dir", data_dir]) == 0
+    v = json.loads(capsys.readouterr().out)
+    assert v["name"] == "甲商贸有限公司" and v["cap"] == 2
+    assert [(r["inspect_date"], r["body"]) for r in v["rows"]] == [("2025-06-10", BODY2), ("2025-08-05", BODY),
+                                                                   ("2025-11-03", BODY)]
+    assert {p["body"]: p["counted"] for p in v["per_body"]} == {BODY: 1, BODY2: 1}   # 书面核查 not counted
+    assert v["rows"][0]["findings"] == [] and v["codes_hit"] == ["JC-06"]
+    assert [b["body"] for b in v["body_findings"]] == [BODY2]
+    assert main(["enterprise", "91379901MA0000009Z", "--data-dir", data_dir]) == 1
+    assert "没有找到" in capsys.readouterr().err

@@ -33,13 +33,14 @@ def test_quarterly_and_annual(page, qtbot, tmp_path):
     page.kind.setCurrentIndex(1)                  # 季通报
     page.number.setValue(2)
     qtbot.mouseClick(page.run_button, Qt.LeftButton)
-    assert page.tabs.count() == 4 and page.period.label == "2025年第二季度"  # 季通报 + 3 包容审慎/复议诉讼/裁量 tables
+    # 季通报 + 3 包容审慎/复议诉讼/裁量 tables + 2 涉企检查 tables (per body, top 10 enterprises)
+    assert page.tabs.count() == 6 and page.period.label == "2025年第二季度"
     t = page.tables[0]
     assert t.cell("示范镇人民政府", "处罚(一般)") == 1 and t.cell("合计", "罚没金额(元)") == 3000
     page.kind.setCurrentIndex(2)                  # 统计年报
     assert not page.number.isVisibleTo(page)
     qtbot.mouseClick(page.run_button, Qt.LeftButton)
-    assert page.tabs.count() == 10 and page.tabs.tabText(0) == "表1" and page.tabs.tabText(5) == "表1附"
+    assert page.tabs.count() == 12 and page.tabs.tabText(0) == "表1" and page.tabs.tabText(5) == "表1附"
     assert page.tables[0].rows[0][6] == 1
     out = tmp_path / "年报.xlsx"
     assert page.export_to(str(out))
