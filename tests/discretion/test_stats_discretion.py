@@ -97,4 +97,4 @@ def test_quarterly_report_carries_the_discretion_tables(data_dir, capsys, tmp_pa
     assert q3["甲镇人民政府"]["处罚类案件(件)"] == 1 and q3["甲镇人民政府"]["减轻处罚占比"] == "100.0%"
     assert q3["乙镇人民政府"]["处罚类案件(件)"] == 2 and q3["乙镇人民政府"]["不予处罚(件)"] == 0
     import openpyxl
-    assert len(openpyxl.load_workbook(out_file).sheetnames) == 4
+    assert len(openpyxl.load_workbook(out_file).sheetnames) == 6   # + 涉企检查: per body, top 10 (issue 13)

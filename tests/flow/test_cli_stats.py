@@ -31,7 +31,7 @@ def test_stats_json_and_xlsx(tmp_path, capsys):
     assert t1["rows"][0][t1["columns"].index("吊销许可证件")] == 1
     assert t1["rows"][0][t1["columns"].index("罚没金额(元)")] == 5000
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames[:2] == ["表1", "表2"] and len(wb.sheetnames) == 10 and "表1附" in wb.sheetnames
+    assert wb.sheetnames[:2] == ["表1", "表2"] and len(wb.sheetnames) == 12 and "表1附" in wb.sheetnames
     ws = wb["表1"]
     assert ws["A1"].value == "表1 行政处罚实施情况" and ws["E4"].value == 1
 

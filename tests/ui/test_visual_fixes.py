@@ -29,7 +29,8 @@ def test_stats_page_shows_the_current_period_on_first_visit(qtbot, store):
     page = StatsPage(win, today=dt.date(2026, 11, 23))
     assert page.tabs.count() == 0
     page.on_show()
-    assert page.tabs.count() == 4 and page.period.label == "2026年11月"  # 月汇总 + 包容审慎, 复议诉讼移送, 裁量阶次
+    # 月汇总 + 包容审慎, 复议诉讼移送, 裁量阶次 + 涉企检查 per body and top 10
+    assert page.tabs.count() == 6 and page.period.label == "2026年11月"
     assert page.print_button.isEnabled() and page.print_button.shortcut().toString() == "Ctrl+P"
     # a second visit keeps what the clerk chose instead of recomputing over it
     page.kind.setCurrentIndex(2)
