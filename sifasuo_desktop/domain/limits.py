@@ -130,3 +130,32 @@ MAX_VERSION = 10 ** 9                     # a record's version (one per edit)
 MAX_SEQ = 2 ** 53                         # change-log sequence numbers and acknowledgements
 MAX_ID_CHARS = 100                        # record ids, stream ids, package ids, org codes
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
+
+
+# ---------------------------------------------------------------------------- spreadsheets (import)
+# An .xlsx is a zip of XML: these caps are checked on the zip directory and while streaming the XML, before
+# openpyxl builds anything, so a zip bomb (millions of shared strings, one huge string, a sheet whose
+# dimension claims 17 billion cells) is refused with a Chinese message instead of eating the memory.
+# A county-wide ledger of 50,000 rows x 40 columns stays well below every cap.
+MAX_CELL_CHARS = 32767                        # Excel's own limit for one cell
+MAX_XLSX_TOTAL_BYTES = 512 * 1024 * 1024      # all XML members together, uncompressed
+MAX_XLSX_SHEET_BYTES = 256 * 1024 * 1024      # one worksheet's XML, uncompressed
+MAX_XLSX_STRINGS_BYTES = 64 * 1024 * 1024     # the shared-strings table, uncompressed
+MAX_XLSX_PART_BYTES = 16 * 1024 * 1024        # any other XML part (styles, workbook, relations ...)
+MAX_XLSX_MEMBERS = 5000
+MAX_XLSX_RATIO = 500                          # uncompressed/compressed of one member above 4 MB (XML is ~5-50x)
+MAX_SHARED_STRINGS = 1_000_000
+MAX_SHEET_ROWS = 200_000                      # the last row holding a value
+MAX_SHEET_COLUMNS = 1000                      # the last column holding a value
+MAX_CELLS = 2_000_000                         # cells holding a value, all sheets together
+MAX_CSV_BYTES = 200 * 1024 * 1024             # a platform export of a whole county is a few MB
+
+
+# ---------------------------------------------------------------------------- spreadsheets (export)
+# A text cell beginning with one of these is taken for a formula by Excel/WPS (or by a CSV reader): exports
+# write such text as a string cell marked "quote prefix" so nothing is ever evaluated.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def looks_like_formula(text) -> bool:
+    return isinstance(text, str) and text.startswith(FORMULA_PREFIXES)

@@ -15,14 +15,15 @@ import io
 import logging
 from pathlib import Path
 
+from sifasuo_desktop.domain import limits
 from sifasuo_desktop.domain.errors import UserError
 
 log = logging.getLogger(__name__)
 
 DELIMITERS = ",;\t"
 SNIFF_BYTES = 64 * 1024
-MAX_BYTES = 200 * 1024 * 1024      # a platform export of a whole county is a few MB; refuse what is clearly not one
-MAX_CELL_CHARS = 32767             # Excel's own cell limit
+MAX_BYTES = limits.MAX_CSV_BYTES   # refuse what is clearly not a platform export
+MAX_CELL_CHARS = limits.MAX_CELL_CHARS
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:

@@ -13,6 +13,8 @@ from sifasuo_desktop.domain.ledgers import (BOOL, CHOICE, DATE, DATETIME, FLOAT,
                                             PHONE, TEXT, USCC, Field)
 from sifasuo_desktop.domain.validators import to_halfwidth
 
+from .reader import FormulaNoValue
+
 EXCEL_EPOCH = _dt.date(1899, 12, 30)
 _TIME_SUFFIX = re.compile(r"^(\S+?)(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)$")
 MIN_SERIAL, MAX_SERIAL = 1, 2958465   # 1900-01-01 .. 9999-12-31
@@ -36,6 +38,9 @@ def cell_to_input(f: Field, value, factor: float = 1.0):
     """Raw cell value → input for normalize(). Raises ValueError (Chinese) or Masked."""
     if value is None:
         return None
+    if isinstance(value, FormulaNoValue):
+        raise ValueError(f"单元格是公式“{value[:40]}”，文件中没有保存计算结果（公式不会被导入或计算）；"
+                         "请在 Excel/WPS 中打开并保存，或把该列“粘贴为数值”后再导入")
     if isinstance(value, str):
         value = value.strip()
         if value in ("", "-", "—", "/", "／"):

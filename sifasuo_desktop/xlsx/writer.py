@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sifasuo_desktop import fsutil
+from sifasuo_desktop.domain import limits
 from sifasuo_desktop.domain.errors import UserError
 
 TEXT, LONGTEXT, DATE, MONEY, INT, FLOAT = "text", "longtext", "date", "money", "int", "float"
@@ -177,10 +178,26 @@ def _safe_sheet_name(name: str, wb) -> str:
     return out
 
 
+def defuse_formulas(wb) -> int:
+    """Make every text cell that Excel/WPS would take for a formula (limits.FORMULA_PREFIXES: = + - @ tab CR)
+    a plain string cell with the quote prefix set, so a 当事人 typed as “=HYPERLINK(...)” is shown, never run.
+    The text itself is unchanged (it re-imports as the same value). Returns the number of cells changed."""
+    n = 0
+    for ws in wb.worksheets:
+        for cell in getattr(ws, "_cells", {}).values():
+            value = cell.value
+            if isinstance(value, str) and limits.looks_like_formula(value):
+                cell.data_type = "s"
+                cell.quotePrefix = True
+                n += 1
+    return n
+
+
 def save(wb, path) -> Path:
     """Save atomically (fsutil: temp file, fsync, rename), never onto a data folder's managed files; a Chinese
     message when the file is open elsewhere or the disk is full (no partial file is left)."""
     path = fsutil.check_output_path(path)
+    defuse_formulas(wb)
     failed = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
