@@ -219,6 +219,9 @@ def import_standard_xlsx(store, path) -> dict:
     path = Path(path)
     if not path.is_file():
         raise UserError(f"找不到文件“{path}”。")
+    from sifasuo_desktop.xlsx.reader import check_workbook_file
+
+    check_workbook_file(path)   # zip-bomb caps before openpyxl reads anything
     try:
         import openpyxl
 
@@ -226,7 +229,9 @@ def import_standard_xlsx(store, path) -> dict:
     except Exception as exc:  # noqa: BLE001 - any unreadable workbook
         raise UserError(f"无法读取表格“{path.name}”：{exc}") from exc
     try:
-        rows = [tuple(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
+        ws = wb.worksheets[0]
+        ws.reset_dimensions()   # the sheet's own <dimension> may claim a billion cells
+        rows = [tuple(r) for r in ws.iter_rows(values_only=True)]
     finally:
         wb.close()
     std = rv.standard_from_rows(rows)

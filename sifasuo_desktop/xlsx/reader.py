@@ -92,6 +92,11 @@ def _too_big(name: str, what: str) -> UserError:
                      "请按年度或单位拆分后再导入，或在 Excel/WPS 中另存为新文件。")
 
 
+def check_workbook_file(path) -> None:
+    """The zip-bomb checks of load_grids for other .xlsx readers (UserError with a Chinese message)."""
+    _check_zip(Path(path))
+
+
 def _check_zip(p: Path) -> None:
     """Refuse an .xlsx whose zip directory or XML is too big to load safely, before openpyxl reads it.
 

@@ -165,3 +165,17 @@ def test_standard_template_round_trip(store, tmp_path):
     assert s.version_label == "2027修订" and not s.use_good
     assert [(i.code, i.kind, i.max_points) for i in s.items] == [(i.code, i.kind, i.max_points) for i in d.items]
     assert rv.score(s, [], {"D06": 7, "D09": 5}).grade == "合格"     # 88 without the 良好 band
+
+
+def test_import_standard_refuses_a_zip_bomb(store, tmp_path):
+    """The standard reader iterated the sheet's claimed dimension (A1:XFD1048576 → MemoryError)."""
+    from tests.xlsx import bombs
+
+    store.actor = ADMIN
+    before = store.count("review_standards")
+    with pytest.raises(UserError, match="恶意构造"):
+        ops.import_standard_xlsx(store, bombs.one_huge_string(tmp_path / "one.xlsx", 100_000))
+    path = bombs.huge_dimension(tmp_path / "dim.xlsx", far_cell=None)
+    with pytest.raises(UserError):           # read as one cell and refused as a standard, quickly
+        ops.import_standard_xlsx(store, path)
+    assert store.count("review_standards") == before
