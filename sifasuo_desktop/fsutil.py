@@ -21,7 +21,7 @@ import uuid
 from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator
 
-from sifasuo_desktop.domain.errors import UserError
+from sifasuo_desktop.domain.errors import UserError, os_error_text
 from sifasuo_desktop.paths import DB_FILE
 
 LOCK_FILE = ".sifasuo.lock"
@@ -141,7 +141,7 @@ def os_reason(exc: OSError) -> str:
         return "文件夹不存在"
     if exc.errno == errno.EISDIR:
         return "这是一个文件夹"
-    return exc.strerror or str(exc)
+    return os_error_text(exc)   # Chinese for the rest too (the system's English text is not shown)
 
 
 def write_error(target, exc: OSError) -> UserError:

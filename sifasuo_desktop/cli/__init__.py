@@ -76,3 +76,49 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("已取消。\n")
         return 1
+    except OSError as exc:   # a file or folder the command needed: a Chinese reason, never a traceback
+        from sifasuo_desktop.domain.errors import os_error_text
+
+        where = f"“{_short(exc.filename)}”" if getattr(exc, "filename", None) else ""
+        sys.stderr.write(f"错误：读写{where or '文件'}时出错：{os_error_text(exc)}。数据没有任何改动。\n")
+        _log_details(exc)
+        return 1
+    except MemoryError:
+        sys.stderr.write("错误：内存不足，操作未完成；数据没有任何改动。请关闭其他程序后重试，或把文件拆小。\n")
+        return 1
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: a message and a log file, no traceback
+        import sqlite3
+
+        if isinstance(exc, sqlite3.Error):
+            from sifasuo_desktop.store.repo import sqlite_error_text
+
+            sys.stderr.write(f"错误：数据文件读写出错（{sqlite_error_text(exc)}），操作未完成。\n")
+        else:
+            sys.stderr.write(f"错误：程序内部错误（{type(exc).__name__}），操作未完成。\n")
+        where = _log_details(exc)
+        if where:
+            sys.stderr.write(f"详细信息已写入“{where}”，请把该文件发给技术支持。\n")
+        return 1
+
+
+def _short(path, keep: int = 120) -> str:
+    text = os.fsdecode(path) if isinstance(path, (str, bytes, os.PathLike)) else str(path)
+    return text if len(text) <= keep else text[:keep // 2] + "…" + text[-keep // 2:]
+
+
+def _log_details(exc: BaseException) -> str | None:
+    """Write the traceback to a private file in the temp folder (SIFASUO_DEBUG=1: to stderr); returns its path."""
+    import tempfile
+    import traceback
+
+    text = "".join(traceback.format_exception(exc))
+    if os.environ.get("SIFASUO_DEBUG"):
+        sys.stderr.write(text)
+        return None
+    try:
+        fd, name = tempfile.mkstemp(prefix="sifasuo-error-", suffix=".log")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(" ".join(sys.argv[:1] + [a for a in sys.argv[1:2]]) + "\n" + text)
+        return name
+    except OSError:
+        return None

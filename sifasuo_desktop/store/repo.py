@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from sifasuo_desktop.domain.errors import ConflictError, UserError
+from sifasuo_desktop.domain.errors import ConflictError, UserError, os_error_text
 from sifasuo_desktop.domain.ledgers import LEDGERS, REF
 from sifasuo_desktop.domain.validators import NUMBER_FIELDS, normalize_number
 from sifasuo_desktop.domain.permissions import SYSTEM, Actor, field_change_actions, require
@@ -105,6 +105,25 @@ def friendly_db_error(exc: BaseException) -> str | None:
     return None
 
 
+def sqlite_error_text(exc: BaseException) -> str:
+    """SQLite's English message for the user, in Chinese (the original goes to the log)."""
+    text = str(exc).lower()
+    if "not a database" in text:
+        return "不是本程序的数据文件，或文件已损坏"
+    if "malformed" in text or "corrupt" in text:
+        return "数据文件已损坏"
+    if "unable to open" in text or "cannot open" in text:
+        return "无法打开数据文件或其 -wal/-shm 辅助文件（可能是文件夹、没有权限或磁盘不可用）"
+    if "disk i/o" in text:
+        return "读写磁盘出错（U盘可能已拔出或损坏）"
+    return friendly_db_error(exc) or "数据文件读写出错"
+
+
+def _short(path, keep: int = 120) -> str:
+    text = str(path)
+    return text if len(text) <= keep else text[:keep // 2] + "…" + text[-keep // 2:]
+
+
 def _open_error(path: Path, exc: BaseException) -> str | None:
     if friendly_db_error(exc) and "readonly" in str(exc).lower() or not os.access(path.parent, os.W_OK):
         return (f"无法打开数据文件“{path}”：数据文件夹是只读的（没有写入权限）。请检查文件夹权限，"
@@ -145,21 +164,29 @@ class Store:
     def open(cls, data_dir, actor: Actor = SYSTEM, create: bool = True, check: bool = False) -> "Store":
         data_dir = Path(data_dir)
         path = db_path(data_dir)
-        if not path.exists():
-            if not create:
-                raise StoreError(f"数据文件夹“{data_dir}”中没有台账数据，请先初始化（sifasuo init）。")
-            try:
-                data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-            except OSError as exc:
-                raise StoreError(f"无法创建数据文件夹“{data_dir}”：{fsutil.os_reason(exc)}") from exc
-        if path.is_dir() or not data_dir.is_dir():
-            raise StoreError(f"“{data_dir}”不是可用的数据文件夹（{'数据文件的位置是一个文件夹' if path.is_dir() else '不是文件夹'}）。")
-        folder_lock = _folder_lock.acquire(data_dir)
+        try:
+            exists = path.exists()
+            if not exists:
+                if not create:
+                    raise StoreError(f"数据文件夹“{data_dir}”中没有台账数据，请先初始化（sifasuo init）。")
+                if data_dir.is_symlink() and not data_dir.exists():
+                    raise StoreError(f"数据文件夹“{data_dir}”是一个失效的快捷方式（符号链接），请检查路径。")
+                if data_dir.exists() and not data_dir.is_dir():
+                    raise StoreError(f"“{data_dir}”是一个文件，不是数据文件夹，请检查路径。")
+                try:
+                    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise StoreError(f"无法创建数据文件夹“{data_dir}”：{fsutil.os_reason(exc)}") from exc
+            if path.is_dir() or not data_dir.is_dir():
+                raise StoreError(f"“{data_dir}”不是可用的数据文件夹（{'数据文件的位置是一个文件夹' if path.is_dir() else '不是文件夹'}）。")
+            folder_lock = _folder_lock.acquire(data_dir)
+        except OSError as exc:   # ENAMETOOLONG, ELOOP, EACCES on a parent, EIO ...
+            raise StoreError(f"无法使用数据文件夹“{_short(data_dir)}”：{os_error_text(exc)}。") from exc
         try:
             conn = connect(path)
         except sqlite3.Error as exc:
             folder_lock.release()
-            raise StoreError(_open_error(path, exc) or f"无法打开数据文件“{path}”：{exc}") from exc
+            raise StoreError(_open_error(path, exc) or f"无法打开数据文件“{path}”：{sqlite_error_text(exc)}") from exc
         except BaseException:
             folder_lock.release()
             raise
@@ -175,7 +202,7 @@ class Store:
             folder_lock.release()
             if _open_error(path, exc):
                 raise StoreError(_open_error(path, exc)) from exc
-            raise StoreError(f"数据文件“{path}”无法读取（{exc}），可能已损坏，请从备份恢复。") from exc
+            raise StoreError(f"数据文件“{path}”无法读取（{sqlite_error_text(exc)}），可能已损坏，请从备份恢复。") from exc
         except BaseException:
             conn.close()
             folder_lock.release()
@@ -641,7 +668,10 @@ class Store:
     def backup_to(self, target) -> Path:
         """Online backup (consistent even while the app writes) to `target`; integrity-checked."""
         target = Path(target)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:   # backups/ is a file, the folder is read-only, the stick is gone
+            raise StoreError(f"无法创建备份文件夹“{target.parent}”：{fsutil.os_reason(exc)}。") from exc
         with fsutil.atomic_path(target) as tmp:  # created 0600; renamed into place only when complete
             dst = sqlite3.connect(str(tmp))
             try:

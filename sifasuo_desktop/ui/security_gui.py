@@ -407,8 +407,21 @@ class SecurityController(QObject):
             return
         try:
             self.last_backup = bk.auto_backup(self.store)
-        except Exception:
-            log.exception("backup on exit failed")
+        except UserError as exc:       # backups/ unusable, folder turned read-only, disk full: say why, no traceback
+            log.warning("退出时自动备份失败：%s", exc.message)
+        except OSError as exc:
+            from sifasuo_desktop.domain.errors import os_error_text
+
+            log.warning("退出时自动备份失败：%s（%s）", os_error_text(exc), getattr(exc, "filename", "") or "")
+        except Exception as exc:
+            import sqlite3
+
+            if not isinstance(exc, sqlite3.Error):
+                log.exception("backup on exit failed")
+                return
+            from sifasuo_desktop.store.repo import sqlite_error_text
+
+            log.warning("退出时自动备份失败：%s", sqlite_error_text(exc))
 
 
 def _history(window, table):
