@@ -119,6 +119,13 @@ def check_output_path(path, data_dir=None, allow: Iterable[str] = ()) -> Path:
     if "\x00" in str(path):
         raise UserError("输出文件名中含有非法字符。")
     p = Path(path)
+    try:
+        mode = os.stat(p).st_mode
+    except (OSError, ValueError):
+        mode = None
+    if mode is not None and (stat.S_ISCHR(mode) or stat.S_ISBLK(mode) or stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)):
+        # the atomic rename would replace a device node or pipe (/dev/full, /dev/sda) with a regular file
+        raise UserError(f"不能写入“{p}”：这是设备或管道，不是普通文件。请选择一个文件位置；数据没有任何改动。")
     found = managed_conflict(p, [data_dir] if data_dir else [], allow)
     if found:
         root, item = found

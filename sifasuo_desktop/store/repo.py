@@ -672,15 +672,22 @@ class Store:
             target.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:   # backups/ is a file, the folder is read-only, the stick is gone
             raise StoreError(f"无法创建备份文件夹“{target.parent}”：{fsutil.os_reason(exc)}。") from exc
-        with fsutil.atomic_path(target) as tmp:  # created 0600; renamed into place only when complete
-            dst = sqlite3.connect(str(tmp))
-            try:
-                self.conn.backup(dst)
-                ok = dst.execute("PRAGMA integrity_check").fetchone()[0]
-            finally:
-                dst.close()
-            if ok != "ok":
-                raise StoreError(f"备份文件校验失败：{ok}")
+        journal = None
+        try:
+            with fsutil.atomic_path(target) as tmp:  # created 0600; renamed into place only when complete
+                journal = Path(str(tmp) + "-journal")
+                dst = sqlite3.connect(str(tmp))
+                try:
+                    self.conn.backup(dst)
+                    ok = dst.execute("PRAGMA integrity_check").fetchone()[0]
+                finally:
+                    dst.close()
+                if ok != "ok":
+                    raise StoreError(f"备份文件校验失败：{ok}")
+        finally:
+            if journal is not None:   # a disk that filled up mid-copy leaves SQLite's rollback journal behind
+                with contextlib.suppress(OSError):
+                    journal.unlink()
         return target
 
     def attachments_dir(self) -> Path:
