@@ -264,3 +264,51 @@ def private_umask() -> None:
     """New files and folders of this process: owner only (POSIX). Called by the CLI and the GUI at start."""
     if os.name == "posix":
         os.umask(0o077)
+
+
+# ---------------------------------------------------------------------------- litter of killed runs
+RESTORING_SUFFIX = ".restoring"
+LITTER_MIN_AGE_S = 60
+
+
+def clean_litter(data_dir, min_age_s: int = LITTER_MIN_AGE_S) -> list[Path]:
+    """Remove what a killed restore/backup/output left in the data folder (issue 11 item 14): the decrypted
+    restore candidate (<db>.restoring), plain copies of an encrypted backup (backups/.plain-*), check copies
+    (.check-*), half-written parts (*.part) and atomic-write temp files. Call it only while holding the
+    folder's real shared lock (no restore can be running then); files younger than min_age_s are left alone
+    because another process that has the folder open may be writing them right now. Returns what was removed."""
+    import time
+
+    root = Path(data_dir)
+    cutoff = time.time() - min_age_s
+    removed: list[Path] = []
+
+    def drop(p: Path, young_ok: bool = False) -> None:
+        try:
+            st = p.lstat()
+            if not stat.S_ISREG(st.st_mode) or (not young_ok and st.st_mtime > cutoff):
+                return
+            p.unlink()
+            removed.append(p)
+        except OSError:
+            pass
+
+    drop(root / (DB_FILE + RESTORING_SUFFIX), young_ok=True)
+    drop(root / (DB_FILE + RESTORING_SUFFIX + "-journal"), young_ok=True)
+    for sub in (root, root / "backups"):
+        try:
+            entries = list(sub.iterdir())
+        except OSError:
+            continue
+        for p in entries:
+            n = p.name
+            if n.startswith((".plain-", ".check-")) or n.endswith(".part") or \
+                    (n.startswith(".") and n.endswith(TMP_SUFFIX)):
+                drop(p)
+    att = root / "attachments"
+    try:
+        for p in att.rglob("*.part"):
+            drop(p)
+    except OSError:
+        pass
+    return removed

@@ -51,6 +51,8 @@ def register(sub, common):
 
     p = sub.add_parser("restore", parents=[common], help="从备份文件恢复（先保留当前数据的副本）")
     p.add_argument("file", help="备份文件")
+    p.add_argument("--force", action="store_true",
+                   help="当前数据文件已损坏或无法打开时仍然恢复（须以备份中的管理员账号登录）")
     p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("accounts", help="账号管理")
@@ -261,7 +263,8 @@ def cmd_restore(args) -> int:
         store.actor = cli_actor(store, write=True)
         require(store.actor, "restore")
 
-    res = bk.restore(data_dir_from(args), src, passphrase=passphrase, authorize=authorize)
+    res = bk.restore(data_dir_from(args), src, passphrase=passphrase, authorize=authorize,
+                     force=getattr(args, "force", False))
     print(f"已从备份恢复：{res.org_name}（{res.org_code}）")
     if res.replaced_copy:
         print(f"原数据已保留为：{res.replaced_copy}")

@@ -433,10 +433,30 @@ def list_backups(data_dir, extra_dirs=()) -> list[BackupInfo]:
     return out
 
 
+def open_read_only(path: Path) -> sqlite3.Connection:
+    """A read-only connection to a backup file. A backup made from a WAL database keeps the WAL flag in its
+    header, and SQLite then needs to create a -shm file next to it even to read: on a write-protected stick or
+    a CD that fails ("attempt to write a readonly database"). Such a file is opened as immutable (nobody
+    writes a backup file while it is being restored)."""
+    from urllib.parse import quote
+
+    uri = "file:" + quote(str(Path(path).absolute()))
+    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.DatabaseError as exc:
+        text = str(exc).lower()
+        if "readonly" not in text and "read-only" not in text and "unable to open" not in text:
+            return conn     # not a database, damaged ...: the caller's own check reports it
+        conn.close()
+    return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True)
+
+
 def _check_db_file(path: Path) -> dict:
     """Integrity and identity of a plain backup database; raises UserError when unusable."""
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = open_read_only(path)
     except sqlite3.Error as exc:
         raise UserError(f"无法打开备份文件：{exc}") from exc
     try:
@@ -472,7 +492,7 @@ def _prepare(backup_file: Path, target: Path, passphrase: str | None) -> dict:
             decrypt_file(backup_file, target, passphrase=passphrase)
         else:
             try:
-                src = sqlite3.connect(f"file:{backup_file}?mode=ro", uri=True)
+                src = open_read_only(backup_file)
                 dst = sqlite3.connect(str(target))
             except sqlite3.Error as exc:
                 raise UserError(f"无法读取备份文件或写入临时文件（{exc}）。") from exc
@@ -517,12 +537,15 @@ class RestoreResult:
 
 
 def restore(data_dir, backup_file, passphrase: str | None = None,
-            authorize: Callable | None = None) -> RestoreResult:
+            authorize: Callable | None = None, force: bool = False) -> RestoreResult:
     """Replace the data folder's database with a backup.
 
     The backup is decrypted/copied and checked first; `authorize(store)` is then called with the current store
     (or, when the current database is missing or broken, with the backup) and may raise to refuse. A copy of
     the current database is kept as backups/replaced-<time>.sqlite3. Afterwards a new sync stream is started.
+    When a current database exists but cannot be opened (damaged, or made by a newer version), neither its
+    accounts nor its org can be checked: that is refused unless `force` (an explicit confirmation; `authorize`
+    then checks an administrator of the backup).
     """
     data_dir = Path(data_dir)
     backup_file = Path(backup_file)
@@ -538,16 +561,22 @@ def restore(data_dir, backup_file, passphrase: str | None = None,
     # nobody else may have the folder open (GUI, CLI, scheduled backup) while the database is replaced,
     # and nobody can open it until the restore is done
     with acquire(data_dir, exclusive=True):
-        return _restore_locked(data_dir, backup_file, db, bdir, passphrase, authorize)
+        return _restore_locked(data_dir, backup_file, db, bdir, passphrase, authorize, force)
 
 
-def _restore_locked(data_dir: Path, backup_file: Path, db: Path, bdir: Path, passphrase, authorize) -> RestoreResult:
+UNCHECKABLE = ("当前的数据文件无法打开（已损坏，或由更新版本的程序创建），无法核对它的账号和所属机构。"
+               "如确定要用这份备份覆盖，请加 --force 再运行，并以备份中的管理员账号登录；"
+               "当前的数据文件会先保留一份副本。")
+
+
+def _restore_locked(data_dir: Path, backup_file: Path, db: Path, bdir: Path, passphrase, authorize,
+                    force: bool = False) -> RestoreResult:
     from sifasuo_desktop.store import Store
     from sifasuo_desktop.store.repo import Store as _Store
 
     if db.exists() and backup_file.resolve() == db.resolve():
         raise UserError("不能用正在使用的数据文件恢复自身。")
-    candidate = db.with_name(db.name + ".restoring")
+    candidate = db.with_name(db.name + fsutil.RESTORING_SUFFIX)
     info = _prepare(backup_file, candidate, passphrase)
     try:
         current = None
@@ -556,6 +585,8 @@ def _restore_locked(data_dir: Path, backup_file: Path, db: Path, bdir: Path, pas
                 current = Store.open(data_dir, create=False, check=True)
             except (UserError, sqlite3.Error):
                 current = None
+            if current is None and not force:
+                raise UserError(UNCHECKABLE)
         replaced = None
         try:
             mine = current.org if current is not None else None

@@ -191,6 +191,8 @@ class Store:
             folder_lock.release()
             raise
         fsutil.secure_tree(data_dir)
+        if folder_lock.fd is not None:   # a real shared lock: no restore runs, nobody is mid-restore
+            fsutil.clean_litter(data_dir)
         try:
             if check:
                 row = conn.execute("PRAGMA quick_check").fetchone()

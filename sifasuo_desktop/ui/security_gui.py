@@ -82,8 +82,8 @@ def offer_restore(parent, data_dir, error) -> bool:
         passphrase = _ask_passphrase(parent, "该备份已加密，请输入备份密码：") if bk.is_encrypted(path) else None
     else:
         return False
-    try:
-        res = bk.restore(data_dir, path, passphrase=passphrase)
+    try:   # the user confirmed restoring over the damaged file in the dialog above
+        res = bk.restore(data_dir, path, passphrase=passphrase, force=True)
     except UserError as exc:
         QMessageBox.critical(parent, APP_NAME, f"恢复失败：{exc.message}")
         return False

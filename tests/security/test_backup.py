@@ -111,7 +111,9 @@ def test_restore_over_a_broken_database(demo_dir, tmp_path):
         Store.open(demo_dir, check=True).close()
     found = bk.newest_good_backup(demo_dir, [tmp_path])
     assert found is not None and found[0].path == out
-    res = bk.restore(demo_dir, out)
+    with pytest.raises(UserError, match="--force"):   # its accounts and org cannot be checked: not silently
+        bk.restore(demo_dir, out)
+    res = bk.restore(demo_dir, out, force=True)
     assert res.replaced_copy.read_bytes()[4096:4100] == b"\xff" * 4
     top = max(r[0] for r in expected["audit_log"])
     assert dump(db, max_audit=top) == expected
