@@ -26,6 +26,15 @@ ROOT = Path(__file__).resolve().parents[2]
 CHILD = r"""
 import json, resource, sys
 resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+def peak_mb():
+    # VmHWM: this process image's own peak (ru_maxrss keeps the parent's peak from before the fork)
+    try:
+        for line in open("/proc/self/status"):
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) // 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 from sifasuo_desktop.xlsx.reader import load_grids
 from sifasuo_desktop.domain.errors import UserError
 try:
@@ -34,7 +43,7 @@ except UserError as e:
     out = {"outcome": "refused", "message": e.message}
 except MemoryError:
     out = {"outcome": "MemoryError"}
-out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+out["rss_mb"] = peak_mb()
 print(json.dumps(out))
 """
 
