@@ -148,6 +148,7 @@ MAX_SHARED_STRINGS = 1_000_000
 MAX_SHEET_ROWS = 200_000                      # the last row holding a value
 MAX_SHEET_COLUMNS = 1000                      # the last column holding a value
 MAX_CELLS = 2_000_000                         # cells holding a value, all sheets together
+MAX_XLS_BYTES = 64 * 1024 * 1024              # an Excel 97-2003 file (65,536 rows at most; a ledger is a few MB)
 MAX_CSV_BYTES = 200 * 1024 * 1024             # a platform export of a whole county is a few MB
 
 

@@ -286,21 +286,38 @@ def _load_xls(p: Path) -> list[SheetGrid]:
     except ImportError:
         raise UserError(f"“{p.name}”是旧版 Excel 97-2003 (.xls) 文件，本程序缺少读取组件；{advice}。") from None
     try:
+        size = p.stat().st_size
+    except OSError as exc:
+        raise UserError(f"无法打开“{p.name}”：{os_error_text(exc)}。") from None
+    if size > limits.MAX_XLS_BYTES:
+        raise _too_big(p.name, f"旧版 .xls 文件有 {size // (1024 * 1024)} MB"
+                               f"（上限 {limits.MAX_XLS_BYTES // (1024 * 1024)} MB）")
+    try:
         try:
-            book = xlrd.open_workbook(str(p), formatting_info=True, on_demand=False)
+            # ragged rows: a row holds only its own cells (one cell at IV65536 must not build a 16-million-cell grid)
+            book = xlrd.open_workbook(str(p), formatting_info=True, on_demand=False, ragged_rows=True)
         except NotImplementedError:
-            book = xlrd.open_workbook(str(p))
+            book = xlrd.open_workbook(str(p), ragged_rows=True)
     except Exception as exc:  # xlrd raises XLRDError, CompDocError, struct errors... for damaged/encrypted files
         log.warning("unreadable .xls %s: %r", p, exc)
         raise UserError(f"无法读取“{p.name}”：文件可能已加密或损坏，{advice}。") from None
     grids = []
+    budget = limits.MAX_CELLS
     for sh in book.sheets():
         if getattr(sh, "visibility", 0) != 0:
             continue
+        if sh.nrows > limits.MAX_SHEET_ROWS:
+            raise _too_big(p.name, f"工作表“{sh.name}”第 {sh.nrows} 行有数据（上限 {limits.MAX_SHEET_ROWS} 行）")
+        if sh.ncols > limits.MAX_SHEET_COLUMNS:
+            raise _too_big(p.name, f"工作表“{sh.name}”第 {sh.ncols} 列有数据（上限 {limits.MAX_SHEET_COLUMNS} 列）")
         rows = []
         for r in range(sh.nrows):
             row = []
-            for c in range(sh.ncols):
+            width = sh.row_len(r)
+            budget -= width
+            if budget < 0:
+                raise _too_big(p.name, f"单元格超过 {limits.MAX_CELLS} 个")
+            for c in range(width):
                 t, v = sh.cell_type(r, c), sh.cell_value(r, c)
                 if t in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
                     v = None
@@ -321,7 +338,13 @@ def _load_xls(p: Path) -> list[SheetGrid]:
                 continue
             top = rows[r1][c1] if c1 < len(rows[r1]) else None
             for r in range(r1, min(r2, len(rows) - 1) + 1):
-                for c in range(c1, min(c2, len(rows[r]) - 1) + 1):
+                short = c2 + 1 - len(rows[r])
+                if short > 0:   # a ragged row ends inside the merged range: the range's cells count too
+                    budget -= short
+                    if budget < 0:
+                        raise _too_big(p.name, f"单元格超过 {limits.MAX_CELLS} 个")
+                    rows[r].extend([None] * short)
+                for c in range(c1, c2 + 1):
                     rows[r][c] = top
         grids.append(_trimmed(SheetGrid(sh.name, rows, merged)))
     book.release_resources()
