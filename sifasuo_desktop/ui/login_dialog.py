@@ -212,6 +212,36 @@ class LoginDialog(_Form):
             self.password.clear()
 
 
+class BackupAdminDialog(_Form):
+    """Restoring over a database that cannot be opened: nobody can be checked against it, so an administrator
+    of the backup itself signs the restore (as `sifasuo restore --force` asks on the command line)."""
+
+    def __init__(self, backup_store, parent=None):
+        super().__init__(f"恢复备份 — {APP_NAME}",
+                         "当前数据文件无法打开，无法核对当前的账号。请用这份备份中的管理员账号确认恢复：", parent,
+                         ok_text="确认恢复", cancel_text="取消")
+        self.store = backup_store
+        self.actor = None
+        self.username = QLineEdit()
+        self.password = _password_edit()
+        self.form.addRow("备份中的管理员", self.username)
+        self.form.addRow("密码", self.password)
+        self.finish_layout()
+        self.username.setFocus()
+
+    def _submit(self) -> None:
+        from sifasuo_desktop.domain.permissions import require
+
+        try:
+            actor = accounts.authenticate(self.store, self.username.text(), self.password.text())
+            require(actor, "restore")
+        except UserError:
+            self.password.clear()
+            self.password.setFocus()
+            raise
+        self.actor = actor
+
+
 class LockDialog(_Form):
     """Screen lock: only the signed-in user's password (or quitting the program) gets past it."""
 

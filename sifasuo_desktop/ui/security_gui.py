@@ -24,7 +24,8 @@ from sifasuo_desktop.security import accounts
 from sifasuo_desktop.security import backup as bk
 from sifasuo_desktop.security.audit import verify_all
 
-from .login_dialog import ChangePasswordDialog, FirstAdminDialog, LockDialog, LoginDialog, RecoveryCodeDialog
+from .login_dialog import (BackupAdminDialog, ChangePasswordDialog, FirstAdminDialog, LockDialog, LoginDialog,
+                           RecoveryCodeDialog)
 
 log = logging.getLogger(__name__)
 SMOKE_ACTOR = Actor("startup-check", READONLY, "启动检查")
@@ -82,8 +83,17 @@ def offer_restore(parent, data_dir, error) -> bool:
         passphrase = _ask_passphrase(parent, "该备份已加密，请输入备份密码：") if bk.is_encrypted(path) else None
     else:
         return False
+    def authorize(backup_store):
+        # the damaged file's accounts cannot be read: an administrator of the backup confirms (not just anyone
+        # at the PC — a stranger's backup would otherwise replace the ledger)
+        if backup_store is None or not accounts.has_accounts(backup_store):
+            return
+        dlg = BackupAdminDialog(backup_store, parent)
+        if dlg.exec() != QDialog.Accepted or dlg.actor is None:
+            raise UserError("没有确认备份中的管理员账号，未恢复；数据文件夹保持原样。")
+
     try:   # the user confirmed restoring over the damaged file in the dialog above
-        res = bk.restore(data_dir, path, passphrase=passphrase, force=True)
+        res = bk.restore(data_dir, path, passphrase=passphrase, authorize=authorize, force=True)
     except UserError as exc:
         QMessageBox.critical(parent, APP_NAME, f"恢复失败：{exc.message}")
         return False

@@ -292,3 +292,71 @@ def test_restore_menu_is_for_administrators_only(qtbot, acc_store, monkeypatch):
     monkeypatch.setattr(QMessageBox, "information", staticmethod(lambda *a, **k: shown.append(a[2])))
     sg._restore(w)
     assert shown == ["只有管理员可以从备份恢复。"]
+
+
+def _broken_with_admin_backup(tmp_path):
+    d = tmp_path / "d"
+    with Store.open(d) as s:
+        s.init_org("township", "损坏测试所", "BR2")
+        accounts.create_account(s, "boss", "boss-pass-1", "admin", "张所长")
+        accounts.create_account(s, "clerk", "clerk-pass-1", "staff", "李工作")
+        s.actor = Actor("boss", "admin")
+        s.insert("bodies", {"name": "备份里的单位"})
+        bk.auto_backup(s, force=True)
+    db = d / "sifasuo.sqlite3"
+    raw = bytearray(db.read_bytes())
+    raw[0:100] = b"\x00" * 100
+    db.write_bytes(bytes(raw))
+    with pytest.raises(Exception) as err:
+        Store.open(d, check=True).close()
+    return d, db, bytes(raw), err.value
+
+
+def test_restore_over_a_broken_database_needs_the_backups_admin(qtbot, tmp_path):
+    """Issue 11: with the damaged file's accounts unreadable, the backup's own administrator signs the restore
+    (a clerk of the backup, a wrong password or a cancel restores nothing)."""
+    d, db, damaged, err = _broken_with_admin_backup(tmp_path)
+    seen = {}
+
+    def admin(w):
+        assert isinstance(w, sg.BackupAdminDialog)
+        w.username.setText("clerk")
+        w.password.setText("clerk-pass-1")
+        w.buttons.button(w.buttons.StandardButton.Ok).click()
+        seen["clerk"] = w.error.text()
+        assert w.isVisible()
+        w.username.setText("boss")
+        w.password.setText("wrong-pass-9")
+        w.buttons.button(w.buttons.StandardButton.Ok).click()
+        seen["wrong"] = w.error.text()
+        w.reject()
+        seen.update(refused=when_modal(qtbot, lambda m: (seen.setdefault("msg", m.text()), m.accept())))
+
+    def click_restore(w):
+        seen["admin"] = when_modal(qtbot, admin)
+        [b for b in w.buttons() if b.text() == "恢复"][0].click()
+
+    state = when_modal(qtbot, click_restore)
+    assert sg.offer_restore(None, d, err) is False
+    _wait_done(qtbot, state)
+    _wait_done(qtbot, seen["admin"])
+    _wait_done(qtbot, seen["refused"])
+    assert seen["clerk"] and seen["wrong"] and "没有确认备份中的管理员账号" in seen["msg"]
+    assert db.read_bytes() == damaged            # untouched
+
+    def admin_ok(w):
+        w.username.setText("boss")
+        w.password.setText("boss-pass-1")
+        seen["info"] = when_modal(qtbot, lambda m: m.accept())
+        w.buttons.button(w.buttons.StandardButton.Ok).click()
+
+    def click_restore2(w):
+        seen["admin2"] = when_modal(qtbot, admin_ok)
+        [b for b in w.buttons() if b.text() == "恢复"][0].click()
+
+    state = when_modal(qtbot, click_restore2)
+    assert sg.offer_restore(None, d, err) is True
+    for st in (state, seen["admin2"], seen["info"]):
+        _wait_done(qtbot, st)
+    with Store.open(d, check=True) as s:
+        assert s.count("bodies", "name = '备份里的单位'") == 1
