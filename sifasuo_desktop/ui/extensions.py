@@ -13,5 +13,6 @@ EXTENSIONS: list[str] = [
     "sifasuo_desktop.ui.extensions_xlsx",
     "sifasuo_desktop.ui.discretion_form",
     "sifasuo_desktop.ui.enterprise_ui",
+    "sifasuo_desktop.ui.exemplary_ui",
     "sifasuo_desktop.ui.security_gui",
 ]
