@@ -11,6 +11,7 @@ from sifasuo_desktop.security import accounts
 from sifasuo_desktop.security.audit import local_time
 
 from .login_dialog import RecoveryCodeDialog, _Form, _password_edit
+from sifasuo_desktop.ui.widgets import FitDialog
 
 COLUMNS = ("用户名", "姓名", "角色", "状态", "上次登录")
 
@@ -63,7 +64,7 @@ class ResetPasswordDialog(_Form):
         accounts.reset_password(self.store, self.username, self.password.text())
 
 
-class AccountsDialog(QDialog):
+class AccountsDialog(FitDialog):
     def __init__(self, store, parent=None):
         super().__init__(parent)
         require(store.actor, "accounts")

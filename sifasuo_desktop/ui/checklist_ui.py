@@ -11,11 +11,12 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog
 from sifasuo_desktop.domain import checklist as cl
 from sifasuo_desktop.domain.errors import UserError, ValidationError
 from sifasuo_desktop.store import checklist_ops as ops
+from sifasuo_desktop.ui.widgets import FitDialog
 
 COLS = ("编号", "检查项目", "查看材料", "结果", "情况说明", "问题")
 
 
-class ChecklistVisitDialog(QDialog):
+class ChecklistVisitDialog(FitDialog):
     def __init__(self, window, visit: dict):
         super().__init__(window)
         self.window_, self.store = window, window.store

@@ -17,7 +17,7 @@ from sifasuo_desktop.documents import model as M
 from sifasuo_desktop.documents import service as S
 from sifasuo_desktop.domain.errors import UserError
 from sifasuo_desktop.domain.permissions import allowed
-from sifasuo_desktop.ui.widgets import size_to_window
+from sifasuo_desktop.ui.widgets import FitDialog, size_to_window
 
 PRINT_DPI = 300
 
@@ -120,7 +120,7 @@ def _iso(qd: QDate) -> str:
     return _dt.date(qd.year(), qd.month(), qd.day()).isoformat()
 
 
-class DocumentEditor(QDialog):
+class DocumentEditor(FitDialog):
     """Edit a draft (title, 主送, 正文, 抄送, 署名). Issued documents open read-only."""
 
     def __init__(self, parent, store, doc_id: str):
@@ -189,7 +189,7 @@ class DocumentEditor(QDialog):
         self.accept()
 
 
-class ServiceDialog(QDialog):
+class ServiceDialog(FitDialog):
     def __init__(self, parent, store, doc_id: str):
         super().__init__(parent)
         self.store = store
@@ -235,7 +235,7 @@ class ServiceDialog(QDialog):
         self.accept()
 
 
-class ReplyDialog(QDialog):
+class ReplyDialog(FitDialog):
     def __init__(self, parent, store, doc_id: str):
         super().__init__(parent)
         self.store = store

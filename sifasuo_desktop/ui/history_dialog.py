@@ -6,6 +6,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHe
 
 from sifasuo_desktop.domain.ledgers import LEDGERS
 from sifasuo_desktop.security.audit import record_history
+from sifasuo_desktop.ui.widgets import FitDialog
 
 COLUMNS = ("时间", "操作人", "操作", "字段", "原值", "新值")
 
@@ -22,7 +23,7 @@ def _short(value) -> str:
     return text if len(text) <= 120 else text[:117] + "…"
 
 
-class HistoryDialog(QDialog):
+class HistoryDialog(FitDialog):
     def __init__(self, store, table: str, record_id: str, parent=None, actor=None):
         super().__init__(parent)
         ledger = LEDGERS.get(table)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFormLayout
 from sifasuo_desktop import APP_NAME
 from sifasuo_desktop.domain.errors import UserError
 from sifasuo_desktop.security import accounts
+from sifasuo_desktop.ui.widgets import FitDialog
 
 ERROR_STYLE = "color: #c62828;"
 
@@ -21,7 +22,7 @@ def _password_edit(placeholder: str = "") -> QLineEdit:
     return edit
 
 
-class _Form(QDialog):
+class _Form(FitDialog):
     """A small form dialog with an error line; subclasses implement _submit() raising UserError."""
 
     def __init__(self, title: str, intro: str = "", parent=None, ok_text: str = "确定", cancel_text: str = "取消"):
@@ -60,7 +61,7 @@ class _Form(QDialog):
         raise NotImplementedError
 
 
-class RecoveryCodeDialog(QDialog):
+class RecoveryCodeDialog(FitDialog):
     """Shows a recovery code once; closing needs the "written down" box ticked."""
 
     def __init__(self, username: str, code: str, parent=None):

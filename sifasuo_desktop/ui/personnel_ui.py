@@ -17,7 +17,7 @@ from sifasuo_desktop.domain.permissions import allowed
 from sifasuo_desktop.domain.personnel_stats import TRAINING_CATEGORIES
 from sifasuo_desktop.store import personnel_queries as pq
 
-from .widgets import size_to_window
+from .widgets import FitDialog, size_to_window
 
 
 def _table(headers, rows) -> QTableWidget:
@@ -42,7 +42,7 @@ def fill(t: QTableWidget, rows) -> None:
     t.resizeColumnsToContents()
 
 
-class OfficerDialog(QDialog):
+class OfficerDialog(FitDialog):
     """人员档案 of one officer; refreshes itself after every committed write while open."""
 
     def __init__(self, window, officer_id: str):

@@ -20,12 +20,12 @@ from sifasuo_desktop.domain.permissions import allowed
 from sifasuo_desktop.store import workflow_ops as ops
 
 from .history_dialog import ACTOR_LABELS
-from .widgets import DateEdit, LongText
+from .widgets import DateEdit, FitDialog, LongText
 
 ERROR_STYLE = "color: #c62828;"
 
 
-class StepDialog(QDialog):
+class StepDialog(FitDialog):
     """Enter one workflow step. On OK the step is applied through the store; errors keep the dialog open."""
 
     def __init__(self, parent, store, problem: dict, action: str, actor, today: _dt.date | None = None):
@@ -111,7 +111,7 @@ class StepDialog(QDialog):
         self.accept()
 
 
-class ProblemDialog(QDialog):
+class ProblemDialog(FitDialog):
     """A problem's state, deadline, history and evidence; one button per step allowed from its state."""
 
     def __init__(self, window, problem_id: str, today: _dt.date | None = None):
@@ -238,7 +238,7 @@ def open_problem_dialog(window, problem_id: str, today: _dt.date | None = None) 
     return dlg
 
 
-class NewProblemDialog(QDialog):
+class NewProblemDialog(FitDialog):
     """A new problem, optionally linked to its source (a visit, a review or a complaint)."""
 
     def __init__(self, window, source_table: str | None = None, source: dict | None = None):

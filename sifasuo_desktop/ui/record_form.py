@@ -11,13 +11,13 @@ from sifasuo_desktop.domain.ledgers import (BOOL, CHOICE, DATE, FLOAT, IDNO, INT
 from sifasuo_desktop.domain.permissions import allowed
 from sifasuo_desktop.store.lookups import ids_by_number, link_officers, live_ids
 
-from .widgets import ChoiceBox, DateEdit, LongText
+from .widgets import ChoiceBox, DateEdit, FitDialog, LongText
 
 REF_COMBO_MAX = 2000
 ERROR_STYLE = "border: 1px solid #d32f2f; background: #fff5f5;"
 
 
-class RecordForm(QDialog):
+class RecordForm(FitDialog):
     """Add (record=None) or edit a record. `saved_record` holds the stored row after a successful save."""
 
     def __init__(self, window, ledger: Ledger, record: dict | None = None, defaults: dict | None = None):
@@ -85,6 +85,11 @@ class RecordForm(QDialog):
         if not allowed(window.actor, "edit"):
             self.buttons.button(QDialogButtonBox.Save).setEnabled(False)
             self.error_label.setText("当前账号为只读，不能保存修改。")
+        # a short form (监督员: 9 fields) opens as tall as its fields, not with a screen of blank space below them
+        chrome = self.sizeHint().height() - scroll.sizeHint().height()
+        wanted = inner.sizeHint().height() + chrome + 2 * scroll.frameWidth() + 4
+        if wanted < self.height():
+            self.resize(self.width(), max(wanted, 240))
 
     # ------------------------------------------------------------------ widgets
     def _make_widget(self, f):

@@ -16,12 +16,12 @@ from sifasuo_desktop.domain.errors import UserError, ValidationError
 from sifasuo_desktop.domain.permissions import allowed
 from sifasuo_desktop.store import workflow_ops as ops
 
-from .widgets import DateEdit, LongText
+from .widgets import DateEdit, FitDialog, LongText
 
 GRADE_COLORS = {"优秀": "#2e7d32", "良好": "#1565c0", "合格": "#6d4c41", "不合格": "#c62828"}
 
 
-class ReviewScoringDialog(QDialog):
+class ReviewScoringDialog(FitDialog):
     """Score one case file against its batch's standard. `review` (a reviews row) opens an existing review."""
 
     def __init__(self, window, batch_id: str | None = None, review: dict | None = None,
@@ -222,7 +222,7 @@ class ReviewScoringDialog(QDialog):
         self.accept()
 
 
-class ReviewResultsDialog(QDialog):
+class ReviewResultsDialog(FitDialog):
     """Results of one batch (or all reviews): overall and per reviewed body."""
 
     def __init__(self, window, batch_id: str | None = None):

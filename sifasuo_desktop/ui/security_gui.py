@@ -26,6 +26,7 @@ from sifasuo_desktop.security.audit import verify_all
 
 from .login_dialog import (BackupAdminDialog, ChangePasswordDialog, FirstAdminDialog, LockDialog, LoginDialog,
                            RecoveryCodeDialog)
+from sifasuo_desktop.ui.widgets import FitDialog
 
 log = logging.getLogger(__name__)
 SMOKE_ACTOR = Actor("startup-check", READONLY, "启动检查")
@@ -136,7 +137,7 @@ def quit_after_startup_actor(store) -> Actor:
 
 
 # ============================================================================ dialogs
-class BackupNowDialog(QDialog):
+class BackupNowDialog(FitDialog):
     def __init__(self, store, parent=None):
         super().__init__(parent)
         self.store = store
@@ -204,7 +205,7 @@ class BackupNowDialog(QDialog):
         self.accept()
 
 
-class BackupSettingsDialog(QDialog):
+class BackupSettingsDialog(FitDialog):
     """Second backup folder, encryption of automatic backups, the list of backups."""
 
     def __init__(self, store, parent=None):

@@ -8,11 +8,12 @@ from sifasuo_desktop.domain.errors import UserError
 from sifasuo_desktop.domain.permissions import allowed
 from sifasuo_desktop.domain.rules import effective_params, load_defaults, validate_settings
 from sifasuo_desktop.store.rules_queries import SETTINGS_KEY, load_params
+from sifasuo_desktop.ui.widgets import FitDialog
 
 NO_RIGHT = "只有管理员可以修改预警阈值。"
 
 
-class RuleSettingsDialog(QDialog):
+class RuleSettingsDialog(FitDialog):
     def __init__(self, parent, store):
         super().__init__(parent)
         self.store = store

@@ -5,9 +5,10 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
                                QVBoxLayout)
 
 from sifasuo_desktop.domain.errors import UserError
+from sifasuo_desktop.ui.widgets import FitDialog
 
 
-class SetupDialog(QDialog):
+class SetupDialog(FitDialog):
     def __init__(self, store, parent=None):
         super().__init__(parent)
         self.store = store

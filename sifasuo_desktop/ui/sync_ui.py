@@ -16,6 +16,7 @@ from sifasuo_desktop.domain.errors import UserError
 from sifasuo_desktop.domain.ledgers import LEDGERS
 from sifasuo_desktop.domain.permissions import allowed
 from sifasuo_desktop.store import sync_queries as sq
+from sifasuo_desktop.ui.widgets import FitDialog
 
 DEFAULT_MAIL_CAP_MB = 20
 TYPE_LABELS = {"hard": "硬冲突", "soft": "软冲突", "locked": "期间已锁定"}
@@ -85,7 +86,7 @@ def _error(window, exc: Exception, title: str = "同步") -> None:
 
 
 # ---- export ----------------------------------------------------------------------------------------
-class ExportDialog(QDialog):
+class ExportDialog(FitDialog):
     def __init__(self, window):
         super().__init__(window)
         self.window_ = window

@@ -19,6 +19,7 @@ from sifasuo_desktop.store.import_apply import apply_plan, load_layouts
 from sifasuo_desktop.xlsx.headers import IMPORTABLE
 from sifasuo_desktop.xlsx.planner import plan_import
 from sifasuo_desktop.xlsx.reader import load_grids
+from sifasuo_desktop.ui.widgets import FitDialog
 
 OP_LABELS = {"create": "新增", "update": "更新", "unchanged": "无变化"}
 RED = QBrush(QColor("#c62828"))
@@ -54,7 +55,7 @@ class _Progress:
         self.dialog.close()
 
 
-class XlsxImportDialog(QDialog):
+class XlsxImportDialog(FitDialog):
     def __init__(self, window, path=None):
         super().__init__(window)
         self.window_ = window

@@ -43,8 +43,13 @@ def test_stats_page_shows_the_current_period_on_first_visit(qtbot, store):
     assert "<td>测试镇人民政府</td>" in html or "<td>合计</td>" in html
 
 
-def test_size_to_window_gives_dialogs_most_of_the_window(qtbot):
+def test_size_to_window_gives_dialogs_most_of_the_window(qtbot, monkeypatch):
+    from PySide6.QtCore import QRect
+
+    from sifasuo_desktop.ui import widgets
     from sifasuo_desktop.ui.widgets import size_to_window
+
+    monkeypatch.setattr(widgets, "available_geometry", lambda widget=None: QRect(0, 0, 1920, 1040))
 
     top = QWidget()
     qtbot.addWidget(top)
