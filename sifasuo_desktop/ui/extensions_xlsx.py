@@ -39,11 +39,11 @@ def _current_query(window) -> LedgerQuery | None:
     return None
 
 
-def export_current(window, out=None, full_personal=None) -> Path | None:
-    """Export the ledger on screen as filtered; without one open, ask which ledger (all rows)."""
+def export_current(window, out=None, full_personal=None, query: LedgerQuery | None = None) -> Path | None:
+    """Export the ledger on screen as filtered (or `query`); without one open, ask which ledger (all rows)."""
     from sifasuo_desktop.xlsx.export import export_ledger
 
-    query = _current_query(window)
+    query = query or _current_query(window)
     if query is None:
         keys = [k for k in IMPORTABLE]
         titles = [LEDGERS[k].title for k in keys]

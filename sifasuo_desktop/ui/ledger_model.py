@@ -149,6 +149,10 @@ class LedgerTableModel(QAbstractTableModel):
                     return QBrush(BADGE_TEXT.get(badge[0]))
                 if role == Qt.ToolTipRole:
                     return badge[1]
+        if role == Qt.ToolTipRole and field.kind not in (MONEY, FLOAT, INT):
+            # the whole text of a cell that a narrow column cuts (案由, 当事人 at 1366 px)
+            text = self.display(field, rec.get(field.name))
+            return text if len(text) > 8 else None
         if role == Qt.TextAlignmentRole and field.kind in (MONEY, FLOAT, INT):
             return int(Qt.AlignRight | Qt.AlignVCenter)
         if role == Qt.UserRole:

@@ -1,19 +1,25 @@
 """One ledger page: search box, filters, the table and add/edit/delete buttons."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel,
-                               QLineEdit, QMessageBox, QPushButton, QTableView, QVBoxLayout, QWidget)
+                               QLineEdit, QMenu, QMessageBox, QPushButton, QTableView, QVBoxLayout, QWidget)
 
 from sifasuo_desktop.domain.errors import UserError
-from sifasuo_desktop.domain.ledgers import LEDGERS
+from sifasuo_desktop.domain.ledgers import DATE, FLOAT, INT, LEDGERS, LONGTEXT, MONEY
 from sifasuo_desktop.domain.permissions import allowed
 from sifasuo_desktop.domain.validators import parse_date
 from sifasuo_desktop.store.ledger_queries import LedgerQuery
 
 from .ledger_model import LedgerTableModel
 from .record_form import RecordForm
+from .ui_settings import ui_settings
+
+# column widths sized from content: text is capped (long 说明 columns would push the rest off-screen), numbers
+# and dates never are (a cut 罚款金额 "120,000.…" is worse than a wide column)
+TEXT_CAP, LONGTEXT_CAP, MIN_COLUMN, FLEX_FLOOR = 320, 400, 64, 110
+WIDEST = {MONEY: "99,999,999.99", DATE: "2026-11-23", INT: "99999", FLOAT: "9999.99"}
 
 
 class LedgerView(QWidget):
@@ -83,6 +89,10 @@ class LedgerView(QWidget):
         buttons.addWidget(self.personal_box)
         self.count_label = QLabel("")
         buttons.addWidget(self.count_label)
+        self.export_btn = QPushButton("导出Excel…")
+        self.export_btn.setToolTip("按当前搜索和筛选结果导出本台账（Ctrl+E）")
+        self.export_btn.clicked.connect(lambda _=False: self.export_excel())
+        buttons.addWidget(self.export_btn)
         # the buttons row scrolls sideways instead of forcing the page (and the window) wider when features add
         # many record actions (监督文书 has over a dozen)
         from PySide6.QtWidgets import QFrame, QScrollArea
@@ -112,7 +122,13 @@ class LedgerView(QWidget):
         header.setSectionResizeMode(QHeaderView.Interactive)
         header.setDefaultSectionSize(120)
         header.setResizeContentsPrecision(40)  # size columns from ~40 rows, not every loaded row (bench: -0.4 s start-up)
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(False)   # a short last column (状态) stretched while long text was cut
+        # the clerk's own layout: drag columns to reorder, right-click the header to hide/show, widths remembered
+        header.setSectionsMovable(True)
+        header.setContextMenuPolicy(Qt.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._header_menu)
+        self._save_timer = QTimer(self, singleShot=True, interval=400)
+        self._save_timer.timeout.connect(self.save_header_state)
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
         lay.addWidget(self.table, 1)
@@ -139,6 +155,18 @@ class LedgerView(QWidget):
     def showEvent(self, event) -> None:
         self.model.hold_fetch = False
         super().showEvent(event)
+        if self._loaded and not getattr(self, "_sized", False):
+            QTimer.singleShot(0, self._first_sizing)   # once the page has its width
+
+    def _first_sizing(self) -> None:
+        if getattr(self, "_sized", False) or not self.model.rowCount():
+            return
+        self._sized = True
+        if not self.restore_header_state():
+            self.default_columns()
+        header = self.table.horizontalHeader()
+        for sig in (header.sectionResized, header.sectionMoved):
+            sig.connect(lambda *_: self._save_timer.start())
 
     def hideEvent(self, event) -> None:
         self.model.hold_fetch = True
@@ -170,14 +198,122 @@ class LedgerView(QWidget):
     def apply_filters(self) -> None:
         self._timer.stop()
         self.model.set_query(self.current_query())
-        if not getattr(self, "_sized", False) and self.model.rowCount():
-            self._sized = True
-            self.table.resizeColumnsToContents()
-            header = self.table.horizontalHeader()
-            for col in range(self.model.columnCount()):
-                header.resizeSection(col, min(max(header.sectionSize(col), 70), 260))
+        if not getattr(self, "_sized", False) and self.model.rowCount() and self.isVisible():
+            self._first_sizing()
         self._update_count()
         self._update_buttons()
+
+    # ------------------------------------------------------------------ columns
+    def default_columns(self) -> None:
+        """The status (办理状态, 整改状态...) right after the first column, where it is seen without scrolling."""
+        header = self.table.horizontalHeader()
+        names = [f.name for f in self.model.fields]
+        if self.ledger.status_field in names:
+            header.moveSection(header.visualIndex(names.index(self.ledger.status_field)), 1)
+        self.size_columns()
+
+    def size_columns(self) -> None:
+        """Widths from content (~40 rows): numbers and dates as wide as their widest value, header labels never
+        cut, room in the first column for the warning dot; long text columns share what the page has left
+        (each at least FLEX_FLOOR, at most its content or the cap), so the short columns stay on screen."""
+        self.table.resizeColumnsToContents()
+        header = self.table.horizontalHeader()
+        fm = self.table.fontMetrics()
+        pad = 20   # cell margins + the focus frame
+        natural, flexible, content = {}, [], {}
+        for col, field in enumerate(self.model.fields):
+            width = content[col] = header.sectionSize(col)
+            label = fm.horizontalAdvance(field.label) + pad + 14   # + the sort arrow
+            if field.kind in WIDEST:
+                width = max(width, fm.horizontalAdvance(WIDEST[field.kind]) + pad)
+            else:
+                width = min(width, LONGTEXT_CAP if field.kind == LONGTEXT else TEXT_CAP)
+            if col == 0:
+                width += fm.horizontalAdvance("● ")
+            natural[col] = max(width, label, MIN_COLUMN)
+            if field.kind not in WIDEST and natural[col] > FLEX_FLOOR and col != 0:
+                flexible.append(col)
+        room = self.table.viewport().width() if self.table.isVisible() else 0
+        fixed = sum(w for c, w in natural.items() if c not in flexible)
+        want = sum(natural[c] for c in flexible)
+        if room and flexible and fixed + want > room:
+            # the same ceiling for every long column, found by bisection: sum(min(natural, ceiling)) == room left
+            left, lo, hi = room - fixed, FLEX_FLOOR, max(natural[c] for c in flexible)
+            for _ in range(20):
+                mid = (lo + hi) / 2
+                if sum(min(natural[c], mid) for c in flexible) > left:
+                    hi = mid
+                else:
+                    lo = mid
+            for c in flexible:
+                natural[c] = int(min(natural[c], lo))
+        elif room and flexible:
+            # spare width goes to the capped long text (标题, 案由) up to its whole content, not to the last column
+            spare = room - fixed - want - 2
+            for c in sorted(flexible, key=lambda c: content[c] - natural[c]):
+                extra = min(max(content[c] - natural[c], 0), spare)
+                natural[c] += extra
+                spare -= extra
+        for col, width in natural.items():
+            header.resizeSection(col, width)
+
+    def _settings_key(self) -> str:
+        return f"ledger/{self.ledger.key}"
+
+    def save_header_state(self) -> None:
+        s = ui_settings(self.store)
+        s.setValue(self._settings_key() + "/columns", ",".join(f.name for f in self.model.fields))
+        s.setValue(self._settings_key() + "/header", self.table.horizontalHeader().saveState())
+        s.sync()
+
+    def restore_header_state(self) -> bool:
+        """The widths/order/hidden columns the clerk left; only while the ledger's columns are the same."""
+        s = ui_settings(self.store)
+        cols = s.value(self._settings_key() + "/columns")
+        state = s.value(self._settings_key() + "/header")
+        if cols != ",".join(f.name for f in self.model.fields) or not isinstance(state, (QByteArray, bytes)):
+            return False
+        header = self.table.horizontalHeader()
+        ok = header.restoreState(QByteArray(state))
+        header.setStretchLastSection(False)
+        header.setSectionsMovable(True)
+        return ok
+
+    def reset_columns(self) -> None:
+        header = self.table.horizontalHeader()
+        for col in range(header.count()):
+            header.showSection(col)
+            header.moveSection(header.visualIndex(col), col)
+        self.default_columns()
+        ui_settings(self.store).remove(self._settings_key())
+
+    def _header_menu(self, pos) -> None:
+        self.header_menu().popup(self.table.horizontalHeader().mapToGlobal(pos))
+
+    def header_menu(self) -> QMenu:
+        header = self.table.horizontalHeader()
+        menu = QMenu(self)
+        shown = sum(not header.isSectionHidden(c) for c in range(header.count()))
+        for col, field in enumerate(self.model.fields):
+            act = menu.addAction(field.label)
+            act.setCheckable(True)
+            act.setChecked(not header.isSectionHidden(col))
+            act.setEnabled(header.isSectionHidden(col) or shown > 1)   # the last visible column stays
+            act.toggled.connect(lambda on, c=col: self.set_column_visible(c, on))
+        menu.addSeparator()
+        menu.addAction("恢复默认列（宽度、顺序、显示）", self.reset_columns)
+        self._menu = menu
+        return menu
+
+    def set_column_visible(self, col: int, visible: bool) -> None:
+        self.table.horizontalHeader().setSectionHidden(col, not visible)
+        self._save_timer.start()
+
+    def export_excel(self, out=None, full_personal=None):
+        """导出Excel: this ledger as searched and filtered on screen."""
+        from .extensions_xlsx import export_current
+
+        return export_current(self.window_, out, full_personal, query=self.current_query())
 
     def _update_count(self) -> None:
         self.count_label.setText(f"共 {self.model.total()} 条")
