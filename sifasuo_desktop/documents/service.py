@@ -24,6 +24,12 @@ from . import model as M
 from . import templates as T
 
 DRAFT, ISSUED, SERVED, REPLIED, VOID, SUPERSEDED = "草稿", "已签发", "已送达", "已反馈", "已作废", "被替代"
+
+
+def state_phrase(status: str | None) -> str:
+    """"文书已送达", "文书已被替代": the state in a sentence, never "已已送达"."""
+    status = status or DRAFT
+    return f"文书{status}" if status.startswith("已") else f"文书已{status}"
 FROZEN = (ISSUED, SERVED, REPLIED, VOID, SUPERSEDED)
 SERVICE_METHODS = ("直接送达", "留置送达", "邮寄送达", "电子送达", "委托送达", "公告送达")
 # ledger label (documents.doc_type) <-> template key
@@ -363,7 +369,7 @@ def _require_draft(row: dict | None) -> dict:
     if row is None or row.get("deleted"):
         raise UserError("找不到该文书，可能已被删除。")
     if (row.get("status") or DRAFT) != DRAFT:
-        raise UserError(f"文书已{row.get('status')}，内容不能再修改；如需更正，请制发新文书替代原文书。")
+        raise UserError(f"{state_phrase(row.get('status'))}，内容不能再修改；如需更正，请制发新文书替代原文书。")
     return row
 
 
@@ -452,7 +458,7 @@ def void(store, doc_id: str) -> dict:
     if row is None or row.get("deleted"):
         raise UserError("找不到该文书。")
     if row.get("status") in (VOID, SUPERSEDED):
-        raise UserError(f"文书已{row['status']}。")
+        raise UserError(f"{state_phrase(row['status'])}。")
     return store.update("documents", doc_id, {"status": VOID}, action="issue_document")
 
 

@@ -135,7 +135,7 @@ class DocumentEditor(FitDialog):
         self.resize(760, 640)
         lay = QVBoxLayout(self)
         if self.read_only:
-            lay.addWidget(QLabel(f"文书已{self.row.get('status')}（{self.row.get('doc_no') or ''}），内容已冻结；"
+            lay.addWidget(QLabel(f"{S.state_phrase(self.row.get('status'))}（{self.row.get('doc_no') or ''}），内容已冻结；"
                                  "如需更正，请使用“制发更正文书”。"))
         form = QFormLayout()
         self.title_edit = QLineEdit(self.doc.title.replace("\n", ""))
@@ -316,7 +316,7 @@ class DocumentsController:
         if not allowed(self.window.actor, "issue_document"):
             raise UserError("只有所长/负责人或管理员可以签发文书。")
         if (record.get("status") or S.DRAFT) != S.DRAFT:
-            raise UserError(f"文书已{record.get('status')}，不能重复签发。")
+            raise UserError(f"{S.state_phrase(record.get('status'))}，不能重复签发。")
         answer = QMessageBox.question(self.window, "签发文书",
                                       f"确定签发《{record.get('title')}》吗？签发后将分配文号，内容不能再修改。",
                                       QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
@@ -485,15 +485,39 @@ def _print_shortcut(window) -> None:
             b.setToolTip("打印预览所选文书（Ctrl+P）")
 
 
+def _documents_toolbar(window, c, draft) -> None:
+    """One 编辑 on the 监督文书 page: the generic record form (登记信息) only for drafts, a double click opens the
+    document editor (read-only once issued)."""
+    try:
+        view = window.ledger_view("documents")
+    except (AttributeError, KeyError):
+        return
+    view.edit_btn.setText("登记信息")
+    view.edit_btn.setToolTip("修改草稿的登记信息（文书类型、主送单位、期限等）；正文请用“编辑文书”")
+    view.edit_when = draft
+    view.open_action = c.edit
+    view._update_buttons()
+
+
 def install(window) -> DocumentsController:
     c = DocumentsController(window)
     window.documents_controller = c
     g = lambda fn: _guard(window, fn)  # noqa: E731
-    for text, cb in (("编辑文书", c.edit), ("签发", c.issue), ("预览/打印", c.preview_print),
-                     ("导出PDF", lambda r: c.export(r, ".pdf")), ("导出DOCX", lambda r: c.export(r, ".docx")),
-                     ("登记送达", c.serve), ("登记反馈", c.reply),
-                     ("送达回证", lambda r: c.preview_print(r, receipt=True)), ("制发更正文书", c.supersede)):
-        window.add_record_action("documents", text, cb)
+    state = lambda r: r.get("status") or S.DRAFT  # noqa: E731
+    draft = lambda r: state(r) == S.DRAFT  # noqa: E731
+    issued = lambda r: state(r) in (S.ISSUED, S.SERVED, S.REPLIED)  # noqa: E731
+    # each action only on the documents whose state allows it (the workflow in documents/service.py decides
+    # again: this only keeps impossible actions off the toolbar and the row menu)
+    for text, cb, when in (
+            ("编辑文书", c.edit, None),
+            ("签发", c.issue, draft),   # a clerk without the right still sees it and is told why
+            ("预览/打印", c.preview_print, None),
+            ("导出PDF", lambda r: c.export(r, ".pdf"), None), ("导出DOCX", lambda r: c.export(r, ".docx"), None),
+            ("登记送达", c.serve, issued), ("登记反馈", c.reply, issued),
+            ("送达回证", lambda r: c.preview_print(r, receipt=True), issued),
+            ("制发更正文书", c.supersede, issued)):
+        window.add_record_action("documents", text, cb, when)
+    _documents_toolbar(window, c, draft)
     _print_shortcut(window)
     window.add_record_action("bodies", "起草监督意见书", c.draft_opinion)
     window.add_record_action("bodies", "逾期问题督办函", c.draft_overdue)

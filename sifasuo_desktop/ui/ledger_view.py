@@ -130,7 +130,12 @@ class LedgerView(QWidget):
         self._save_timer = QTimer(self, singleShot=True, interval=400)
         self._save_timer.timeout.connect(self.save_header_state)
         self.table.verticalHeader().setDefaultSectionSize(24)
-        self.table.doubleClicked.connect(lambda _i: self.edit_selected())
+        self.table.doubleClicked.connect(lambda _i: self.activate_selected())
+        # right-click a row: the same actions as the buttons, only those the record's state allows
+        self.table.setContextMenuPolicy(Qt.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._row_menu)
+        self.edit_when = None   # optional predicate(record): the generic 编辑 applies (e.g. only to drafts)
+        self.open_action = None  # optional callback(record) for a double click instead of the generic form
         lay.addWidget(self.table, 1)
 
         self._timer = QTimer(self, singleShot=True, interval=250)
@@ -357,11 +362,35 @@ class LedgerView(QWidget):
         return True
 
     def _update_buttons(self) -> None:
-        has = self.selected_record() is not None
-        self.edit_btn.setEnabled(has)
+        rec = self.selected_record()
+        has = rec is not None
+        edit_ok = has and (self.edit_when is None or self.edit_when(rec))
+        self.edit_btn.setEnabled(edit_ok)
+        if self.edit_when is not None:
+            self.edit_btn.setVisible(edit_ok)
         self.delete_btn.setEnabled(has and allowed(self.window_.actor, "edit"))
         for b in self.record_buttons:
-            b.setEnabled(has)
+            when = getattr(b, "when", None)
+            ok = has and (when is None or bool(when(rec)))
+            b.setEnabled(ok)
+            if when is not None:   # an action the record's state does not allow is not shown at all
+                b.setVisible(ok)
+
+    def row_actions(self) -> list[QPushButton]:
+        """The buttons that apply to the selected record, in toolbar order (the row context menu)."""
+        candidates = [self.edit_btn, *self.record_buttons, self.delete_btn]
+        return [b for b in candidates if b.isEnabled() and not b.isHidden()]
+
+    def _row_menu(self, pos) -> None:
+        index = self.table.indexAt(pos)
+        if index.isValid():
+            self.table.selectRow(index.row())
+        menu = QMenu(self)
+        for b in self.row_actions():
+            menu.addAction(b.text(), b.click)
+        if menu.actions():
+            self._menu = menu
+            menu.popup(self.table.viewport().mapToGlobal(pos))
 
     def add_record(self, defaults: dict | None = None) -> dict | None:
         if not allowed(self.window_.actor, "edit"):
@@ -378,6 +407,12 @@ class LedgerView(QWidget):
         if form.exec() and form.saved_record:
             return form.saved_record
         return None
+
+    def activate_selected(self):
+        """Double click: the ledger's own open action (监督文书: the document editor) or the record form."""
+        if self.open_action is not None:
+            return self._run_record_action(self.open_action)
+        return self.edit_selected()
 
     def edit_selected(self) -> dict | None:
         rec = self.selected_record()
@@ -396,9 +431,11 @@ class LedgerView(QWidget):
         except UserError as exc:
             QMessageBox.warning(self, "无法删除", exc.message)
 
-    def add_record_button(self, text: str, callback) -> QPushButton:
-        """A button acting on the selected record (after add/edit/delete and earlier record buttons)."""
+    def add_record_button(self, text: str, callback, when=None) -> QPushButton:
+        """A button acting on the selected record (after add/edit/delete and earlier record buttons). `when`
+        (record -> bool) says whether the record's state allows the action; the button is shown only then."""
         b = QPushButton(text)
+        b.when = when
         b.clicked.connect(lambda _=False, cb=callback: self._run_record_action(cb))
         self.buttons_layout.insertWidget(3 + len(self.record_buttons), b)
         self.record_buttons.append(b)

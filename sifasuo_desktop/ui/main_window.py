@@ -143,11 +143,12 @@ class MainWindow(QMainWindow):
             action.setShortcut(shortcut)
         return action
 
-    def add_record_action(self, ledger_key: str, text: str, callback) -> None:
+    def add_record_action(self, ledger_key: str, text: str, callback, when=None) -> None:
+        """`when(record) -> bool`: shown only for records whose state allows the action."""
         self._record_actions.setdefault(ledger_key, []).append((text, callback))
         view = self._ledger_views.get(ledger_key)
         if view is not None:
-            view.add_record_button(text, callback)
+            view.add_record_button(text, callback, when)
 
     def record_actions(self, ledger_key: str) -> list:
         return list(self._record_actions.get(ledger_key, []))
