@@ -96,6 +96,18 @@ class Period:
         return bool(iso) and self.start <= iso[:10] <= self.end
 
 
+def last_full_period(kind: str, today) -> tuple[int, int | None]:
+    """(year, number) of the last period that has ended by `today`: on 2 December the 月汇总 is November's
+    (December has no data yet), the 季通报 the third quarter; the 统计年报 is the current year's (it is compiled
+    in December and January, so in January the previous year's)."""
+    if kind == "monthly":
+        return (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+    if kind == "quarterly":
+        q = (today.month - 1) // 3 + 1
+        return (today.year, q - 1) if q > 1 else (today.year - 1, 4)
+    return (today.year if today.month > 1 else today.year - 1), None
+
+
 def make_period(kind: str, year: int, number: int | None = None) -> Period:
     from .errors import UserError
 

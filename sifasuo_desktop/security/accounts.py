@@ -36,6 +36,7 @@ _ROLE_WORDS = {
     "readonly": READONLY, "只读": READONLY,
 }
 BAD_LOGIN = "用户名或密码错误。"
+DEMO_LOGIN_META = "security.demo_login"   # meta: "admin / demo1234" shown on the login dialog of a demo folder
 SETUP_OPEN = "security.setup_open"   # meta: `init` deliberately left the first administrator to be added later
 NO_ADMIN_FOLDER = ("这个数据文件夹已有机构信息，却没有任何账号（初始化可能被中断）。为安全起见，不能不登录就在这里"
                    "创建管理员：请从备份恢复，或把这个文件夹改名后重新运行 sifasuo init。")
@@ -205,6 +206,8 @@ def _update(store, username: str, values: dict, action: str, actor: str | None =
         store.conn.execute(f"UPDATE accounts SET {sets} WHERE username = ?", [*values.values(), before.username])
         after = get_account(store, before.username)
         _audit(store, action, before.username, _public(before), _public(after), actor=actor)
+    if "password_hash" in values and store.meta(DEMO_LOGIN_META):
+        store.set_meta(DEMO_LOGIN_META, None)   # the login dialog no longer shows the demo password
     return after
 
 

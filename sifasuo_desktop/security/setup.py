@@ -99,4 +99,5 @@ def after_demo(store) -> dict:
     if accounts.has_accounts(store):
         return {}
     code = accounts.create_account(store, DEMO_USER, DEMO_PASSWORD, ADMIN, display_name="演示管理员")
+    store.set_meta(accounts.DEMO_LOGIN_META, f"{DEMO_USER} / {DEMO_PASSWORD}")
     return {"login": f"{DEMO_USER} / {DEMO_PASSWORD}", "recovery_code": code}

@@ -21,11 +21,27 @@ def _hook(name: str):
     return getattr(module, name, None)
 
 
+def chinese_system_locale() -> None:
+    """The file dialog formats dates with the *system* locale (QLocale::system(), read from LC_*/LANG when Qt
+    starts): under a C/POSIX locale (a fresh Linux, a service account) that is "2 12 2026". Ask Qt for Chinese
+    dates and numbers then; a user who set a real locale keeps it. Call before the QApplication exists."""
+    if sys.platform.startswith("win") or sys.platform == "darwin":
+        return
+    current = os.environ.get("LC_ALL") or os.environ.get("LC_TIME") or os.environ.get("LANG") or "C"
+    if current.split(".")[0] in ("C", "POSIX", ""):
+        os.environ["LC_TIME"] = "zh_CN.UTF-8"
+        os.environ["LC_NUMERIC"] = os.environ.get("LC_NUMERIC") or "C.UTF-8"
+        if os.environ.get("LC_ALL", "").split(".")[0] in ("C", "POSIX"):
+            os.environ.pop("LC_ALL")   # LC_ALL would override LC_TIME
+
+
 def make_app(argv=None):
     from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
     from PySide6.QtGui import QFont
     from PySide6.QtWidgets import QApplication
 
+    if QApplication.instance() is None:
+        chinese_system_locale()
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     app.setApplicationName("sifasuo")
     app.setApplicationDisplayName(APP_NAME)

@@ -22,6 +22,14 @@ TEXT_CAP, LONGTEXT_CAP, MIN_COLUMN, FLEX_FLOOR = 320, 400, 64, 110
 WIDEST = {MONEY: "99,999,999.99", DATE: "2026-11-23", INT: "99999", FLOAT: "9999.99"}
 
 
+def range_placeholders(label: str) -> tuple[str, str]:
+    """立案日期 -> 立案日期起 / 立案日期止; a label that already ends in 起/至/止 (聘期起, 有效期至) gets 从/到
+    instead of "聘期起起", "有效期至起"."""
+    if label.endswith(("起", "至", "止")):
+        return f"{label}：从", f"{label}：到"
+    return f"{label}起", f"{label}止"
+
+
 class LedgerView(QWidget):
     def __init__(self, window, ledger_key: str):
         super().__init__(window)
@@ -65,9 +73,9 @@ class LedgerView(QWidget):
         self.date_from = QLineEdit()
         self.date_to = QLineEdit()
         if self.ledger.date_field:
-            label = self.ledger.field(self.ledger.date_field).label
-            self.date_from.setPlaceholderText(f"{label}起")
-            self.date_to.setPlaceholderText(f"{label}止")
+            frm, to = range_placeholders(self.ledger.field(self.ledger.date_field).label)
+            self.date_from.setPlaceholderText(frm)
+            self.date_to.setPlaceholderText(to)
         for w in (self.date_from, self.date_to):
             w.setMaximumWidth(120)
             w.setVisible(bool(self.ledger.date_field))
@@ -161,7 +169,7 @@ class LedgerView(QWidget):
         self.model.hold_fetch = False
         super().showEvent(event)
         if self._loaded and not getattr(self, "_sized", False):
-            QTimer.singleShot(0, self._first_sizing)   # once the page has its width
+            QTimer.singleShot(0, self, self._first_sizing)   # once the page has its width (not after the view is gone)
 
     def _first_sizing(self) -> None:
         if getattr(self, "_sized", False) or not self.model.rowCount():

@@ -182,6 +182,13 @@ class LoginDialog(_Form):
         self.forgot = QPushButton("忘记密码…")
         self.forgot.setFlat(True)
         self.forgot.clicked.connect(self._forgot)
+        demo = store.meta(accounts.DEMO_LOGIN_META)
+        self.demo_hint = QLabel(f"演示数据：用户名/密码 {demo}" if demo else "")
+        self.demo_hint.setStyleSheet("color: #1565c0;")
+        self.demo_hint.setVisible(bool(demo))
+        row.addWidget(self.demo_hint)
+        if demo and not self.username.text():
+            self.username.setText(demo.split(" / ")[0])
         row.addStretch(1)
         row.addWidget(self.forgot)
         self.lay.addLayout(row)

@@ -76,15 +76,19 @@ class StatsPage(QWidget):
         self.print_button.setEnabled(False)
 
     def _kind_changed(self) -> None:
+        from sifasuo_desktop.domain.stats import last_full_period
+
         key = self.kind.currentData()
+        year, number = last_full_period(key, self.today)   # not an all-zero month that has just begun
+        self.year.setValue(year)
         if key == "monthly":
             self.number_label.setText("月份")
             self.number.setRange(1, 12)
-            self.number.setValue(self.today.month)
+            self.number.setValue(number)
         elif key == "quarterly":
             self.number_label.setText("季度")
             self.number.setRange(1, 4)
-            self.number.setValue((self.today.month - 1) // 3 + 1)
+            self.number.setValue(number)
         self.number.setVisible(key != "annual")
         self.number_label.setVisible(key != "annual")
 

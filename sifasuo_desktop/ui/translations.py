@@ -17,6 +17,14 @@ EXTRA = {
     ("QWizard", "Next"): "下一步",
     ("QWizard", "Back"): "上一步",
     ("QCalendarWidget", "Week"): "周",
+    # the 类型 column of the file dialog (Qt 6 moved these to QAbstractFileIconProvider)
+    ("QAbstractFileIconProvider", "Folder"): "文件夹",
+    ("QAbstractFileIconProvider", "File"): "文件",
+    ("QAbstractFileIconProvider", "Drive"): "驱动器",
+    ("QAbstractFileIconProvider", "%1 File"): "%1 文件",
+    ("QAbstractFileIconProvider", "File Folder"): "文件夹",
+    ("QAbstractFileIconProvider", "Alias"): "替身",
+    ("QAbstractFileIconProvider", "Shortcut"): "快捷方式",
 }
 
 

@@ -123,3 +123,17 @@ def test_export_button_writes_the_filtered_ledger(qtbot, demo_store, tmp_path):
     ws = openpyxl.load_workbook(out).active
     values = [c for row in ws.iter_rows(values_only=True) for c in row if c]
     assert sum(1 for v in values if v == "办理中") == expected
+
+
+def test_date_filter_placeholders_read_right(qtbot, store):
+    from sifasuo_desktop.ui.ledger_view import range_placeholders
+
+    assert range_placeholders("立案日期") == ("立案日期起", "立案日期止")
+    assert range_placeholders("聘期起") == ("聘期起：从", "聘期起：到")
+    assert range_placeholders("有效期至") == ("有效期至：从", "有效期至：到")
+    w = open_window(qtbot, store)
+    for key in w._ledger_views:
+        view = w.ledger_view(key)
+        for box in (view.date_from, view.date_to):
+            text = box.placeholderText()
+            assert not any(d in text for d in ("起起", "至起", "止止", "至止", "起止")), (key, text)

@@ -30,7 +30,7 @@ def test_stats_page_shows_the_current_period_on_first_visit(qtbot, store):
     assert page.tabs.count() == 0
     page.on_show()
     # 月汇总 + 包容审慎, 复议诉讼移送, 裁量阶次 + 涉企检查 per body and top 10
-    assert page.tabs.count() == 6 and page.period.label == "2026年11月"
+    assert page.tabs.count() == 6 and page.period.label == "2026年10月"   # the last full month (issue 18)
     assert page.print_button.isEnabled() and page.print_button.shortcut().toString() == "Ctrl+P"
     # a second visit keeps what the clerk chose instead of recomputing over it
     page.kind.setCurrentIndex(2)
