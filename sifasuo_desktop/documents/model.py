@@ -38,6 +38,9 @@ DOC_TYPE_SHORT = {DUBANHAN: "督办函", YIJIANSHU: "监督意见书", JIANYISHU
                   YUETAN: "约谈通知"}
 DOC_TYPE_BY_LABEL.update({v: k for k, v in DOC_TYPE_SHORT.items()})
 
+# the six 送达方式 (the 送达回证 form offers all of them; record_service accepts only these)
+SERVICE_METHODS = ("直接送达", "留置送达", "委托送达", "邮寄送达", "电子送达", "公告送达")
+
 # default 机关代字 per type (a store setting overrides them); "X" stands for the county's 简称
 DEFAULT_CODES = {
     DUBANHAN: "司督函", YIJIANSHU: "司监意", JIANYISHU: "司监建", JUEDINGSHU: "政监决",

@@ -31,13 +31,15 @@ def state_phrase(status: str | None) -> str:
     status = status or DRAFT
     return f"文书{status}" if status.startswith("已") else f"文书已{status}"
 FROZEN = (ISSUED, SERVED, REPLIED, VOID, SUPERSEDED)
-SERVICE_METHODS = ("直接送达", "留置送达", "邮寄送达", "电子送达", "委托送达", "公告送达")
+SERVICE_METHODS = M.SERVICE_METHODS
 # ledger label (documents.doc_type) <-> template key
 LABEL = dict(M.DOC_TYPE_SHORT)
 KEY_BY_LABEL = {v: k for k, v in LABEL.items()}
 DEFAULT_REPLY_DAYS = {M.YIJIANSHU: 30, M.JIANYISHU: 15, M.JUEDINGSHU: 15, M.DUBANHAN: 10, M.ZHENGGAI: 15,
                       M.TONGBAO: 30, M.YUETAN: 15}
 OPEN_PROBLEM_STATES = ("待整改", "整改中", "退回重改")
+S_DEADLINE_WORKDAYS = "documents.deadline_workdays"   # {template key: N} working days from the document date
+DEFAULT_DEADLINE_WORKDAYS = {M.ZHENGGAI: 15, M.JUEDINGSHU: 15, M.TONGBAO: 20, M.YIJIANSHU: 20, M.JIANYISHU: 15}
 
 S_ISSUER = "documents.issuer"  # 发文机关, e.g. "青山县司法局"
 S_ISSUER_SUB = "documents.issuer_subtitle"
@@ -252,6 +254,20 @@ def _body(store, body_id: str) -> dict:
     return body
 
 
+def new_deadline(store, key: str, start: _dt.date | None = None) -> _dt.date:
+    """A deadline a new document sets: N working days (setting, per type) after the document date — never one
+    copied from a problem that is already overdue."""
+    from sifasuo_desktop.store.rules_queries import load_calendar
+
+    stored = store.get_setting(S_DEADLINE_WORKDAYS, {}) or {}
+    try:
+        n = int(stored.get(key, DEFAULT_DEADLINE_WORKDAYS.get(key, 15)))
+    except (TypeError, ValueError, AttributeError):
+        n = DEFAULT_DEADLINE_WORKDAYS.get(key, 15)
+    n = min(max(n, 1), 250)
+    return load_calendar(store).add_workdays(start or _dt.date.today(), n)
+
+
 def _problem_facts(p: dict) -> dict:
     return {"category": p.get("category") or "", "description": p.get("description") or "",
             "case_ref": "", "requirement": p.get("requirement") or "", "deadline": _date(p.get("deadline"))}
@@ -271,9 +287,13 @@ def draft_for_problems(store, body_id: str, key: str = M.YIJIANSHU, problem_ids:
          "found_date": _date(min(p.get("found_date") or "9999-12-31" for p in probs)) if any(
              p.get("found_date") for p in probs) else None,
          "source": probs[0].get("source") or "监督检查"}
-    dls = [p["deadline"] for p in probs if p.get("deadline")]
-    if dls and key in (M.ZHENGGAI, M.JUEDINGSHU):
-        f["deadline"] = _date(max(dls))
+    if key in (M.ZHENGGAI, M.JUEDINGSHU):
+        # the new time limit runs from the document, not from a problem deadline that may already have passed
+        due = new_deadline(store, key)
+        f["deadline"] = due
+        for pf in f["problems"]:
+            if pf.get("deadline") is None or pf["deadline"] < due:
+                pf["deadline"] = due
     f.update(facts or {})
     return create_draft(store, key, f, {"problems": [p["id"] for p in probs], "bodies": [body_id]}, body_id,
                         subject=f"{body['name']}问题整改")
@@ -315,12 +335,18 @@ def draft_for_review_batch(store, batch_id: str, facts: dict | None = None) -> d
     excellent = [f"{names.get(r['body_id'], '')}{r['case_no']}案卷" for r in reviews if r.get("grade") == "优秀"]
     review = dict(year=batch.get("year") or _dt.date.today().year, units=len(rows), cases=total["cases"],
                   excellent=total["excellent"], good=total["good"], passed=total["passed"], failed=total["failed"],
-                  permit="××", penalty="××", other="××", method=batch.get("mode") or None,
+                  **Q.review_kind_counts(store, batch_id), method=batch.get("mode") or None,
                   rows=[dict(unit=names.get(r["body_id"], r["body_id"] or ""), cases=r["cases"],
                              excellent=r["excellent"], good=r["good"], passed=r["passed"], failed=r["failed"],
                              avg=r["avg"] if r["avg"] is not None else "") for r in rows],
                   excellent_list=excellent[:10])
-    f = {"review": review, "problems": [_problem_facts(p) for p in probs[:12]]}
+    found = [_problem_facts(p) for p in probs[:12]]
+    if not found:   # no problem records yet: the reviewers' comments on the files that lost points
+        found = [{"description": f"{names.get(r.get('body_id'), '')}{r['case_no']}案卷：{r['comment'].strip()}"}
+                 for r in sorted(reviews, key=lambda r: (r.get("score") is None, r.get("score") or 0))
+                 if (r.get("comment") or "").strip() and r.get("grade") != "优秀"][:12]
+    f = {"review": review, "problems": found,
+         "deadline": new_deadline(store, M.TONGBAO)}
     f.update(facts or {})
     return create_draft(store, M.TONGBAO, f, {"review_batches": [batch_id], "problems": [p["id"] for p in probs]},
                         subject=batch.get("name") or "案卷评查通报")

@@ -19,7 +19,7 @@ import datetime as _dt
 
 from .model import (
     DEFAULT_CODES, DOC_TYPES, DUBANHAN, FORM, GENERAL, H1, HUIZHENG, JIANYISHU, JUEDINGSHU, LETTER, PLAIN,
-    TONGBAO, YIJIANSHU, YUETAN, ZHENGGAI, Document, Paragraph, Run, Table, format_cn_date,
+    SERVICE_METHODS, TONGBAO, YIJIANSHU, YUETAN, ZHENGGAI, Document, Paragraph, Run, Table, format_cn_date,
 )
 
 X = "××"
@@ -33,10 +33,14 @@ def _d(v) -> str:
 
 
 def _n(i: int) -> str:
+    """Chinese item number: 一 … 十, 十一 … 十九, 二十, 二十一 … 九十九 (公文 numbers items in words, never "（20）")."""
     if i <= 10:
         return CN_NUM[i - 1]
     if i < 20:
         return "十" + CN_NUM[i - 11]
+    if i < 100:
+        tens, units = divmod(i, 10)
+        return CN_NUM[tens - 1] + "十" + (CN_NUM[units - 1] if units else "")
     return str(i)
 
 
@@ -210,7 +214,8 @@ def tongbao(f: dict) -> Document:
     body.append(Table(rows, [4, 1.6, 1.3, 1.3, 1.3, 1.6, 1.6]))
     body.append(_h1("三、主要问题"))
     probs = _problems(f)
-    body += [_p(_problem_line(k, p)) for k, p in enumerate(probs, 1)] or [_p("（一）××。")]
+    body += [_p(_problem_line(k, p)) for k, p in enumerate(probs, 1)] or [
+        _p("（一）××。") if not rv.get("rows") else _p("本次评查未发现需要通报的共性问题。")]
     if rv.get("excellent_list"):
         body.append(_h1("四、优秀案卷"))
         body.append(_p("、".join(rv["excellent_list"]) + "。"))
@@ -263,7 +268,6 @@ def yuetan(f: dict) -> Document:
     return doc
 
 
-SERVICE_METHODS = ["直接送达", "留置送达", "邮寄送达", "电子送达", "委托送达"]
 
 
 def huizheng(f: dict) -> Document:
@@ -281,7 +285,7 @@ def huizheng(f: dict) -> Document:
         ["送达文书名称\n及文号", f"《{sv.get('doc_title') or X}》" + (f"\n{sv['doc_no']}" if sv.get("doc_no") else "")],
         ["受送达人", sv.get("receiver") or ""],
         ["送达地点", sv.get("address") or ""],
-        ["送达方式", sv.get("method") or "　".join("□" + m for m in SERVICE_METHODS[:3])],
+        ["送达方式", sv.get("method") or "　".join("□" + m for m in SERVICE_METHODS)],
         ["送达人（签名）", sv.get("server") or ""],
         ["受送达人签名\n或盖章", "\n\n" + (_d(sv["date"]) if sv.get("date") else blank_date)],
         ["代收人及\n代收理由", sv.get("proxy") or ""],

@@ -64,6 +64,20 @@ def open_problems(store, body_id: str) -> list[dict]:
                       order_by="found_date, problem_no")
 
 
+def review_kind_counts(store, batch_id: str) -> dict:
+    """{permit, penalty, other}: the batch's reviewed files by the 案件类型 of their case (linked by id, else by 案号);
+    a file whose case is not in the ledger counts as 其他."""
+    sql = ("SELECT coalesce(c.case_type, c2.case_type, '') AS kind FROM reviews r "
+           "LEFT JOIN cases c ON c.id = r.case_id AND c.deleted = 0 "
+           "LEFT JOIN cases c2 ON r.case_id IS NULL AND c2.case_no = r.case_no AND c2.deleted = 0 "
+           "WHERE r.deleted = 0 AND r.batch_id = ? GROUP BY r.id")
+    out = {"permit": 0, "penalty": 0, "other": 0}
+    for (kind,) in store.conn.execute(sql, (batch_id,)):
+        kind = kind or ""
+        out["permit" if kind == "行政许可" else "penalty" if kind.startswith("行政处罚") else "other"] += 1
+    return out
+
+
 def review_grade_rows(store, batch_id: str) -> list[dict]:
     sql = ("SELECT body_id, count(*) AS cases, sum(grade='优秀') AS excellent, sum(grade='良好') AS good, "
            "sum(grade='合格') AS passed, sum(grade='不合格') AS failed, round(avg(score), 1) AS avg "
