@@ -11,6 +11,7 @@ import random
 import uuid
 
 from sifasuo_desktop.domain.validators import make_id_number, make_uscc
+from sifasuo_desktop.documents.model import DEFAULT_CODES, DUBANHAN, YIJIANSHU, default_township_code, format_doc_no
 
 ANCHOR = dt.date(2026, 11, 20)  # fixed, so a seed always gives the same data
 
@@ -122,15 +123,16 @@ def generate(store, cases: int = 600, seed: int = 1, role: str = "township", pro
         g = _Gen(f"county-{seed}")
         per = max(cases // len(townships), 0) if cases else 0
         counts: dict[str, int] = {}
+        numbers: dict = {}  # the county's 文号 series, one for all its townships
         for i, (code, name) in enumerate(townships):
             n = per + (cases - per * len(townships) if i == 0 else 0)
-            c = _township(store, g, code, name, n, progress)
+            c = _township(store, g, code, name, n, progress, county_code, numbers)
             for k, v in c.items():
                 counts[k] = counts.get(k, 0) + v
         org_name, org_code = "示范县司法局", county_code
     else:
         store.init_org("township", "示范镇司法所", township_code, county_code)
-        counts = _township(store, g, township_code, "示范镇", cases, progress)
+        counts = _township(store, g, township_code, "示范镇", cases, progress, county_code)
         org_name, org_code = "示范镇司法所", township_code
     # who signs the supervision documents: without these, drafts keep "××" placeholders and cannot be issued
     store.set_setting("documents.issuer", "示范县司法局")
@@ -140,7 +142,11 @@ def generate(store, cases: int = 600, seed: int = 1, role: str = "township", pro
     return {"org_name": org_name, "org_code": org_code, "role": role, "seed": seed, "counts": counts}
 
 
-def _township(store, g: _Gen, org: str, tname: str, n_cases: int, progress) -> dict:
+def _township(store, g: _Gen, org: str, tname: str, n_cases: int, progress, county: str = "",
+              numbers: dict | None = None) -> dict:
+    """One township's records. `numbers` is the county's 文号 counter, shared by every township of a county."""
+    numbers = {} if numbers is None else numbers
+    county = county or store.org.parent_code or store.org.code
     r = g.r
     counts: dict[str, int] = {}
 
@@ -445,18 +451,24 @@ def _township(store, g: _Gen, org: str, tname: str, n_cases: int, progress) -> d
         put("problems", problems)
         put("problem_steps", steps)
 
-        # supervision documents
+        # supervision documents: the 督办函 / 监督意见书 speak in the county bureau's name, so the county issued
+        # them (county-owned, addressed to this township, numbered in the county's one series per 代字 and
+        # year); the 整改通知单 is the 司法所's own, numbered under its own 机关代字 (示司所〔2026〕1号).
         docs = []
-        numbers: dict[tuple[str, int], int] = {}  # one 文号 sequence per (机关代字, year), as issuing does
         for k, p in enumerate([p for p in problems if p["status"] != "已销号"][:4]):
             ddate = dt.date.fromisoformat(p["found_date"]) + dt.timedelta(days=3)
             served = k != 3
-            letter = k % 2 == 0
-            code = "示司督函" if letter else "示司监意"
-            numbers[code, ddate.year] = numbers.get((code, ddate.year), 0) + 1
-            docs.append({"id": g.uid(), "doc_type": "督办函" if letter else "监督意见书",
-                         "doc_no": f"{code}〔{ddate.year}〕{numbers[code, ddate.year]}号",
-                         "title": f"关于督促整改“{p['description'][:12]}”问题的{'函' if letter else '监督意见书'}",
+            kind = ("督办函", "监督意见书", "整改通知单")[k % 3]
+            if kind == "整改通知单":
+                code, series, owner = default_township_code(tname), (org, ddate.year), org
+            else:
+                code = "示" + DEFAULT_CODES[DUBANHAN if kind == "督办函" else YIJIANSHU]
+                series, owner = (code, ddate.year), county
+            numbers[series] = numbers.get(series, 0) + 1
+            docs.append({"id": g.uid(), "doc_type": kind, "owner_org": owner,
+                         "doc_no": format_doc_no(code, ddate.year, numbers[series]),
+                         "title": f"关于督促整改“{p['description'][:12]}”问题的"
+                                  f"{ {'督办函': '函', '监督意见书': '监督意见书', '整改通知单': '整改通知'}[kind] }",
                          "recipient": f"{tname}人民政府", "body_id": p["body_id"], "target_org": org,
                          "subject": p["description"], "content": p["requirement"], "signer": "周明",
                          "doc_date": ddate.isoformat(), "reply_deadline": (ddate + dt.timedelta(days=15)).isoformat(),

@@ -23,6 +23,7 @@ def register(sub, common):
     p.add_argument("--org-name", required=True, help="机构名称，如 示范镇司法所")
     p.add_argument("--org-code", required=True, help="机构代码（字母数字）")
     p.add_argument("--parent-code", help="上级机构代码（乡镇填县司法局的代码）")
+    p.add_argument("--doc-code", help="乡镇：本所的机关代字（本所文号用，如 青司所；默认取名称首字 + 司所）")
     p.add_argument("--admin-user", help="第一个管理员账号")
     p.add_argument("--admin-password", help=f"管理员密码（不推荐：其他用户可见；请用环境变量 {ADMIN_PASS_ENV}、"
                                             "--admin-password-file 或在终端输入）")
@@ -49,13 +50,19 @@ def cmd_init(args) -> int:
     args.admin_password = read_secret(args.admin_password, args.admin_password_file, ADMIN_PASS_ENV,
                                       "管理员密码", "--admin-password")
     _check_admin_flags(args)
+    doc_code = _check_doc_code(args)
     if db_path(data_dir).exists():
         with Store.open(data_dir) as s:
             if s.initialized:
                 raise UserError(f"数据文件夹“{data_dir}”已初始化为“{s.org.name}”（{s.org.code}）。")
     with Store.open(data_dir) as store:
         def write_org():
-            return store.init_org(args.role, args.org_name, args.org_code, args.parent_code)
+            org = store.init_org(args.role, args.org_name, args.org_code, args.parent_code)
+            if doc_code:
+                from sifasuo_desktop.documents.service import S_OWN_CODE
+
+                store.set_setting(S_OWN_CODE, doc_code)
+            return org
 
         try:
             from sifasuo_desktop.security.setup import init_with_admin, recovery_notice
@@ -69,6 +76,21 @@ def cmd_init(args) -> int:
         _setup_hooks(store, args)
     print(f"已初始化：{org.name}（{org.code}，{org.role_label}），数据文件夹：{data_dir}")
     return 0
+
+
+def _check_doc_code(args) -> str | None:
+    """--doc-code: a township's own 机关代字, checked before anything is written."""
+    code = (getattr(args, "doc_code", None) or "").strip()
+    if not code:
+        return None
+    if args.role != "township":
+        raise UserError("--doc-code 只用于乡镇司法所；县司法局的机关代字在文书设置中维护。")
+    from sifasuo_desktop.documents.model import validate_code_word
+
+    why = validate_code_word(code)
+    if why:
+        raise UserError(f"机关代字：{why}。")
+    return code
 
 
 def _check_admin_flags(args) -> None:

@@ -34,6 +34,12 @@ def register(sub, common):
     q.add_argument("--date", type=date_arg, help="成文日期（默认今天）")
     q.set_defaults(func=cmd_issue)
 
+    q = ds.add_parser("code", parents=[common], help="乡镇的机关代字（乡镇文号用，如 青司所〔2026〕3号）：查看或设置")
+    q.add_argument("--org", help="县司法局：乡镇的机构代码")
+    q.add_argument("--set", dest="code", help="新的机关代字（县司法局设置后随同步包下发到乡镇）")
+    q.add_argument("--json", action="store_true", help="以JSON输出（键：org_code, name, code）")
+    q.set_defaults(func=cmd_code)
+
     q = ds.add_parser("build-title-font", help="由本机的 Noto Serif CJK SC Bold 生成标题用 TrueType 字体（约1分钟）")
     q.add_argument("--out-dir", help="输出文件夹（默认：用户字体文件夹）")
     q.set_defaults(func=cmd_build_title_font)
@@ -141,3 +147,25 @@ def cmd_issue(args) -> int:
 
 
 _ = _type_key
+
+
+def cmd_code(args) -> int:
+    from sifasuo_desktop.documents.service import set_township_code, township_codes
+
+    store = open_store(args, write=bool(args.code))
+    try:
+        if args.code:
+            code = set_township_code(store, args.code, args.org)
+            if not args.json:
+                print(f"已设置机关代字：{code}")
+        rows = township_codes(store)
+    finally:
+        store.close()
+    if args.org:
+        rows = [r for r in rows if r["org_code"] == args.org]
+    if args.json:
+        print_json(rows)
+    elif not args.code:
+        for r in rows:
+            print("\t".join([r["org_code"], r["name"], r["code"]]))
+    return 0

@@ -181,6 +181,43 @@ def format_doc_no(code: str, year: int, seq: int) -> str:
     return f"{code}〔{int(year)}〕{int(seq)}号"
 
 
+# Who issues what (issue 12). Every type except the 整改通知单 speaks in the county bureau's (or county
+# government's) name, so it is issued, and numbered, only at the county: a township drafts it and the draft
+# travels up. A township issues its own 整改通知单 under its own 机关代字 (青司所〔2026〕3号): one series per
+# 代字 and year, so two townships, or a township and the county, can never print the same 文号.
+TOWNSHIP_ISSUED = frozenset({ZHENGGAI})
+TOWNSHIP_SERIES = "*"  # doc_number_seq.doc_type of a township's single series
+
+
+def issued_at_county(key: str) -> bool:
+    return key not in TOWNSHIP_ISSUED and key != HUIZHENG
+
+
+def county_issue_refusal(key: str) -> str:
+    return (f"“{DOC_TYPES.get(key, key)}”以县司法局名义制发，只能由县司法局签发。司法所可以起草，"
+            "草稿随同步包报送县司法局，由县司法局签发后下发。")
+
+
+def validate_code_word(code: str) -> str | None:
+    """None when `code` can be a 机关代字, else a Chinese reason."""
+    code = (code or "").strip()
+    if not code:
+        return "机关代字不能为空"
+    if any(c in code for c in "〔〕[]【】()（）"):
+        return "机关代字不能含括号"
+    if any(c.isspace() for c in code) or len(code) > 12:
+        return "机关代字不能含空格，且不超过12个字"
+    if code[-1].isdigit():
+        return "机关代字不能以数字结尾"
+    return None
+
+
+def default_township_code(name: str) -> str:
+    """A township's default 机关代字: the first character of its name + 司所 (青石镇司法所 -> 青司所)."""
+    name = (name or "").strip()
+    return (name[:1] or "乡") + "司所"
+
+
 def parse_doc_no(doc_no: str) -> tuple[str, int, int] | None:
     m = _DOC_NO_RE.match(doc_no or "")
     if not m:

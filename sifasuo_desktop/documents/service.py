@@ -49,10 +49,82 @@ S_SHORT = "documents.county_short"  # county 简称 used in default 代字, e.g.
 S_CONTACT = "documents.contact"  # {"name": ..., "phone": ...}
 S_FONTS = "documents.fonts"  # {role: family name or file path}
 S_CC = "documents.cc"  # {template key: [抄送机关]}
+S_OWN_CODE = "documents.own_code"  # a township's own 机关代字 (e.g. "青司所"), set at setup
+S_TOWNSHIP_CODES = "county.township_doc_codes"  # {township org code: 机关代字}: the county's word, travels down
 
 
 # ---------------------------------------------------------------------------- settings
+def _is_township(store) -> bool:
+    org = store.org
+    return bool(org and org.role == "township")
+
+
+def township_code(store, org_code: str | None = None, org_name: str | None = None) -> str:
+    """The 机关代字 a township numbers its own documents under: the county's assignment (travels down), else
+    the one chosen at setup, else the default from its name."""
+    org = store.org
+    org_code = org_code or (org.code if org else "")
+    assigned = (store.get_setting(S_TOWNSHIP_CODES, {}) or {}).get(org_code)
+    if assigned:
+        return assigned
+    if org and org_code == org.code:
+        own = store.get_setting(S_OWN_CODE, "") or ""
+        if own:
+            return own
+        org_name = org_name or org.name
+    return M.default_township_code(org_name or "")
+
+
+def set_township_code(store, code: str, org_code: str | None = None) -> str:
+    """Set a 机关代字. At the county: a township's (`org_code`), which travels down in the next package. At a
+    township: its own, only while the county has not assigned one (the county manages them afterwards)."""
+    require(store.actor, "settings")
+    code = (code or "").strip()
+    why = M.validate_code_word(code)
+    if why:
+        raise UserError(why + "。")
+    org = store.org
+    if org is None:
+        raise UserError("数据文件夹尚未初始化。")
+    if org.role == "township":
+        if org_code and org_code != org.code:
+            raise UserError("司法所只能设置本所的机关代字；其他乡镇的代字由县司法局设置。")
+        assigned = (store.get_setting(S_TOWNSHIP_CODES, {}) or {}).get(org.code)
+        if assigned and assigned != code:
+            raise UserError(f"本所的机关代字已由县司法局确定为“{assigned}”，如需变更请联系县司法局。")
+        store.set_setting(S_OWN_CODE, code)
+        return code
+    if not org_code:
+        raise UserError("请用 --org 指定乡镇的机构代码。")
+    towns = {r["code"]: r for r in store.rows("orgs", "role = 'township'")}
+    if org_code not in towns:
+        raise UserError(f"找不到乡镇“{org_code}”（县司法局登记的乡镇机构代码）。")
+    county_codes = {doc_code(store, k) for k in M.DOC_TYPES if k != M.HUIZHENG}
+    if code in county_codes:
+        raise UserError(f"“{code}”是县司法局自己的机关代字，乡镇不能使用。")
+    for other, row in towns.items():
+        if other != org_code and township_code(store, other, row.get("name")) == code:
+            raise UserError(f"“{code}”已是{row.get('name') or other}的机关代字，文号须全县唯一。")
+    codes = dict(store.get_setting(S_TOWNSHIP_CODES, {}) or {})
+    codes[org_code] = code
+    store.set_setting(S_TOWNSHIP_CODES, codes)
+    return code
+
+
+def township_codes(store) -> list[dict]:
+    """[{org_code, name, code}] for this township, or for every township a county has registered."""
+    org = store.org
+    if org is None:
+        return []
+    if org.role == "township":
+        return [{"org_code": org.code, "name": org.name, "code": township_code(store)}]
+    return [{"org_code": r["code"], "name": r.get("name") or "", "code": township_code(store, r["code"], r.get("name"))}
+            for r in store.rows("orgs", "role = 'township'", order_by="code")]
+
+
 def doc_code(store, key: str) -> str:
+    if key in M.TOWNSHIP_ISSUED and _is_township(store):
+        return township_code(store)
     codes = store.get_setting(S_CODES, {}) or {}
     code = codes.get(key) or codes.get(LABEL.get(key, ""))
     if code:
@@ -231,6 +303,13 @@ def create_draft(store, key: str, facts: dict | None = None, refs: dict | None =
     if key not in LABEL or key == M.HUIZHENG:
         raise UserError(f"不能起草该类文书：{key}")
     f = _facts_base(store)
+    if key in M.TOWNSHIP_ISSUED and _is_township(store):
+        f["issuer"] = store.org.name  # the 司法所 issues it in its own name
+    elif store.org and not _is_township(store):
+        # drafted at the county: the 司法所 of the body's township relays it, else the bureau itself
+        body = store.get("bodies", body_id) if body_id else None
+        town = (body or {}).get("township") or ""
+        f["office"] = f"{town}司法所" if town else store.org.name
     f.update(facts or {})
     cc_defaults = (store.get_setting(S_CC, {}) or {}).get(key)
     if cc_defaults and not f.get("cc"):
@@ -437,8 +516,11 @@ def issue(store, doc_id: str, date: _dt.date | str | None = None) -> dict:
         if problems:
             raise UserError("文书还不能签发：" + "；".join(problems) + "。")
         key = doc.doc_type
+        township = _is_township(store)
+        if township and M.issued_at_county(key):
+            raise UserError(M.county_issue_refusal(key))
         code = doc_code(store, key)
-        seq = Q.take_doc_number(store, code, key, day.year,
+        seq = Q.take_doc_number(store, code, M.TOWNSHIP_SERIES if township else key, day.year,
                                 exists=lambda s: Q.doc_no_in_use(store, M.format_doc_no(code, day.year, s), doc_id))
         doc.doc_no = M.format_doc_no(code, day.year, seq)
         doc.date = day

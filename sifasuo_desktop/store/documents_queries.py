@@ -83,3 +83,15 @@ def review_grade_rows(store, batch_id: str) -> list[dict]:
            "sum(grade='合格') AS passed, sum(grade='不合格') AS failed, round(avg(score), 1) AS avg "
            "FROM reviews WHERE deleted = 0 AND batch_id = ? GROUP BY body_id ORDER BY body_id")
     return [dict(r) for r in store.conn.execute(sql, (batch_id,))]
+
+
+def duplicate_doc_nos(conn, owner_org: str | None = None) -> list[str]:
+    """文号 carried by more than one live document (county-wide); with `owner_org`, only those where one of
+    the documents belongs to that organisation (what a township's package just brought)."""
+    sql = ("SELECT doc_no FROM documents WHERE deleted = 0 AND coalesce(doc_no, '') != '' GROUP BY doc_no "
+           "HAVING count(*) > 1")
+    params: tuple = ()
+    if owner_org is not None:
+        sql += " AND sum(owner_org = ?) > 0"
+        params = (owner_org,)
+    return [r[0] for r in conn.execute(sql + " ORDER BY doc_no", params)]

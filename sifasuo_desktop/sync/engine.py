@@ -662,6 +662,14 @@ def apply_package(store, pkg: VerifiedPackage, summary: ImportSummary, dry_run: 
             if ctx.checker.out_of_range:
                 summary.warnings.append(f"{ctx.checker.out_of_range} 条记录含超出范围的日期或金额，已导入并在预警中"
                                         "列为“DQ-01 数据异常”，请对方更正")
+            if me.role == "county":
+                from sifasuo_desktop.store.documents_queries import duplicate_doc_nos
+
+                dups = duplicate_doc_nos(conn, sender)
+                if dups:
+                    summary.warnings.append(f"{len(dups)} 个文号与本县其他文书重复（{'、'.join(dups[:5])}"
+                                            f"{'等' if len(dups) > 5 else ''}），已导入并在预警中列为"
+                                            "“DQ-02 重复编号”，请核对发文机关和机关代字")
             if dry_run:
                 raise _DryRun()
             staged = _stage_attachment_files(store, pkg, ctx.attachments, sender)   # before the commit

@@ -22,20 +22,33 @@ def test_demo_documents_can_be_drafted_and_issued(tmp_path, capsys, monkeypatch)
     demo_docs = json.loads(out)
     nos = [x["doc_no"] for x in demo_docs]
     assert code == 0 and len(nos) == len(set(nos))
-    for x in demo_docs:   # the 机关代字 matches the type, numbers start at 1 in each year
-        assert re.fullmatch(r"示司(督函|监意)〔20\d\d〕\d+号", x["doc_no"])
+    for x in demo_docs:   # county-name documents under the county's 代字, the 司法所's own under 示司所
+        assert re.fullmatch(r"示司(督函|监意|所)〔20\d\d〕\d+号", x["doc_no"])
         assert ("督函" in x["doc_no"]) == (x["type"] == "督办函")
+        assert ("示司所" in x["doc_no"]) == (x["type"] == "整改通知单")
     code, _, err = run(capsys, "docs", "draft-overdue", "--data-dir", d, "--body", "不存在的单位")
     assert code == 1 and "不存在的单位" in err
     # the body by name, as a tester has it at hand (its id works too)
     code, out, err = run(capsys, "docs", "draft-overdue", "--data-dir", d, "--body", "示范镇人民政府", "--json")
     drafts = json.loads(out)
     assert code == 0 and drafts, err
+    # a 督办函 speaks in the county bureau's name: the township drafts it, only the county issues it
     code, out, err = run(capsys, "docs", "issue", drafts[0]["id"], "--data-dir", d, "--date", "2026-11-23")
+    assert code == 1 and "只能由县司法局签发" in err and "Traceback" not in err
+    # the township's own 整改通知单 is numbered under its own 机关代字
+    from sifasuo_desktop.documents import service as S
+    from sifasuo_desktop.store import Store
+
+    with Store.open(d) as s:
+        body = s.rows("bodies", "name = ?", ("示范镇人民政府",))[0]
+        own = S.draft_for_problems(s, body["id"], key="zhenggai")
+    code, out, err = run(capsys, "docs", "issue", own["id"], "--data-dir", d, "--date", "2026-11-23")
     assert code == 0, err
     code, out, _ = run(capsys, "docs", "list", "--data-dir", d, "--json")
-    issued = {x["id"]: x for x in json.loads(out)}[drafts[0]["id"]]
-    assert issued["status"] == "已签发" and re.fullmatch(r"示司督函〔2026〕\d+号", issued["doc_no"])
+    listed = {x["id"]: x for x in json.loads(out)}
+    assert listed[drafts[0]["id"]]["status"] == "草稿"
+    issued = listed[own["id"]]
+    assert issued["status"] == "已签发" and re.fullmatch(r"示司所〔2026〕\d+号", issued["doc_no"])
     assert issued["doc_no"] not in nos
     code, out, err = run(capsys, "docs", "render", drafts[0]["id"], "--data-dir", d, "--out", tmp_path / "x.pdf")
     assert code == 0 and (tmp_path / "x.pdf").stat().st_size > 0, err

@@ -50,7 +50,28 @@ TODAY = dt.date.today()
 
 
 @pytest.fixture
-def ds(store):
+def county_store(tmp_path):
+    """Documents in the county bureau's name are issued at the county (issue 12)."""
+    from sifasuo_desktop.store import Store
+
+    s = Store.open(tmp_path / "county")
+    s.init_org("county", "青山县司法局", "C0001")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def ds(county_store):
+    return _fill(county_store)
+
+
+@pytest.fixture
+def township_ds(store):
+    """The same records in a township's folder (测试镇司法所, T0001 under C0001)."""
+    return _fill(store)
+
+
+def _fill(store):
     store.set_setting(S.S_ISSUER, "青山县司法局")
     store.set_setting(S.S_SHORT, "青")
     store.set_setting(S.S_CONTACT, {"name": "刘明", "phone": "0530-1234567"})

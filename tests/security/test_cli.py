@@ -82,7 +82,7 @@ def test_staff_account_cannot_issue_document_through_cli(sec_dir, capsys, login)
         s.insert("problems", {"problem_no": "甲问〔2026〕1号", "found_date": "2026-10-01", "source": "监督检查",
                               "body_id": body["id"], "category": "程序", "description": "重大执法决定未经法制审核",
                               "requirement": "补齐法制审核", "deadline": "2026-12-01", "status": "待整改"})
-        doc = S.draft_for_problems(s, body["id"])
+        doc = S.draft_for_problems(s, body["id"], key="zhenggai")  # the 司法所's own 整改通知单
     login("clerk")
     assert main(["docs", "issue", "--data-dir", str(sec_dir), doc["id"]]) == 1
     assert "无权签发文书" in capsys.readouterr().err

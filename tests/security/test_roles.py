@@ -3,6 +3,7 @@ import datetime as dt
 
 import pytest
 
+from sifasuo_desktop.documents import model as M
 from sifasuo_desktop.documents import service as S
 from sifasuo_desktop.domain import workflow as wf
 from sifasuo_desktop.domain.errors import PermissionDenied
@@ -64,7 +65,7 @@ def test_staff_cannot_issue_or_number_a_document_by_any_path(sec_store):
     sec_store.insert("problems", {"problem_no": "甲问〔2026〕1号", "found_date": "2026-10-01", "body_id": body["id"],
                                   "description": "未经法制审核", "requirement": "补齐", "deadline": "2026-12-01",
                                   "status": "待整改", "source": "监督检查"})
-    doc = S.draft_for_problems(sec_store, body["id"])
+    doc = S.draft_for_problems(sec_store, body["id"], key=M.ZHENGGAI)  # a 司法所 issues its own 整改通知单
     _as(sec_store, "clerk")
     with pytest.raises(PermissionDenied, match="签发文书"):
         S.issue(sec_store, doc["id"], dt.date(2026, 11, 23))

@@ -67,6 +67,8 @@ RULES = {
     "JH-01": supervision.jh01,
     "JD-01": supervision.jd01,
     "TS-01": supervision.ts01,
+    # 重复编号 (issue 12)
+    "DQ-02": dataquality.dq02,
 }
 CODES = tuple(load_defaults())  # contract order
 _ORDER = {c: i for i, c in enumerate(CODES)}

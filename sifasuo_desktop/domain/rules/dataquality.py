@@ -77,3 +77,47 @@ def rule_failed(ctx: Context, code: str, exc: BaseException):
     return ctx.finding(CODE, YELLOW, "rules", rec, code,
                        f"规则{code}（{ctx.title.get(code, '')}）因数据异常未能完成检查（{type(exc).__name__}），"
                        "其他规则不受影响；请检查该规则涉及记录中的日期和金额")
+
+
+# ---------------------------------------------------------------------- DQ-02 重复编号
+DQ02 = "DQ-02"
+
+
+def _groups(rows, key):
+    out: dict = {}
+    for rec in rows or ():
+        if not isinstance(rec, dict):
+            continue
+        k = key(rec)
+        if k is not None:
+            out.setdefault(k, []).append(rec)
+    return [g for g in out.values() if len(g) > 1]
+
+
+def dq02(ctx: Context, data, params):
+    """Numbers that mean two records: a 案号 shared by cases of one body (stored before numbers were
+    normalised and duplicates refused), a 文号 shared by documents anywhere in the county (two townships
+    numbering under one 代字, or a package that brought a number the county already had)."""
+    from ..validators import normalize_number
+
+    def case_key(rec):
+        no = normalize_number(rec.get("case_no"))
+        return (rec.get("owner_org") or "", rec.get("body_id") or "", no) if no else None
+
+    for group in _groups(data.get("cases"), case_key):
+        no = group[0]["case_no"]
+        for rec in group:
+            yield ctx.finding(DQ02, YELLOW, "cases", rec, normalize_number(rec.get("case_no")),
+                              f"重复编号：同一执法主体有{len(group)}件案件的案号为“{normalize_number(no)}”，"
+                              "请核对后合并或更正案号")
+
+    def doc_key(rec):
+        no = normalize_number(rec.get("doc_no"))
+        return no or None
+
+    for group in _groups(data.get("documents"), doc_key):
+        no = normalize_number(group[0]["doc_no"])
+        for rec in group:
+            yield ctx.finding(DQ02, YELLOW, "documents", rec, no,
+                              f"重复编号：全县有{len(group)}份文书的文号为“{no}”（文号须全县唯一），"
+                              "请核对发文机关和机关代字，更正后以新文号制发")
