@@ -256,7 +256,9 @@ CASES = _add(Ledger("cases", "执法案件", (
     F("party", "当事人", synonyms=("当事人名称", "被处罚人", "相对人")),
     F("party_type", "当事人类型", CHOICE, choices=("自然人", "法人", "其他组织"), synonyms=("相对人类型",),
       in_list=False),
-    F("party_code", "统一社会信用代码", synonyms=("信用代码", "证件号码", "身份证号"), in_list=False),
+    F("party_code", "统一社会信用代码", synonyms=("信用代码", "证件号码"), in_list=False),
+    # a 自然人's ID (issue 12): a 身份证号, masked in lists, exports and packages like an officer's
+    F("party_id_number", "当事人身份证号", IDNO, synonyms=("身份证号", "身份证号码", "公民身份号码"), in_list=False),
     F("violation_date", "违法行为发生日期", DATE, synonyms=("违法日期",), in_list=False),
     F("filed_date", "立案日期", DATE, synonyms=("立案时间",)),
     F("extension_days", "延期天数", INT, in_list=False),

@@ -291,3 +291,16 @@ def normalize_number(value):
 
 
 NUMBER_FIELDS = ("case_no", "doc_no")
+
+
+def split_party_id(values: dict) -> dict:
+    """A 自然人's 身份证号 typed or imported into the 统一社会信用代码 column moves to 当事人身份证号, so it is
+    validated and masked as personal data (store writes: form, CLI, import, demo)."""
+    if values.get("party_type") != "自然人" or not isinstance(values.get("party_code"), str):
+        return values
+    code = to_halfwidth(values["party_code"]).strip().upper()
+    if code and validate_id_number(code) is None and validate_uscc(code) is not None:
+        if not values.get("party_id_number"):
+            values["party_id_number"] = code
+        values["party_code"] = None
+    return values

@@ -16,7 +16,7 @@ from typing import Callable, Iterable
 
 from sifasuo_desktop.domain.errors import ConflictError, UserError, os_error_text
 from sifasuo_desktop.domain.ledgers import LEDGERS, REF
-from sifasuo_desktop.domain.validators import NUMBER_FIELDS, normalize_number
+from sifasuo_desktop.domain.validators import NUMBER_FIELDS, normalize_number, split_party_id
 from sifasuo_desktop.domain.permissions import SYSTEM, Actor, field_change_actions, require
 from sifasuo_desktop import fsutil
 from sifasuo_desktop.paths import db_path
@@ -481,6 +481,8 @@ class Store:
         for key in NUMBER_FIELDS:
             if key in values:
                 values[key] = normalize_number(values[key])
+        if table == "cases":
+            split_party_id(values)
         return values
 
     def insert(self, table: str, values: dict, action: str = "edit", owner_org: str | None = None) -> dict:
@@ -570,6 +572,8 @@ class Store:
             for key in NUMBER_FIELDS:
                 if key in values:
                     values[key] = normalize_number(values[key])
+            if table == "cases":
+                split_party_id(values)
             rec = {k: v for k, v in values.items() if k not in SYNC_COLUMN_NAMES}
             rec["id"] = values.get("id") or new_id()
             rec["owner_org"] = values.get("owner_org") or org

@@ -21,7 +21,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
               "confiscation_amount", "officer_names", "officer_ids", "is_major", "legal_review_date",
               "legal_reviewer", "hearing_notified", "published_date", "closed_date", "life_safety", "status",
               # CF-01..CF-03 (issue 15)
-              "cause", "party", "party_code", "outcome", "list_item", "discretion_code", "discretion_level"),
+              "cause", "party", "party_code", "party_id_number", "outcome", "list_item", "discretion_code", "discretion_level"),
     "inspections": ("id", "owner_org", "inspect_date", "body_id", "target_name", "target_uscc", "inspect_type",
                     "is_joint", "officer_names", "officer_ids",
                     # JC-03..JC-06 (issue 13)

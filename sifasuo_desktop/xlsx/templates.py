@@ -138,7 +138,7 @@ def _explain(ledger: Ledger, f) -> str:
     else:
         parts.append("文字")
     if ledger.key == "cases" and f.name == "party_code":
-        parts.append("法人/其他组织填统一社会信用代码，自然人可填身份证号")
+        parts.append("法人/其他组织填统一社会信用代码；自然人的身份证号填“当事人身份证号”")
     if f.help:
         parts.append(f.help)
     return "；".join(parts)

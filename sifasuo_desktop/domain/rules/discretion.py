@@ -20,7 +20,7 @@ def _key(text) -> str:
 
 
 def _party(c: dict) -> tuple[str, str]:
-    return _key(c.get("party_code")).upper(), _key(c.get("party"))
+    return _key(c.get("party_code") or c.get("party_id_number")).upper(), _key(c.get("party"))
 
 
 def _same_party(a: dict, b: dict) -> bool:
