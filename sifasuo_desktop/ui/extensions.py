@@ -12,6 +12,7 @@ EXTENSIONS: list[str] = [
     "sifasuo_desktop.ui.sync_ui",
     "sifasuo_desktop.ui.extensions_xlsx",
     "sifasuo_desktop.ui.discretion_form",
+    "sifasuo_desktop.ui.case_form",
     "sifasuo_desktop.ui.enterprise_ui",
     "sifasuo_desktop.ui.exemplary_ui",
     "sifasuo_desktop.ui.security_gui",

@@ -95,6 +95,12 @@ class LedgerView(QWidget):
         self.personal_box.setVisible(any(f.sensitive for f in self.ledger.list_fields)
                                      and allowed(window.actor, "view_personal_full"))
         buttons.addWidget(self.personal_box)
+        # a save confirmation where the clerk looks (next to the table), not only in the status bar
+        self.notice = QLabel("")
+        self.notice.setStyleSheet("color: #2e7d32; font-weight: bold; padding: 0 8px;")
+        self._notice_timer = QTimer(self, singleShot=True, interval=8000)
+        self._notice_timer.timeout.connect(lambda: self.notice.setText(""))
+        buttons.addWidget(self.notice)
         self.count_label = QLabel("")
         buttons.addWidget(self.count_label)
         self.export_btn = QPushButton("导出Excel…")
@@ -406,13 +412,22 @@ class LedgerView(QWidget):
         form = RecordForm(self.window_, self.ledger, None, defaults=defaults if isinstance(defaults, dict) else None)
         if form.exec() and form.saved_record:
             self.select_record(form.saved_record["id"])
+            self.saved_notice(form.saved_record, "已新增")
             return form.saved_record
         return None
+
+    def saved_notice(self, record: dict, verb: str = "已保存") -> None:
+        name = record.get(self.ledger.number_field or "") or record.get(self.ledger.display_field or "") or ""
+        text = f"✔ {verb}{('：' + str(name)) if name else ''}"
+        self.notice.setText(text)
+        self._notice_timer.start()
+        self.window_.statusBar().showMessage(text, 8000)
 
     def open_form(self, record: dict) -> dict | None:
         fresh = self.store.get(self.ledger.table, record["id"]) or record
         form = RecordForm(self.window_, self.ledger, fresh)
         if form.exec() and form.saved_record:
+            self.saved_notice(form.saved_record)
             return form.saved_record
         return None
 

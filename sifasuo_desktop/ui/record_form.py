@@ -11,6 +11,7 @@ from sifasuo_desktop.domain.ledgers import (BOOL, CHOICE, DATE, FLOAT, IDNO, INT
 from sifasuo_desktop.domain.permissions import allowed
 from sifasuo_desktop.store.lookups import ids_by_number, link_officers, live_ids
 
+from .form_sections import sectioned_fields
 from .widgets import ChoiceBox, DateEdit, FitDialog, LongText
 
 REF_COMBO_MAX = 2000
@@ -35,7 +36,10 @@ class RecordForm(FitDialog):
                     min(700, max(480, int(avail.height() * 0.85))) if avail else 640)
 
         outer = QVBoxLayout(self)
+        self.jump_bar = QHBoxLayout()   # one button per section (long forms): jump instead of scrolling
+        outer.addLayout(self.jump_bar)
         scroll = QScrollArea(self)
+        self.scroll = scroll
         scroll.setWidgetResizable(True)
         inner = QWidget()
         self.form = QFormLayout(inner)
@@ -43,15 +47,17 @@ class RecordForm(FitDialog):
         outer.addWidget(scroll, 1)
         full_personal = allowed(window.actor, "view_personal_full")
         group = ""
-        for f in ledger.fields:
+        self.section_heads: dict[str, QLabel] = {}
+        for section, f in sectioned_fields(ledger):
             w = self._make_widget(f)
             if w is None:
                 continue
-            if f.group and f.group != group:  # a titled section (e.g. 处理结果与裁量 on a case)
-                head = QLabel(f.group)
-                head.setStyleSheet("font-weight: bold; margin-top: 8px;")
+            if section and section != group:  # a titled section (案件 / 当事人 / 办理 … on a case)
+                head = QLabel(section)
+                head.setStyleSheet("font-weight: bold; font-size: 14px; margin-top: 8px; color: #1565c0;")
                 self.form.addRow(head)
-            group = f.group
+                self.section_heads.setdefault(section, head)
+            group = section
             label = f.label + (" *" if f.required else "")
             self.form.addRow(label, w)
             self.widgets[f.name] = w
@@ -60,6 +66,15 @@ class RecordForm(FitDialog):
             if f.kind == IDNO and record and not full_personal:
                 # the form shows full values only to roles allowed to see them
                 w.setEchoMode(QLineEdit.PasswordEchoOnEdit)
+        if len(self.section_heads) > 2:
+            self.jump_bar.addWidget(QLabel("跳到："))
+            for title, head in self.section_heads.items():
+                b = QPushButton(title)
+                b.setFlat(True)
+                b.setStyleSheet("color: #1565c0; padding: 2px 6px;")
+                b.clicked.connect(lambda _=False, h=head: self.jump_to(h))
+                self.jump_bar.addWidget(b)
+            self.jump_bar.addStretch(1)
         for hook in (window.form_hooks(ledger.key) if hasattr(window, "form_hooks") else ()):
             hook(self)
         self.error_label = QLabel("")
@@ -90,6 +105,10 @@ class RecordForm(FitDialog):
         wanted = inner.sizeHint().height() + chrome + 2 * scroll.frameWidth() + 4
         if wanted < self.height():
             self.resize(self.width(), max(wanted, 240))
+
+    def jump_to(self, head: QLabel) -> None:
+        """Scroll so the section heading is at the top of the form."""
+        self.scroll.verticalScrollBar().setValue(head.mapTo(self.scroll.widget(), head.rect().topLeft()).y() - 4)
 
     # ------------------------------------------------------------------ widgets
     def _make_widget(self, f):
