@@ -9,7 +9,7 @@ from __future__ import annotations
 SECTIONS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
     "cases": (
         ("案件", ("case_no", "status", "body_id", "case_type", "power_id", "cause", "violation_date")),
-        ("当事人", ("party", "party_type", "party_code")),
+        ("当事人", ("party", "party_type", "party_code", "party_id_number")),
         ("办理", ("filed_date", "extension_days", "officer_names", "av_record", "life_safety",
                 "hearing_notified", "served_date")),
         ("审核与公示", ("is_major", "legal_review_date", "legal_reviewer", "published_date")),
