@@ -639,6 +639,17 @@ def nav_ledgers() -> list[Ledger]:
     return [LEDGERS[k] for k in NAV_ORDER]
 
 
+# The county's view (issue 16): every ledger list of a county folder leads with the 乡镇 whose records they are
+# (the record's owner_org), so 示范县城市管理局 working in three townships reads as three distinct rows.
+TOWNSHIP_FIELD = Field("owner_org", "乡镇", TEXT)
+
+
+def township_label(org_name: str | None, code: str = "") -> str:
+    """The 乡镇 of a township organisation: its name without 司法所 (青石镇司法所 → 青石镇)."""
+    name = (org_name or code or "").strip()
+    return name[:-3] if name.endswith("司法所") and len(name) > 3 else name
+
+
 def normalize(ledger: Ledger, values: dict, partial: bool = False) -> dict:
     """Validate and normalise user-entered values for `ledger`.
 

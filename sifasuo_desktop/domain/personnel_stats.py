@@ -167,16 +167,18 @@ def personnel_table(year: int, bodies, officers, trainings, events, params: dict
     return t
 
 
-def review_summary(year: int, bodies, officers, trainings, events) -> StatTable:
+def review_summary(year: int, bodies, officers, trainings, events, townships: dict | None = None) -> StatTable:
     """执法证件年审汇总表: every officer holding a certificate (not 注销/吊销/收回 before the year), with the
-    年审 for `year` and that year's training hours."""
+    年审 for `year` and that year's training hours. With `townships` ({body id: 乡镇}, the county's view) a 乡镇
+    column follows 所属单位."""
     idx = _key_hours(trainings)
     evs = _events_by_officer(events)
     names = {b["id"]: b.get("name") or "" for b in bodies}
     y = str(year)
     rows = []
     held = [o for o in officers if o.get("cert_no") or o.get("cert_status")]
-    held.sort(key=lambda o: (names.get(o.get("body_id"), "~"), o.get("name") or ""))
+    towns = townships or {}
+    held.sort(key=lambda o: (towns.get(o.get("body_id"), ""), names.get(o.get("body_id"), "~"), o.get("name") or ""))
     counts = {"合格": 0, "不合格": 0, "暂缓": 0, "未审验": 0}
     for o in held:
         own = evs.get(o.get("id"), ())
@@ -199,9 +201,13 @@ def review_summary(year: int, bodies, officers, trainings, events) -> StatTable:
         rows.append([len(rows) + 1, o.get("name") or "", names.get(o.get("body_id"), ""), o.get("cert_no") or "",
                      o.get("cert_issued") or "", o.get("cert_expiry") or "", o.get("cert_status") or "",
                      result or "未审验", day, doc, round(total, 1), round(pub, 1), "；".join(note)])
-    t = StatTable(f"{year}年度执法证件年审汇总表",
-                  ["序号", "姓名", "所属单位", "执法证号", "发证日期", "有效期至", "证件状态", "审验结果", "审验日期",
-                   "审验文号", "年度培训学时", "其中公共法律知识", "备注"], rows, key="review_summary")
+        if townships is not None:
+            rows[-1].insert(3, towns.get(o.get("body_id")) or "")
+    columns = ["序号", "姓名", "所属单位", "执法证号", "发证日期", "有效期至", "证件状态", "审验结果", "审验日期",
+               "审验文号", "年度培训学时", "其中公共法律知识", "备注"]
+    if townships is not None:
+        columns.insert(3, "乡镇")
+    t = StatTable(f"{year}年度执法证件年审汇总表", columns, rows, key="review_summary")
     t.notes.append(f"共{len(rows)}人：审验合格{counts['合格']}人，不合格{counts['不合格']}人，暂缓{counts['暂缓']}人，"
                    f"未审验{counts['未审验']}人。")
     t.notes.append(f"审验结果取{year}年度的审验记录（证件履历），无记录时取执法人员台账“年审年度/年审结果”。")

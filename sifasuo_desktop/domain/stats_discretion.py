@@ -65,6 +65,7 @@ def _count(s: dict, c: dict) -> None:
 
 
 def _per_body(period: Period, bodies: list[dict], cases: list[dict]):
+    """[(body id or "合计", label, counts)]: one row per body, then 合计."""
     names = {b["id"]: b.get("name") or "" for b in bodies}
     stats: dict[str, dict] = {b["id"]: _new() for b in bodies}
     for c in cases:
@@ -75,10 +76,10 @@ def _per_body(period: Period, bodies: list[dict], cases: list[dict]):
     for k, s in stats.items():
         if k not in names and not any(s.values()):
             continue
-        rows.append((names.get(k) or "（未填执法主体）", s))
+        rows.append((k, names.get(k) or "（未填执法主体）", s))
         for key, val in s.items():
             total[key] += val
-    rows.append(("合计", total))
+    rows.append((None, "合计", total))
     return rows
 
 
@@ -89,11 +90,13 @@ REVIEW_COLUMNS = ["执法主体", "被行政复议(件)", "复议纠错(件)", "
 LEVEL_COLUMNS = ["执法主体", "处罚类案件(件)", *[f"{k}(件)" for k in DISCRETION_LEVELS], "未记录阶次(件)"]
 
 
-def discretion_tables(period: Period, bodies: list[dict], cases: list[dict]) -> list[StatTable]:
-    """Three per-body tables (one row per body plus 合计) for the period."""
+def discretion_tables(period: Period, bodies: list[dict], cases: list[dict],
+                      townships: dict | None = None) -> list[StatTable]:
+    """Three per-body tables (one row per body plus 合计) for the period. With `townships` ({body id: 乡镇}, the
+    county's view) a 乡镇 column follows 执法主体, as in the 月汇总."""
     per = _per_body(period, bodies, cases)
     t_out, t_rev, t_lv = [], [], []
-    for label, s in per:
+    for _bid, label, s in per:
         lenient = sum(s[k] for k in LENIENT)
         row = [label, s["pen"]]
         for k in LENIENT:
@@ -114,6 +117,11 @@ def discretion_tables(period: Period, bodies: list[dict], cases: list[dict]) -> 
                    "台账未记录复议、诉讼的决定日期，按原案件的决定日期归入期间。")
     c = StatTable(f"{period.label}处罚类案件裁量阶次分布", list(LEVEL_COLUMNS), t_lv, key="cf_levels")
     c.notes.append(when + "按案件登记的裁量阶次统计；未登记裁量阶次的单列。")
+    if townships is not None:
+        for t in (a, b, c):
+            t.columns.insert(1, "乡镇")
+            for (bid, _label, _s), row in zip(per, t.rows):
+                row.insert(1, "" if bid is None else townships.get(bid) or "")
     return [a, b, c]
 
 

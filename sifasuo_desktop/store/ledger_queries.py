@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sifasuo_desktop.domain.ledgers import LEDGERS, REF, Ledger
+from sifasuo_desktop.domain.ledgers import LEDGERS, REF, TOWNSHIP_FIELD, Field, Ledger, township_label
 
 
 @dataclass
@@ -26,6 +26,42 @@ class LedgerQuery:
     descending: bool = False
     extra_where: str = ""
     extra_params: tuple = ()
+
+
+def is_county(store) -> bool:
+    return store.meta("role") == "county"
+
+
+def county_townships(store) -> dict[str, str]:
+    """A county folder: org code → 乡镇 (青石镇) of every township it knows (registered, trusted, or whose records
+    it holds), for the 乡镇 column and filter of the ledger lists; {} in a township's folder."""
+    if not is_county(store):
+        return {}
+    from .sync_queries import township_names
+
+    own = store.meta("org_code")
+    out = {code: township_label(name, code) for code, name in township_names(store.conn).items() if code != own}
+    for (code,) in store.conn.execute("SELECT DISTINCT owner_org FROM bodies WHERE deleted = 0"):
+        if code and code != own:
+            out.setdefault(code, code)
+    return out
+
+
+def list_fields(store, ledger: Ledger) -> list[Field]:
+    """The columns of a ledger list: the ledger's list fields, led by 乡镇 (the record's owner) in a county."""
+    fields = ledger.list_fields
+    if is_county(store):
+        fields = [TOWNSHIP_FIELD] + [f for f in fields if f.name != TOWNSHIP_FIELD.name]
+    return fields
+
+
+def township_display(townships: dict[str, str], store, code: str | None) -> str:
+    """The 乡镇 cell of a record owned by `code` (the county's own records: its name)."""
+    if not code:
+        return ""
+    if code in townships:
+        return townships[code]
+    return store.meta("org_name") if code == store.meta("org_code") else code
 
 
 def _fts_phrase(text: str) -> str:

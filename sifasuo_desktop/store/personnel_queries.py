@@ -52,8 +52,20 @@ def set_exam_target(store, year: int, percent: float | None) -> dict[int, float]
     return exam_targets(store)
 
 
+def _county_townships(store, bodies: list[dict]) -> dict[str, str] | None:
+    """A county: body id → 乡镇 (its 所属乡镇, else the township whose records it is in); None in a township."""
+    if store.meta("role") != "county":
+        return None
+    from .stats_queries import body_townships
+
+    return body_townships(store, bodies)
+
+
 def personnel_report(store, year: int, today: _dt.date | None = None) -> list:
     d = load(store)
+    towns = _county_townships(store, d["bodies"])
+    if towns is not None:   # 示范县城市管理局 in three townships: three rows, each with its 乡镇
+        d["bodies"] = [dict(b, township=towns.get(b["id"]) or "") for b in d["bodies"]]
     return [P.personnel_table(year, d["bodies"], d["officers"], d["trainings"], d["cert_events"], load_params(store),
                               today=today),
             P.exam_sampling(d["officers"], d["exam_batches"], d["exam_scores"], exam_targets(store), today=today)]
@@ -61,7 +73,8 @@ def personnel_report(store, year: int, today: _dt.date | None = None) -> list:
 
 def review_summary(store, year: int):
     d = load(store)
-    return P.review_summary(year, d["bodies"], d["officers"], d["trainings"], d["cert_events"])
+    return P.review_summary(year, d["bodies"], d["officers"], d["trainings"], d["cert_events"],
+                            townships=_county_townships(store, d["bodies"]))
 
 
 def find_officer(store, text: str) -> dict:

@@ -60,7 +60,7 @@ def township_ranking(store, year: int, quarter: int | None = None, month: int | 
     `as_of`, whichever is earlier) on the township's cases and inspections of the period, per 100 of them;
     满意率 from 执法满意度调查 dated in the period."""
     from sifasuo_desktop.store.rules_queries import check_store
-    from sifasuo_desktop.store.stats_queries import period_report
+    from sifasuo_desktop.store.stats_queries import period_report, summary_table
 
     if quarter is not None and month is not None:
         raise UserError("请只指定 --quarter 或 --month 之一。")
@@ -73,7 +73,7 @@ def township_ranking(store, year: int, quarter: int | None = None, month: int | 
     rows = []
     for code, name in townships(store):
         _p, tables = period_report(store, kind, year, number, org=code, as_of=today)
-        summary = tables[-1]
+        summary = summary_table(tables)   # not the last table: 包容审慎 and 涉企检查 tables follow it
         s = summary.raw.get("total") or {}
         grades = s.get("grades") or {}
         graded = sum(grades.values())

@@ -75,6 +75,11 @@ def _publish_days(store):
 
 
 # ---------------------------------------------------------------------------- reports
+def summary_table(tables: list[st.StatTable]) -> st.StatTable:
+    """The per-body 月汇总/季通报/年度汇总 among a report's tables (key summary_*)."""
+    return next(t for t in tables if t.key.startswith("summary_"))
+
+
 def period_report(store, kind: str, year: int, number: int | None = None, org: str | None = None,
                   as_of: _dt.date | None = None) -> tuple[st.Period, list[st.StatTable]]:
     """The tables of one report: monthly/quarterly → the per-body summary; annual → the 年报 tables 1–5 and the
@@ -97,7 +102,7 @@ def period_report(store, kind: str, year: int, number: int | None = None, org: s
     summary = st.period_summary(period, bodies, cases, insp, officers, trainings, problems, reviews,
                                 cal=_calendar(store), publish_days=_publish_days(store), as_of=as_of,
                                 required_hours=_required_hours(store), townships=townships)
-    discretion = sd.discretion_tables(period, bodies, cases)   # 包容审慎, 复议/诉讼/移送, 裁量阶次 (issue 15)
+    discretion = sd.discretion_tables(period, bodies, cases, townships)   # 包容审慎, 复议/诉讼/移送, 裁量阶次 (issue 15)
     from sifasuo_desktop.store.enterprise_queries import period_tables
 
     enterprise = period_tables(store, period, bodies, org, townships)   # 涉企检查 (issue 13)
@@ -109,11 +114,9 @@ def period_report(store, kind: str, year: int, number: int | None = None, org: s
 
 def township_names(store) -> dict[str, str]:
     """org code → 乡镇 name (the org's name without 司法所) of every organisation the folder knows."""
-    out = {}
-    for r in store.rows("orgs"):
-        name = (r.get("name") or r["code"]).strip()
-        out[r["code"]] = name[:-3] if name.endswith("司法所") and len(name) > 3 else name
-    return out
+    from sifasuo_desktop.domain.ledgers import township_label
+
+    return {r["code"]: township_label(r.get("name"), r["code"]) for r in store.rows("orgs")}
 
 
 def body_townships(store, bodies: list[dict]) -> dict[str, str]:

@@ -5,9 +5,10 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from sifasuo_desktop.domain.ledgers import (BOOL, DATE, FLOAT, IDNO, INT, LEDGERS, MONEY, PHONE, REF,
-                                            Ledger)
+                                            TOWNSHIP_FIELD, Ledger)
 from sifasuo_desktop.domain.validators import mask_id_number, mask_phone
-from sifasuo_desktop.store.ledger_queries import LedgerQuery, count_rows, fetch_rows, query_rowids
+from sifasuo_desktop.store.ledger_queries import (LedgerQuery, count_rows, county_townships, fetch_rows, list_fields,
+                                                  query_rowids, township_display)
 
 PAGE = 200
 CACHE_LIMIT = 3000
@@ -21,7 +22,8 @@ class LedgerTableModel(QAbstractTableModel):
         super().__init__(parent)
         self.store = store
         self.ledger: Ledger = LEDGERS[ledger_key]
-        self.fields = self.ledger.list_fields
+        self.fields = list_fields(store, self.ledger)   # a county: led by 乡镇 (issue 16)
+        self.townships = county_townships(store)
         self.query = LedgerQuery(ledger_key)
         self.rowids: list[int] = []
         self._cache: dict[int, dict] = {}
@@ -45,6 +47,7 @@ class LedgerTableModel(QAbstractTableModel):
         """Re-run the query keeping as many rows loaded as before (after a change)."""
         wanted = max(len(self.rowids), PAGE)
         self.beginResetModel()
+        self.townships = county_townships(self.store)   # records of a new township may have arrived by sync
         self._cache.clear()
         self._total = None
         self.rowids = query_rowids(self.store.conn, self.query, limit=wanted, offset=0)
@@ -109,6 +112,8 @@ class LedgerTableModel(QAbstractTableModel):
     def display(self, field, value) -> str:
         if value is None or value == "":
             return ""
+        if field is TOWNSHIP_FIELD:
+            return township_display(self.townships, self.store, value)
         k = field.kind
         if k == REF:
             return self.store.ref_names(field.ref).get(value, "")

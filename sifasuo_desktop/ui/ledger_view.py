@@ -10,7 +10,7 @@ from sifasuo_desktop.domain.errors import UserError
 from sifasuo_desktop.domain.ledgers import DATE, FLOAT, INT, LEDGERS, LONGTEXT, MONEY
 from sifasuo_desktop.domain.permissions import allowed
 from sifasuo_desktop.domain.validators import parse_date
-from sifasuo_desktop.store.ledger_queries import LedgerQuery
+from sifasuo_desktop.store.ledger_queries import LedgerQuery, county_townships, is_county
 
 from .ledger_model import LedgerTableModel
 from .record_form import RecordForm
@@ -61,14 +61,9 @@ class LedgerView(QWidget):
         bar.addWidget(self.status_box)
         # the county's view (issue 16): filter by 乡镇 (the township whose records they are)
         self.township_box = QComboBox()
-        self.township_box.addItem("全部乡镇", None)
-        if self.store.meta("role") == "county":
-            from sifasuo_desktop.store.stats_queries import township_names
-
-            for code, name in sorted(township_names(self.store).items()):
-                if code != self.store.meta("org_code"):
-                    self.township_box.addItem(name, code)
-        self.township_box.setVisible(self.township_box.count() > 1)
+        self.township_box.setObjectName("township_filter")
+        self._fill_townships()
+        self.township_box.setVisible(is_county(self.store))
         bar.addWidget(self.township_box)
         self.date_from = QLineEdit()
         self.date_to = QLineEdit()
@@ -337,7 +332,21 @@ class LedgerView(QWidget):
     def _update_count(self) -> None:
         self.count_label.setText(f"共 {self.model.total()} 条")
 
+    def _fill_townships(self) -> None:
+        """The 乡镇 filter's choices (a county's townships; kept when a sync brings a new one)."""
+        box = self.township_box
+        current = box.currentData()
+        box.blockSignals(True)
+        box.clear()
+        box.addItem("全部乡镇", None)
+        for code, name in sorted(county_townships(self.store).items()):
+            box.addItem(name, code)
+        box.setCurrentIndex(max(box.findData(current), 0))
+        box.blockSignals(False)
+
     def refresh(self) -> None:
+        if is_county(self.store):
+            self._fill_townships()
         if self._loaded:
             self.model.reload()
             self._update_count()

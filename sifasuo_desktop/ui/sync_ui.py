@@ -23,9 +23,6 @@ TYPE_LABELS = {"hard": "硬冲突", "soft": "软冲突", "locked": "期间已锁
 
 
 def install(window) -> None:
-    from .sync_county import install as install_county_columns
-
-    install_county_columns(window)          # county: 乡镇 column and filter in every ledger
     window.sync_page = SyncPage(window)
     window.add_page("sync", "同步", window.sync_page)
     window.add_menu_action("同步", "导出同步包…", lambda: ExportDialog(window).exec(), "Ctrl+Shift+E")

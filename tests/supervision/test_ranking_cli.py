@@ -71,3 +71,36 @@ def test_monthly_summary_has_one_row_per_body_and_township(county, capsys):
     pairs = [(r[0], r[1]) for r in t["rows"] if r[0] != "合计"]
     assert len(pairs) == len(set(pairs))
     assert {p[1] for p in pairs if p[0] == "示范县城市管理局"} == {"青石镇", "柳河乡", "东湖镇"}
+
+
+def test_ranking_reads_the_summary_table_not_the_last_table(county, capsys):
+    """The rates come from the 月汇总's 合计 row; the 包容审慎/涉企检查 tables that follow it hold none of them."""
+    rows = [r for r in _ranking(capsys, county) if r["has_data"]]
+    assert len(rows) == 3
+    for r in rows:
+        for key in ("publication_rate", "certified_rate", "training_rate", "rectification_rate", "overdue_problems",
+                    "review_good_rate"):
+            assert r[key] is not None, (r["township"], key)
+        assert r["reviews"] > 0
+
+
+def test_every_per_body_table_of_the_county_says_which_township(county, capsys):
+    capsys.readouterr()
+    assert main(["stats", "--kind", "quarterly", "--year", "2026", "--quarter", "3", "--as-of", AS_OF, "--json",
+                 "--data-dir", county]) == 0
+    tables = {t["key"]: t for t in json.loads(capsys.readouterr().out)["tables"]}
+    for key in ("summary_quarterly", "cf_outcomes", "cf_review", "cf_levels", "jc_bodies"):
+        t = tables[key]
+        assert t["columns"][:2] == ["执法主体", "乡镇"], key
+        body_rows = [r for r in t["rows"] if r[0] != "合计"]
+        assert body_rows and all(r[1] for r in body_rows), key
+        assert len({(r[0], r[1]) for r in body_rows}) == len(body_rows), key
+    assert {r[1] for r in tables["cf_levels"]["rows"] if r[0] == "示范县城市管理局"} == {"青石镇", "柳河乡", "东湖镇"}
+
+
+def test_personnel_tables_of_the_county_say_which_township(county, capsys):
+    capsys.readouterr()
+    assert main(["personnel", "review-summary", "--year", "2026", "--json", "--data-dir", county]) == 0
+    t = json.loads(capsys.readouterr().out)["tables"][0]
+    assert t["columns"][2:4] == ["所属单位", "乡镇"]
+    assert t["rows"] and all(r[3] in {"青石镇", "柳河乡", "东湖镇"} for r in t["rows"])

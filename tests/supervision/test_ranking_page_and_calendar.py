@@ -89,3 +89,25 @@ def test_county_ledgers_filter_by_township(qtbot, county):
     qtbot.waitUntil(lambda: view.model.rowCount() == expected, timeout=3000)
     box.setCurrentIndex(0)
     qtbot.waitUntil(lambda: view.model.rowCount() == total, timeout=3000)
+
+
+def test_county_ledger_lists_lead_with_the_township(qtbot, county):
+    s, w = county
+    from PySide6.QtWidgets import QComboBox
+
+    view = w.ledger_view("bodies")
+    w.show_page("bodies")
+    view.ensure_loaded()
+    model = view.model
+    assert model.headerData(0, Qt.Horizontal) == "乡镇"
+    assert len(view.findChildren(QComboBox, "township_filter")) == 1
+    col = [f.name for f in model.fields].index("name")
+    rows = [(model.data(model.index(r, 0)).replace("● ", ""), model.data(model.index(r, col)))
+            for r in range(model.rowCount())]
+    city = sorted(t for t, name in rows if name == "示范县城市管理局")
+    assert city == sorted(["青石镇", "柳河乡", "东湖镇"])       # one body per township, each saying which
+    assert len(set(rows)) == len(rows)
+    # sorting by the 乡镇 column groups the rows by township
+    view._header_clicked(0)
+    towns = [model.data(model.index(r, 0)).replace("● ", "") for r in range(model.rowCount())]
+    assert len([i for i in range(1, len(towns)) if towns[i] != towns[i - 1]]) == 2
