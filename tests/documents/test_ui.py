@@ -206,3 +206,26 @@ def test_settings_dialog_saves_issuer_and_user_chosen_font(qtbot, ds, tmp_path):
     row = S.draft_for_problems(store, body["id"])
     res = S.render(store, row["id"], tmp_path / "x.pdf")
     assert res.fonts["仿宋"] == chosen  # the user's choice comes first in the resolver chain
+
+
+def test_township_cannot_issue_a_county_bureau_document_in_the_ui(qtbot, township_ds):
+    """Issue 12: a 司法所 drafts a 监督意见书 (the county bureau's name) but 签发 is refused with a Chinese reason."""
+    store, body, _o, _p = township_ds
+    row = S.draft_for_problems(store, body["id"])
+    w = make_window(qtbot, store, LEADER_ACTOR)
+    seen = []
+
+    def answer(box):   # the 签发 confirmation first, then the refusal
+        seen.append(box.text())
+        yes = box.button(QMessageBox.Yes) if isinstance(box, QMessageBox) else None
+        (yes.click() if yes is not None else box.accept())
+        if len(seen) < 2:
+            when_modal(answer)
+
+    st = when_modal(answer)
+    click(w, "documents", row["id"], "签发")
+    qtbot.waitUntil(lambda: len(seen) >= 2, timeout=5000)
+    check(st)
+    assert any("只能由县司法局签发" in t for t in seen), seen
+    doc = store.get("documents", row["id"])
+    assert doc["status"] == "草稿" and not doc["doc_no"]
