@@ -105,6 +105,23 @@ def friendly_db_error(exc: BaseException) -> str | None:
     return None
 
 
+def integrity_error_text(exc: BaseException) -> str | None:
+    """A Chinese message for a write SQLite refused (a trigger's own Chinese text, a unique or reference clash)."""
+    if not isinstance(exc, sqlite3.IntegrityError):
+        return None
+    text = str(exc)
+    if any("\u4e00" <= ch <= "\u9fff" for ch in text):   # a trigger's RAISE(ABORT, '…') is already Chinese
+        return text
+    low = text.lower()
+    if "unique" in low:
+        return "与已有记录重复（编号等应唯一的内容相同），本次修改没有保存。"
+    if "foreign key" in low:
+        return "引用的记录不存在或已被删除，本次修改没有保存。"
+    if "not null" in low or "check constraint" in low:
+        return "有必填内容为空或取值不允许，本次修改没有保存。"
+    return "数据文件拒绝了这次修改，本次修改没有保存。"
+
+
 def sqlite_error_text(exc: BaseException) -> str:
     """SQLite's English message for the user, in Chinese (the original goes to the log)."""
     text = str(exc).lower()
@@ -116,7 +133,7 @@ def sqlite_error_text(exc: BaseException) -> str:
         return "无法打开数据文件或其 -wal/-shm 辅助文件（可能是文件夹、没有权限或磁盘不可用）"
     if "disk i/o" in text:
         return "读写磁盘出错（U盘可能已拔出或损坏）"
-    return friendly_db_error(exc) or "数据文件读写出错"
+    return friendly_db_error(exc) or integrity_error_text(exc) or "数据文件读写出错"
 
 
 def _short(path, keep: int = 120) -> str:

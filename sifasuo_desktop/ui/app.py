@@ -140,6 +140,9 @@ def run_gui(data_dir=None, quit_after_startup: bool = False) -> int:
 
     app = make_app()
     data_dir = Path(data_dir) if data_dir else default_data_dir()
+    from .error_hook import install as install_error_hook
+
+    install_error_hook(data_dir)
     store = open_or_setup(data_dir, interactive=not quit_after_startup)
     if store is None:
         return 1

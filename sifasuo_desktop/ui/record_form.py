@@ -1,6 +1,8 @@
 """A generic add/edit form for any ledger, driven by domain/ledgers.py."""
 from __future__ import annotations
 
+import sqlite3
+
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                                QMessageBox, QPushButton, QScrollArea, QVBoxLayout, QWidget)
@@ -233,8 +235,13 @@ class RecordForm(FitDialog):
                                                       expected_version=self.record["version"])
             else:
                 self.saved_record = self.store.insert(table, values)
-        except UserError as exc:
-            self.error_label.setText(exc.message)
-            QMessageBox.warning(self, "无法保存", exc.message)
+        except (UserError, sqlite3.Error) as exc:
+            # a store refusal or a write SQLite itself refused (a frozen document's trigger, a unique clash):
+            # the message where the user looks, the form stays open with what was typed
+            from .error_hook import user_text
+
+            message = user_text(exc)
+            self.error_label.setText(message)
+            QMessageBox.warning(self, "无法保存", message)
             return
         self.accept()
