@@ -98,6 +98,10 @@ class LedgerView(QWidget):
         buttons.addWidget(self.notice)
         self.count_label = QLabel("")
         buttons.addWidget(self.count_label)
+        self.paste_btn = QPushButton("粘贴Excel行…")
+        self.paste_btn.setToolTip("把在Excel/WPS中复制的行导入本台账：先预览、校验，确认后才写入")
+        self.paste_btn.clicked.connect(lambda _=False: self.paste_rows())
+        buttons.addWidget(self.paste_btn)
         self.export_btn = QPushButton("导出Excel…")
         self.export_btn.setToolTip("按当前搜索和筛选结果导出本台账（Ctrl+E）")
         self.export_btn.clicked.connect(lambda _=False: self.export_excel())
@@ -162,6 +166,9 @@ class LedgerView(QWidget):
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         QShortcut(QKeySequence.Find, self, activated=self.focus_search)
         can_edit = allowed(window.actor, "edit")
+        from sifasuo_desktop.xlsx.headers import IMPORTABLE
+
+        self.paste_btn.setVisible(self.ledger.key in IMPORTABLE and allowed(window.actor, "import"))
         self.add_btn.setEnabled(can_edit)
         self.delete_btn.setVisible(can_edit)
         self._update_buttons()
@@ -322,6 +329,42 @@ class LedgerView(QWidget):
     def set_column_visible(self, col: int, visible: bool) -> None:
         self.table.horizontalHeader().setSectionHidden(col, not visible)
         self._save_timer.start()
+
+    def visible_labels(self) -> list[str]:
+        header = self.table.horizontalHeader()
+        cols = sorted((c for c in range(header.count()) if not header.isSectionHidden(c)), key=header.visualIndex)
+        return [self.model.fields[c].label for c in cols]
+
+    def paste_rows(self, text: str | None = None):
+        """粘贴Excel行: the clipboard's rows through the import dialog (header mapping, validation, preview;
+        nothing is written before 导入). Returns the dialog (tests) or None."""
+        import tempfile
+        from pathlib import Path
+
+        from PySide6.QtWidgets import QApplication
+
+        from sifasuo_desktop.xlsx.paste import pasted_table
+
+        from .xlsx_import import XlsxImportDialog
+
+        if text is None:
+            text = QApplication.clipboard().text()
+        try:
+            table = pasted_table(text, self.ledger.key, self.visible_labels())
+        except UserError as exc:
+            QMessageBox.information(self, "粘贴Excel行", exc.message)
+            return None
+        with tempfile.TemporaryDirectory(prefix="sifasuo-paste-") as tmp:
+            path = Path(tmp) / f"粘贴到{self.ledger.title.replace('/', '_')}.csv"
+            path.write_text(table, encoding="utf-8-sig")
+            dlg = XlsxImportDialog(self.window_)
+            dlg.setWindowTitle(f"粘贴Excel行 — {self.ledger.title}")
+            dlg.ledger_box.setCurrentIndex(max(dlg.ledger_box.findData(self.ledger.key), 0))
+            dlg.load(path)
+            dlg.file_edit.setText("（从剪贴板粘贴的行）")
+            self.paste_dialog = dlg
+            dlg.exec()
+        return dlg
 
     def export_excel(self, out=None, full_personal=None):
         """导出Excel: this ledger as searched and filtered on screen."""
