@@ -16,7 +16,7 @@ from sifasuo_desktop.domain.errors import UserError
 # command family modules in this package; each defines register(subparsers, common)
 COMMAND_MODULES = ["core"]
 OPTIONAL_MODULES = ["check", "docs", "xlsx", "sync", "security", "stats", "rules", "personnel", "discretion",
-                    "enterprise"]
+                    "enterprise", "evaluation"]
 
 
 class _Parser(argparse.ArgumentParser):

@@ -201,3 +201,22 @@ def new_evaluation(window, rec: dict | None):
 
 def install_evaluation(window) -> None:
     window.add_record_action("powers", "赋权事项评估…", lambda rec: new_evaluation(window, rec))
+    window.add_record_action("power_evaluations", "打印评估报告(PDF)…",
+                             lambda rec: print_evaluation_report(window, rec))
+
+
+def print_evaluation_report(window, rec: dict | None, path: str | None = None) -> str | None:
+    """赋权事项评估 → its 评估报告 as a PDF (the 公文 engine); `path` skips the file dialog (tests)."""
+    from sifasuo_desktop.documents.evaluation_report import default_file_name, render_report
+
+    if not rec or not rec.get("id"):
+        return None
+    if path is None:
+        path, _ = QFileDialog.getSaveFileName(window, "保存评估报告", default_file_name(window.store, rec["id"]),
+                                              "PDF (*.pdf)")
+        if not path:
+            return None
+    res = render_report(window.store, rec["id"], path)
+    if hasattr(window, "statusBar"):
+        window.statusBar().showMessage(f"已输出评估报告：{path}（{res.pages}页）", 8000)
+    return path
