@@ -13,6 +13,14 @@ from pathlib import Path
 NOT_BUILT = "n/a (not built yet)"
 
 
+def load_average() -> str:
+    """The 1/5/15-minute load average now (the machine is shared: every figure carries it)."""
+    try:
+        return "/".join(f"{x:.2f}" for x in os.getloadavg())
+    except (AttributeError, OSError):  # pragma: no cover - Windows
+        return "?"
+
+
 @dataclass
 class Result:
     """One line of the table. `value` is None when the figure could not be taken (see `note`)."""
@@ -23,6 +31,7 @@ class Result:
     target: float | None = None  # upper bound, same unit
     note: str = ""
     samples: list[float] = field(default_factory=list)
+    load: str = field(default_factory=load_average)  # when the figure was taken
 
     @property
     def status(self) -> str:
@@ -65,11 +74,12 @@ def ms(seconds: float) -> float:
 
 def format_table(results: list[Result]) -> str:
     """A Markdown table (reads fine in a terminal too)."""
-    rows = [("measure", "value", "target", "")]
+    rows = [("measure", "value", "target", "load 1/5/15", "")]
     for r in results:
         extra = r.note if (r.value is not None and r.note) else ""
-        rows.append((r.name, r.value_text(), r.target_text(), (r.status + ("  " + extra if extra else "")).strip()))
-    widths = [max(_width(row[i]) for row in rows) for i in range(4)]
+        rows.append((r.name, r.value_text(), r.target_text(), r.load,
+                     (r.status + ("  " + extra if extra else "")).strip()))
+    widths = [max(_width(row[i]) for row in rows) for i in range(5)]
     lines = []
     for n, row in enumerate(rows):
         lines.append("| " + " | ".join(_pad(c, w) for c, w in zip(row, widths)) + " |")
@@ -131,6 +141,7 @@ def machine_info() -> dict[str, str]:
         "Python": sys.version.split()[0],
         "PySide6": pyside,
         "SQLite": sqlite3.sqlite_version,
+        "load average at start": load_average(),
     }
 
 

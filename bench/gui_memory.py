@@ -3,7 +3,8 @@
     python -m bench.gui_memory DATA_DIR [PAGES]
 
 The parent (bench/runner.py) reads this process's peak RSS from wait4. Exit 3 = the GUI is not
-built yet. Prints "rows loaded N, VmHWM M MB" on stderr.
+built yet. Waits for the warnings (预警) to be computed. Prints "rows loaded N, warnings W, VmHWM M MB"
+on stderr.
 """
 from __future__ import annotations
 
@@ -51,10 +52,29 @@ def main(argv: list[str]) -> int:
         table.scrollToBottom()
         app.processEvents()
     rows = model.rowCount()
+    # the warnings (预警) are part of the GUI's working set: wait until they are computed and shown
+    # (the run used to exit before the rules thread had finished, hiding its memory)
+    import time
+
+    engine = getattr(win, "rules_engine", None)
+    warned = "no warnings engine"
+    if engine is not None:
+        deadline = time.monotonic() + 300
+        if engine.runs == 0 and not engine.busy:
+            engine.recompute()
+        while engine.runs == 0 and time.monotonic() < deadline:
+            engine.wait(0.05)
+            app.processEvents()
+        for _ in range(3):  # badges painted in the visible rows
+            table.viewport().update()
+            app.processEvents()
+        n = len(engine.result.findings) if engine.result else 0
+        warned = f"warnings {n:,}" if engine.runs else "warnings not finished after 300 s"
+    rows = model.rowCount()
     win.close()
     app.processEvents()
     store.close()
-    print(f"rows loaded {rows}, VmHWM {vm_hwm_mb() or 0:.0f} MB", file=sys.stderr)
+    print(f"rows loaded {rows}, {warned}, VmHWM {vm_hwm_mb() or 0:.0f} MB", file=sys.stderr)
     return 0
 
 

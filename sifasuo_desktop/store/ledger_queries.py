@@ -1,18 +1,22 @@
 """Read queries behind the ledger views: ordered row ids for a search/filter, then rows on demand.
 
-Chinese substring search: FTS5 trigram for queries of 3+ characters, instr() scan of the same index text for
-1–2 characters (the trigram index cannot answer those). `search_index` holds exactly the live (not deleted)
-records of each ledger, so a pure text search can be counted on it alone.
+Chinese substring search: FTS5 trigram for queries of 3+ characters, the n-gram index `search_gram`
+(store/search_grams.py) for 1–2 letters/digits, an instr() scan only for a short term with punctuation.
+`search_index` holds exactly the live (not deleted) records of each ledger, so a pure text search is counted
+on the indexes alone.
 
-For a 1–2 character term two plans exist: "IN" materialises every hit and sorts them (fast for rare terms such
+Two plans exist for a search: "IN" collects every hit from the index and sorts them (fast for rare terms such
 as a name), "EXISTS" walks the sort index and stops after a page of hits (fast for common words, slow for rare
-ones). The hit count on the index (~45 ms at 100,000 rows) picks the plan.
+ones). The hit count (a doclist count: milliseconds) picks the plan and is the 共 N 条 count too, cached per
+database state so one search counts once.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from sifasuo_desktop.domain.ledgers import LEDGERS, REF, TOWNSHIP_FIELD, Field, Ledger, township_label
+
+from . import search_grams
 
 
 @dataclass
@@ -68,47 +72,95 @@ def _fts_phrase(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-COMMON_TERM_SHARE = 0.05   # a short term hitting more than 5 % of the rows is "common"
-_plan_cache: dict[tuple, bool] = {}
+COMMON_TERM_SHARE = 0.015  # a term hitting more than 1.5 % of the rows is "common": walk the sort index
+_count_cache: dict[tuple, int] = {}
 
 
-def _short_term_hits(conn, table: str, term: str) -> int:
-    return conn.execute("SELECT count(*) FROM search_index WHERE table_name = ? AND instr(body, ?) > 0",
-                        (table, term)).fetchone()[0]
+def _state(conn) -> tuple:
+    """Changes by this connection or (data_version) by any other one invalidate the cached counts."""
+    return id(conn), conn.total_changes, conn.execute("PRAGMA data_version").fetchone()[0]
 
 
-def _is_common(conn, table: str, term: str) -> bool:
-    """Whether a short term is frequent enough for the EXISTS plan (cached per connection state)."""
-    key = (id(conn), conn.total_changes, table, term)
-    hit = _plan_cache.get(key)
-    if hit is None:
-        rows = conn.execute("SELECT count(*) FROM search_index WHERE table_name = ?", (table,)).fetchone()[0]
-        hit = rows > 0 and _short_term_hits(conn, table, term) > COMMON_TERM_SHARE * rows
-        if len(_plan_cache) > 256:
-            _plan_cache.clear()
-        _plan_cache[key] = hit
-    return hit
+def _cached(key: tuple, compute) -> int:
+    n = _count_cache.get(key)
+    if n is None:
+        n = compute()
+        if len(_count_cache) > 512:
+            _count_cache.clear()
+        _count_cache[key] = n
+    return n
 
 
-def build_sql(q: LedgerQuery, conn=None) -> tuple[str, list]:
-    """SQL for the ordered row ids of `q`. With `conn`, short search terms get the faster plan."""
+def _terms(q: LedgerQuery) -> list[str]:
+    return [s for s in (q.search or "").split() if s]
+
+
+def _text_hits(conn, table: str, terms: list[str]) -> int:
+    """Live records of `table` whose text holds every term, counted on the indexes alone (cached)."""
+    def compute() -> int:
+        grams = [t for t in terms if len(t) < 3 and search_grams.usable(t)]
+        rest = [t for t in terms if t not in grams]
+        if grams and not rest:   # one doclist walk: no join, no scan (~ms for any term)
+            return conn.execute("SELECT count(*) FROM search_gram WHERE search_gram MATCH ?",
+                                (search_grams.match_expr(table, grams),)).fetchone()[0]
+        where, params = ["table_name = ?"], [table]
+        if grams:
+            where.append("rowid IN (SELECT rowid FROM search_gram WHERE search_gram MATCH ?)")
+            params.append(search_grams.match_expr(table, grams))
+        for term in rest:
+            if len(term) >= 3:
+                where.append("rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)")
+                params.append(_fts_phrase(term))
+            else:
+                where.append("instr(body, ?) > 0")
+                params.append(term)
+        return conn.execute(f"SELECT count(*) FROM search_index WHERE {' AND '.join(where)}", params).fetchone()[0]
+    return _cached(_state(conn) + ("hits", table, tuple(terms)), compute)
+
+
+def _indexed_rows(conn, table: str) -> int:
+    return _cached(_state(conn) + ("rows", table), lambda: conn.execute(
+        "SELECT count(*) FROM search_index WHERE table_name = ?", (table,)).fetchone()[0])
+
+
+def _is_common(conn, table: str, terms: list[str]) -> bool:
+    """Whether the search hits so many rows that walking the sort index and testing each row is faster than
+    collecting and sorting every hit (the hit count is the one the 共 N 条 label shows: computed once)."""
+    rows = _indexed_rows(conn, table)
+    return rows > 0 and _text_hits(conn, table, terms) > COMMON_TERM_SHARE * rows
+
+
+def _hit_set(t: str, term: str) -> tuple[str, list]:
+    """SQL (a condition on t.id) and params: the records of table `t` whose text holds `term`, from an index."""
+    if len(term) >= 3:
+        return ("t.id IN (SELECT s.record_id FROM search_index s WHERE s.rowid IN "
+                "(SELECT rowid FROM search_fts WHERE search_fts MATCH ?) AND s.table_name = ?)", [_fts_phrase(term), t])
+    if search_grams.usable(term):
+        return ("t.id IN (SELECT s.record_id FROM search_index s WHERE s.rowid IN "
+                "(SELECT rowid FROM search_gram WHERE search_gram MATCH ?))", [search_grams.match_expr(t, [term])])
+    return "t.id IN (SELECT s.record_id FROM search_index s WHERE s.table_name = ? AND instr(s.body, ?) > 0)", [t, term]
+
+
+def _row_test(term: str) -> tuple[str, list]:
+    """SQL testing one row t for `term` (the EXISTS plan); case-folded like the indexes (ASCII)."""
+    if len(term) >= 3 or search_grams.usable(term):
+        return "EXISTS (SELECT 1 FROM search_index s WHERE s.record_id = t.id AND instr(lower(s.body), ?) > 0)", \
+            [term.lower()]
+    return "EXISTS (SELECT 1 FROM search_index s WHERE s.record_id = t.id AND instr(s.body, ?) > 0)", [term]
+
+
+def _where(q: LedgerQuery, conn=None, common: bool | None = None) -> tuple[list[str], list]:
     ledger: Ledger = LEDGERS[q.ledger]
     t = ledger.table
     where = ["t.deleted = 0"]
     params: list = []
-    terms = [s for s in (q.search or "").split() if s]
+    terms = _terms(q)
+    if common is None:
+        common = bool(terms) and conn is not None and _is_common(conn, t, terms)
     for term in terms:
-        if len(term) >= 3:
-            where.append("t.id IN (SELECT s.record_id FROM search_index s WHERE s.rowid IN "
-                         "(SELECT rowid FROM search_fts WHERE search_fts MATCH ?) AND s.table_name = ?)")
-            params += [_fts_phrase(term), t]
-        elif conn is not None and _is_common(conn, t, term):
-            where.append("EXISTS (SELECT 1 FROM search_index s WHERE s.record_id = t.id AND instr(s.body, ?) > 0)")
-            params += [term]
-        else:
-            where.append("t.id IN (SELECT s.record_id FROM search_index s WHERE s.table_name = ? "
-                         "AND instr(s.body, ?) > 0)")
-            params += [t, term]
+        sql, p = _row_test(term) if common else _hit_set(t, term)
+        where.append(sql)
+        params += p
     if q.status and ledger.status_field:
         where.append(f"t.{ledger.status_field} = ?")
         params.append(q.status)
@@ -122,6 +174,14 @@ def build_sql(q: LedgerQuery, conn=None) -> tuple[str, list]:
     if q.extra_where:
         where.append(f"({q.extra_where})")
         params += list(q.extra_params)
+    return where, params
+
+
+def build_sql(q: LedgerQuery, conn=None) -> tuple[str, list]:
+    """SQL for the ordered row ids of `q`. With `conn`, searches get the faster plan for their hit count."""
+    ledger: Ledger = LEDGERS[q.ledger]
+    t = ledger.table
+    where, params = _where(q, conn)
     order_col = q.order_by or ledger.date_field or "created_at"
     direction = "DESC" if (q.descending if q.order_by else True) else "ASC"
     if q.order_by and ledger.has(order_col) and ledger.field(order_col).kind == REF:
@@ -144,21 +204,15 @@ def query_rowids(conn, q: LedgerQuery, limit: int | None = None, offset: int = 0
 
 
 def count_rows(conn, q: LedgerQuery) -> int:
-    terms = [s for s in (q.search or "").split() if s]
+    terms = _terms(q)
+    t = LEDGERS[q.ledger].table
     if terms and not (q.status or q.date_from or q.date_to or q.extra_where):
-        # a pure text search: count on the index, which holds exactly the live records of the ledger
-        where, params = ["table_name = ?"], [LEDGERS[q.ledger].table]
-        for term in terms:
-            if len(term) >= 3:
-                where.append("rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)")
-                params.append(_fts_phrase(term))
-            else:
-                where.append("instr(body, ?) > 0")
-                params.append(term)
-        return conn.execute(f"SELECT count(*) FROM search_index WHERE {' AND '.join(where)}", params).fetchone()[0]
-    sql, params = build_sql(q, conn)
-    sql = "SELECT count(*) FROM (" + sql.split(" ORDER BY ")[0] + ")"
-    return conn.execute(sql, params).fetchone()[0]
+        # a pure text search: the count on the index (the one the plan choice took: not counted twice)
+        return _text_hits(conn, t, terms)
+    # with a filter: collect the hits from the index and test those (testing every filtered row's text
+    # instead costs an instr() per row: 2-4 s for a common status at county scale)
+    where, params = _where(q, conn, common=False)
+    return conn.execute(f"SELECT count(*) FROM {t} t WHERE {' AND '.join(where)}", params).fetchone()[0]
 
 
 def fetch_rows(conn, table: str, rowids: list[int]) -> dict[int, dict]:

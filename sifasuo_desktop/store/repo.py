@@ -23,6 +23,7 @@ from sifasuo_desktop.paths import db_path
 
 from . import folder_lock as _folder_lock
 from . import migrations as _migrations
+from . import search_grams as _search_grams
 from .schema import SYNC_COLUMN_NAMES, table_columns
 
 GENESIS_HASH = "0" * 64
@@ -151,6 +152,7 @@ def _open_error(path: Path, exc: BaseException) -> str | None:
 def connect(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=10)
     conn.row_factory = sqlite3.Row
+    _search_grams.register(conn)  # the triggers keeping the 1–2 character search index call it
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=FULL")
     conn.execute("PRAGMA foreign_keys=ON")
@@ -271,7 +273,17 @@ class Store:
                 dst.close()
         migrations.apply(db)
 
+    # a bulk write of this many rows refreshes the planner's statistics at close (ANALYZE)
+    ANALYZE_AFTER_ROWS = 5000
+
     def close(self) -> None:
+        with contextlib.suppress(Exception):
+            if not self.conn.in_transaction:
+                if getattr(self, "_analyze_due", False):
+                    # sampled (analysis_limit): a second or two at county scale instead of a full pass
+                    self.conn.execute("PRAGMA analysis_limit=2000")
+                    self.conn.execute("ANALYZE")
+                self.conn.execute("PRAGMA optimize")
         with contextlib.suppress(Exception):
             self.conn.close()
         lk, self._folder_lock = self._folder_lock, None
@@ -608,7 +620,14 @@ class Store:
             if WRITE_HOOKS.get(table):
                 for r in prepared:
                     self._run_hooks(table, r["id"], None)
+        self.note_bulk_write(len(prepared))
         return len(prepared)
+
+    def note_bulk_write(self, rows: int) -> None:
+        """Bulk writes (demo, import, sync) change the tables' shape: ANALYZE at close once enough rows came."""
+        self._bulk_rows = getattr(self, "_bulk_rows", 0) + rows
+        if self._bulk_rows >= self.ANALYZE_AFTER_ROWS:
+            self._analyze_due = True
 
     # ------------------------------------------------------------------ logs and index
     def audit_head(self) -> dict | None:

@@ -57,4 +57,5 @@ def apply_remote_rows(store, table: str, items: list[tuple[dict | None, dict]], 
             [(table, row["id"], store.search_text(table, row)) for _, row in items if not row["deleted"]])
     for _, row in items:
         store._pending.add(table, row["id"])
+    store.note_bulk_write(len(items))
     return len(items)

@@ -237,10 +237,10 @@ def test_short_search_plans_agree(store, monkeypatch):
     for term in ("张三", "经营", "李", "张三 擅自"):
         q = LedgerQuery("cases", search=term)
         monkeypatch.setattr(lq, "COMMON_TERM_SHARE", 2.0)   # never common: IN plan
-        lq._plan_cache.clear()
+        lq._count_cache.clear()
         via_in = query_rowids(store.conn, q)
         monkeypatch.setattr(lq, "COMMON_TERM_SHARE", 0.0)   # always common: EXISTS plan
-        lq._plan_cache.clear()
+        lq._count_cache.clear()
         via_exists = query_rowids(store.conn, q)
         assert via_in == via_exists and len(via_in) == count_rows(store.conn, q)
     assert count_rows(store.conn, LedgerQuery("cases", search="张三")) == 19
