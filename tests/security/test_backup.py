@@ -21,7 +21,7 @@ def dump(path, max_audit=None) -> dict:
     try:
         out = {}
         for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name"):
-            if name in SKIP_TABLES or name.startswith("search_fts"):
+            if name in SKIP_TABLES or name.startswith(("search_fts", "search_gram")):
                 continue
             sql = f"SELECT * FROM {name}"
             if name == "audit_log" and max_audit is not None:
