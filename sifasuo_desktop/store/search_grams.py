@@ -1,8 +1,8 @@
 """The n-gram side index for 1–2 character searches (issue 19).
 
 The trigram FTS5 index (`search_fts`) cannot answer a term shorter than 3 characters, and an `instr()` scan
-of `search_index` costs ~45 ms per 100,000 rows (360 ms at county scale). `search_gram` is a contentless
-FTS5 table (`detail=none`: membership only) whose row for a `search_index` row holds one token per
+of `search_index` costs ~45 ms per 100,000 rows (360 ms at county scale). `search_gram` is an
+FTS5 table (`detail=none`: membership only; it stores its token text so the database stays dumpable) whose row for a `search_index` row holds one token per
 distinct character pair of its text (plus the last character of every word, so a 1-character term is a
 prefix query), each token led by a fixed 6-letter code of the record's table. A 2-character term of a
 ledger is then one token (`"<code>张伟"`), its hit count one doclist, with no join and no scan.
