@@ -278,11 +278,11 @@ class Store:
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
-            if not self.conn.in_transaction:
-                if getattr(self, "_analyze_due", False):
-                    # sampled (analysis_limit): a second or two at county scale instead of a full pass
-                    self.conn.execute("PRAGMA analysis_limit=2000")
-                    self.conn.execute("ANALYZE")
+            # only after bulk writes: a read-only session (check, a refused restore) leaves the file's bytes alone
+            if not self.conn.in_transaction and getattr(self, "_analyze_due", False):
+                # sampled (analysis_limit): a second or two at county scale instead of a full pass
+                self.conn.execute("PRAGMA analysis_limit=2000")
+                self.conn.execute("ANALYZE")
                 self.conn.execute("PRAGMA optimize")
         with contextlib.suppress(Exception):
             self.conn.close()
