@@ -29,6 +29,35 @@ def register(sub, common):
     q.add_argument("--json", action="store_true")
     q.set_defaults(func=cmd_draft_overdue)
 
+    q = ds.add_parser("draft", parents=[common], help="由台账记录起草文书（打印新文书的ID）")
+    q.add_argument("--type", required=True, dest="doc_type",
+                   help="督办函、监督意见书、监督建议书、监督决定书、整改通知单、约谈通知书、评查通报（可省去“监督”二字）")
+    q.add_argument("--body", help="被监督单位ID或名称（按单位的问题起草）")
+    q.add_argument("--problem", nargs="+", metavar="NO", help="只写这些问题（问题编号或ID）")
+    q.add_argument("--visit", help="监督检查记录ID（按一次检查发现的问题起草）")
+    q.add_argument("--batch", help="评查批次ID（评查通报）")
+    q.add_argument("--today", type=date_arg, help="督办函：按此日期判断逾期（默认今天）")
+    q.add_argument("--json", action="store_true", help="以JSON输出（键：id, type, title, recipient, status）")
+    q.set_defaults(func=cmd_draft)
+
+    q = ds.add_parser("serve", parents=[common], help="登记送达（已签发的文书）")
+    q.add_argument("id")
+    q.add_argument("--date", required=True, type=date_arg, help="送达日期")
+    q.add_argument("--method", required=True, help="直接送达、留置送达、委托送达、邮寄送达、电子送达、公告送达")
+    q.add_argument("--receiver", required=True, help="受送达人")
+    q.add_argument("--signer", default="", help="签收人（直接送达必填）")
+    q.add_argument("--address", default="", help="送达地点")
+    q.add_argument("--refusal", default="", help="拒收事由（留置送达必填）")
+    q.add_argument("--witness", default="", help="见证人（留置送达必填）")
+    q.set_defaults(func=cmd_serve)
+
+    q = ds.add_parser("reply", parents=[common], help="登记被监督单位的反馈")
+    q.add_argument("id")
+    q.add_argument("--date", required=True, type=date_arg, help="反馈日期")
+    q.add_argument("--content", required=True, help="反馈内容")
+    q.add_argument("--file", action="append", default=[], metavar="F", help="反馈材料（可重复；复制到数据文件夹）")
+    q.set_defaults(func=cmd_reply)
+
     q = ds.add_parser("issue", parents=[common], help="签发文书（分配文号并冻结内容）")
     q.add_argument("id")
     q.add_argument("--date", type=date_arg, help="成文日期（默认今天）")
@@ -131,6 +160,99 @@ def cmd_draft_overdue(args) -> int:
         print_json([{"id": r["id"], "title": r["title"], "recipient": r["recipient"]} for r in rows])
     else:
         print(f"已起草督办函 {len(rows)} 份。")
+    return 0
+
+
+# --type: the ledger label, or the label without 监督 / with 书 (what a 文秘 types)
+TYPE_WORDS = {"督办函": "dubanhan", "意见书": "yijianshu", "建议书": "jianyishu", "决定书": "juedingshu",
+              "整改通知单": "zhenggai", "整改通知书": "zhenggai", "约谈通知": "yuetan", "约谈通知书": "yuetan",
+              "评查通报": "tongbao", "通报": "tongbao", "案卷评查通报": "tongbao"}
+
+
+def _doc_key(text: str) -> str:
+    t = (text or "").strip()
+    word = t[2:] if t.startswith("监督") else t
+    key = TYPE_WORDS.get(t) or TYPE_WORDS.get(word)
+    if key is None:
+        raise UserError(f"不认识的文书类型“{t}”。可选：督办函、监督意见书、监督建议书、监督决定书、整改通知单、"
+                        "约谈通知书、评查通报。")
+    return key
+
+
+def _problem_ids(store, body_id: str | None, given: list[str]) -> list[str]:
+    out = []
+    for text in given:
+        row = store.get("problems", text)
+        if row is None:
+            found = store.rows("problems", "problem_no = ?", (text.strip(),))
+            row = found[0] if len(found) == 1 else None
+        if row is None or row.get("deleted"):
+            raise UserError(f"找不到问题“{text}”（可填问题编号或ID）。")
+        if body_id and row.get("body_id") != body_id:
+            raise UserError(f"问题“{text}”不属于所选的被监督单位。")
+        out.append(row["id"])
+    return out
+
+
+def cmd_draft(args) -> int:
+    import datetime as dt
+
+    from sifasuo_desktop.documents import service as S
+
+    key = _doc_key(args.doc_type)
+    store = open_store(args, write=True)
+    try:
+        body_id = _body_id(store, args.body) if args.body else None
+        if key == "tongbao":
+            if not args.batch:
+                raise UserError("评查通报须用 --batch 指定评查批次。")
+            rows = [S.draft_for_review_batch(store, args.batch)]
+        elif args.visit:
+            rows = [S.draft_for_visit(store, args.visit, key)]
+        elif body_id is None:
+            raise UserError("请用 --body 指定被监督单位（或用 --visit 指定监督检查记录）。")
+        elif key == "dubanhan" and not args.problem:
+            today = dt.date.fromisoformat(args.today) if args.today else None
+            rows = S.draft_dubanhan_for_overdue(store, body_id, today)
+            if not rows:
+                raise UserError("该单位没有需要督办的逾期问题（或已有未作废的督办函）。")
+        else:
+            ids = _problem_ids(store, body_id, args.problem) if args.problem else None
+            rows = [S.draft_for_problems(store, body_id, key, ids)]
+    finally:
+        store.close()
+    r = rows[0]
+    if args.json:
+        print_json({"id": r["id"], "type": r.get("doc_type") or "", "title": r.get("title") or "",
+                    "recipient": r.get("recipient") or "", "status": r.get("status") or "草稿"})
+    else:
+        print(r["id"])
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from sifasuo_desktop.documents.service import record_service
+
+    store = open_store(args, write=True)
+    try:
+        record_service(store, args.id, method=args.method.strip(), date=args.date, receiver=args.receiver,
+                       signer=args.signer, address=args.address, refusal_reason=args.refusal, witness=args.witness)
+        row = store.get("documents", args.id)
+    finally:
+        store.close()
+    print(f"已登记送达：{row.get('doc_no') or ''}　{args.method.strip()}　{args.date}")
+    return 0
+
+
+def cmd_reply(args) -> int:
+    from sifasuo_desktop.documents.service import record_reply
+
+    store = open_store(args, write=True)
+    try:
+        row = record_reply(store, args.id, date=args.date, content=args.content, attachments=args.file)
+    finally:
+        store.close()
+    print(f"已登记反馈：{row.get('doc_no') or ''}　{args.date}" + (f"（材料{len(args.file)}份）" if args.file else ""))
     return 0
 
 

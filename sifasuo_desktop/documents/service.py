@@ -441,32 +441,44 @@ def _overdue(problem: dict, today: _dt.date) -> bool:
 
 
 def draft_dubanhan_for_overdue(store, body_id: str, today: _dt.date | None = None, days: int = 10) -> list[dict]:
-    """One 督办函 draft for every overdue problem of the body that has no live 督办函 yet."""
+    """One 督办函 draft for the body listing every overdue problem that has no live 督办函 yet ([] when none;
+    a list so callers handle "nothing to do" and "one letter" alike). The earlier 意见书/整改通知单 the letter
+    recalls is the latest one issued about those problems; the new time limit is `days` working days from today."""
+    from sifasuo_desktop.store.rules_queries import load_calendar
+
     today = today or _dt.date.today()
     body = _body(store, body_id)
-    out = []
+    chosen, earlier = [], []
+    for p in Q.open_problems(store, body_id):
+        if not _overdue(p, today) or (p.get("status") or "待整改") not in OPEN_PROBLEM_STATES:
+            continue
+        docs = Q.documents_referencing(store, "problems", p["id"])
+        if any(d["doc_type"] == LABEL[M.DUBANHAN] and d["status"] not in (VOID, SUPERSEDED) for d in docs):
+            continue
+        chosen.append(p)
+        earlier += [(d, p) for d in docs if d["doc_type"] in (LABEL[M.YIJIANSHU], LABEL[M.ZHENGGAI])
+                    and d["status"] in (ISSUED, SERVED, REPLIED) and d.get("doc_no")]
+    if not chosen:
+        return []
+    cats = sorted({p.get("category") for p in chosen if p.get("category")})
+    f = {"recipient": body["name"], "problems": [_problem_facts(p) for p in chosen],
+         "found_date": min((_date(p.get("found_date")) for p in chosen if p.get("found_date")), default=None),
+         "source": chosen[0].get("source") or "监督检查",
+         "deadline": load_calendar(store).add_workdays(today, days),
+         "matter": f"{cats[0]}问题整改事项" if len(cats) == 1 else None,
+         "status": ("未收到整改报告" if all(p.get("status") in ("待整改", None, "") for p in chosen)
+                    else "整改仍未全部到位")}
+    if earlier:
+        earlier.sort(key=lambda x: x[0].get("doc_date") or "")
+        e, ep = earlier[-1]
+        f.update(earlier_doc_no=e["doc_no"], earlier_date=_date(e.get("doc_date")),
+                 earlier_deadline=_date(e.get("reply_deadline")) or _date(ep.get("deadline")))
+    f = {k: v for k, v in f.items() if v is not None}
+    nos = "、".join(p.get("problem_no") or "" for p in chosen if p.get("problem_no"))
     with store.transaction():
-        for p in Q.open_problems(store, body_id):
-            if not _overdue(p, today) or (p.get("status") or "待整改") not in OPEN_PROBLEM_STATES:
-                continue
-            docs = Q.documents_referencing(store, "problems", p["id"])
-            if any(d["doc_type"] == LABEL[M.DUBANHAN] and d["status"] not in (VOID, SUPERSEDED) for d in docs):
-                continue
-            earlier = [d for d in docs if d["doc_type"] in (LABEL[M.YIJIANSHU], LABEL[M.ZHENGGAI])
-                       and d["status"] in (ISSUED, SERVED, REPLIED) and d.get("doc_no")]
-            earlier.sort(key=lambda d: d.get("doc_date") or "")
-            f = {"recipient": body["name"], "problems": [_problem_facts(p)], "found_date": _date(p.get("found_date")),
-                 "source": p.get("source") or "监督检查", "deadline": today + _dt.timedelta(days=days),
-                 "matter": f"{(p.get('category') or '行政执法')}问题整改事项" if p.get("category") else None,
-                 "status": "未收到整改报告" if p.get("status") in ("待整改", None, "") else "整改仍未到位"}
-            if earlier:
-                e = earlier[-1]
-                f.update(earlier_doc_no=e["doc_no"], earlier_date=_date(e.get("doc_date")),
-                         earlier_deadline=_date(e.get("reply_deadline")) or _date(p.get("deadline")))
-            f = {k: v for k, v in f.items() if v is not None}
-            out.append(create_draft(store, M.DUBANHAN, f, {"problems": [p["id"]], "bodies": [body_id]}, body_id,
-                                    subject=f"督办：{p.get('problem_no') or ''}"))
-    return out
+        row = create_draft(store, M.DUBANHAN, f, {"problems": [p["id"] for p in chosen], "bodies": [body_id]},
+                           body_id, subject=f"督办：{nos}" if nos else f"督办：{body['name']}逾期问题")
+    return [row]
 
 
 # ---------------------------------------------------------------------------- editing, issuing
@@ -629,6 +641,10 @@ def record_reply(store, doc_id: str, *, date, content: str, attachments=()) -> d
     missing = [str(f) for f in files if not f.is_file()]
     if missing:
         raise UserError("找不到附件文件：" + "、".join(missing))
+    home = Path(store.data_dir).resolve()
+    inside = [str(f) for f in files if f.resolve() == home or home in f.resolve().parents]
+    if inside:   # the ledger, its keys or backups must never become an attachment that travels to the county
+        raise UserError("附件不能取自数据文件夹（数据库、密钥、备份等）：" + "、".join(inside))
     with store.transaction():
         out = store.update("documents", doc_id, {"reply_date": day, "reply_content": content.strip(),
                                                  "status": REPLIED})

@@ -163,19 +163,20 @@ def test_service_and_reply(ds):
     assert doc["status"] == "已反馈" and doc["reply_content"].startswith("已全部整改")
 
 
-def test_overdue_problems_get_one_dubanhan_each(ds):
+def test_overdue_problems_of_a_body_get_one_dubanhan(ds):
     store, body, _o, probs = ds
     store.actor = LEADER_ACTOR
     earlier = S.issue(store, S.draft_for_problems(store, body["id"], problem_ids=[probs[0]["id"]])["id"],
                       TODAY - dt.timedelta(days=30))
     rows = S.draft_dubanhan_for_overdue(store, body["id"], TODAY)
-    assert len(rows) == 2  # problems 1 and 2 are overdue; 3 is not due, 4 is closed
-    assert all(r["doc_type"] == "督办函" and r["status"] == "草稿" for r in rows)
-    texts = {json.loads(r["layout_json"])["refs"]["problems"][0]: r["content"] for r in rows}
-    assert earlier["doc_no"] in texts[probs[0]["id"]]
-    assert "王堃" in texts[probs[1]["id"]]
+    assert len(rows) == 1  # one letter for the body: problems 1 and 2 are overdue; 3 is not due, 4 is closed
+    row = rows[0]
+    assert row["doc_type"] == "督办函" and row["status"] == "草稿"
+    assert json.loads(row["layout_json"])["refs"]["problems"] == [probs[0]["id"], probs[1]["id"]]
+    assert earlier["doc_no"] in row["content"] and "王堃" in row["content"]
+    assert "（一）" in row["content"] and "（二）" in row["content"]
     assert S.draft_dubanhan_for_overdue(store, body["id"], TODAY) == []  # no duplicates
-    issued = S.issue(store, rows[0]["id"], TODAY)
+    issued = S.issue(store, row["id"], TODAY)
     assert issued["doc_no"] == f"青司督函〔{TODAY.year}〕1号"
 
 
