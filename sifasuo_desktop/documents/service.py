@@ -521,7 +521,7 @@ def issue(store, doc_id: str, date: _dt.date | str | None = None) -> dict:
         day = _date(parse_date(date)) if date else _dt.date.today()
     except ValueError as exc:
         raise UserError(f"成文日期：{exc}") from None
-    with store.transaction():
+    with store.transaction(), store.workflow():
         row = _require_draft(store.get("documents", doc_id))
         doc = document_from_row(store, row)
         problems = _placeholder_problems(doc)
@@ -568,7 +568,8 @@ def supersede(store, doc_id: str) -> dict:
     values = _row_values(doc, meta.get("refs") or {}, {k: v for k, v in meta.items() if k not in ("document", "refs")})
     values.update(status=DRAFT, body_id=row.get("body_id"), subject=row.get("subject"), supersedes_id=doc_id,
                   doc_no=None, target_org=row.get("target_org"))
-    return store.insert("documents", values)
+    with store.workflow():
+        return store.insert("documents", values)
 
 
 def void(store, doc_id: str) -> dict:
@@ -579,7 +580,8 @@ def void(store, doc_id: str) -> dict:
         raise UserError("找不到该文书。")
     if row.get("status") in (VOID, SUPERSEDED):
         raise UserError(f"{state_phrase(row['status'])}。")
-    return store.update("documents", doc_id, {"status": VOID}, action="issue_document")
+    with store.workflow():
+        return store.update("documents", doc_id, {"status": VOID}, action="issue_document")
 
 
 # ---------------------------------------------------------------------------- service and reply
@@ -615,7 +617,7 @@ def record_service(store, doc_id: str, *, method: str, date, receiver: str, sign
         raise UserError("留置送达须填写拒收事由和见证人。")
     if method == "直接送达" and not (signer or "").strip():
         raise UserError("直接送达须填写签收人。")
-    with store.transaction():
+    with store.transaction(), store.workflow():
         rec = store.insert("service_receipts", {
             "doc_id": doc_id, "receiver": receiver.strip(), "address": address, "method": method, "servers": servers,
             "signer": signer, "sign_date": day, "proxy_reason": proxy_reason, "refusal_reason": refusal_reason,
@@ -645,7 +647,7 @@ def record_reply(store, doc_id: str, *, date, content: str, attachments=()) -> d
     inside = [str(f) for f in files if f.resolve() == home or home in f.resolve().parents]
     if inside:   # the ledger, its keys or backups must never become an attachment that travels to the county
         raise UserError("附件不能取自数据文件夹（数据库、密钥、备份等）：" + "、".join(inside))
-    with store.transaction():
+    with store.transaction(), store.workflow():
         out = store.update("documents", doc_id, {"reply_date": day, "reply_content": content.strip(),
                                                  "status": REPLIED})
         for f in files:

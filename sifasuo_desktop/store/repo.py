@@ -18,6 +18,7 @@ from sifasuo_desktop.domain.errors import ConflictError, UserError, os_error_tex
 from sifasuo_desktop.domain.ledgers import LEDGERS, REF
 from sifasuo_desktop.domain.validators import NUMBER_FIELDS, normalize_number, split_party_id
 from sifasuo_desktop.domain.permissions import SYSTEM, Actor, field_change_actions, require
+from sifasuo_desktop.domain import record_state as _state
 from sifasuo_desktop import fsutil
 from sifasuo_desktop.paths import db_path
 
@@ -176,6 +177,7 @@ class Store:
         self._meta: dict[str, str] = {}
         self._folder_lock = None   # shared lock on <data>/.sifasuo.lock (set by Store.open)
         self.setup_session = False  # True once this Store object has written the org (init/setup dialog)
+        self._workflow_depth = 0    # >0 inside a workflow operation (store.workflow()): state fields writable
         self._load_meta()
 
     # ------------------------------------------------------------------ opening
@@ -502,6 +504,21 @@ class Store:
                             owner_org=owner)
 
     # ------------------------------------------------------------------ writing
+    @contextlib.contextmanager
+    def workflow(self):
+        """Run a workflow operation (problem step, document issue/service/reply, review scoring): only inside
+        it may the state fields of domain.record_state be written."""
+        self._workflow_depth += 1
+        try:
+            yield self
+        finally:
+            self._workflow_depth -= 1
+
+    def _check_state(self, table: str, before: dict | None, values: dict) -> None:
+        if self._workflow_depth or table not in _state.PROTECTED:
+            return
+        _state.check_write(table, before, values)
+
     def _clean(self, table: str, values: dict) -> dict:
         cols = self.columns(table)
         unknown = [k for k in values if k not in cols]
@@ -523,6 +540,7 @@ class Store:
         rec["owner_org"] = owner_org or values.get("owner_org") or self._meta.get("org_code") or "local"
         rec.update(version=1, deleted=0, created_at=now, updated_at=now, updated_by=self.actor.username)
         cols = list(rec)
+        self._check_state(table, None, rec)
         with self.transaction():
             if table == "cases" and rec.get("case_no"):
                 self._refuse_duplicate_case(rec)
@@ -562,10 +580,16 @@ class Store:
                 return before
             for extra in field_change_actions(table, before, changed):
                 require(self.actor, extra)
+            self._check_state(table, before, changed)
             now = utc_now()
             changed.update(version=before["version"] + 1, updated_at=now, updated_by=self.actor.username)
             sets = ", ".join(f"{k} = ?" for k in changed)
-            self.conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*changed.values(), record_id])
+            try:
+                self.conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*changed.values(), record_id])
+            except sqlite3.IntegrityError as exc:   # e.g. the documents_frozen trigger (m0020)
+                text = str(exc)
+                raise StoreError(text if any("\u4e00" <= ch <= "\u9fff" for ch in text)
+                                 else f"保存失败：数据不符合约束（{text}），本次没有保存。") from exc
             after = dict(before, **changed)
             op = "delete" if changed.get("deleted") == 1 else "update"
             self._after_write(table, record_id, op, before, after, now)

@@ -60,7 +60,7 @@ def create_problem(store, values: dict, person: str | None = None, step_date=Non
         raise ValidationError({"整改期限": "不能早于发现日期"})
     vals["status"] = wf.TODO
     vals["closed_date"] = None
-    with store.transaction():
+    with store.transaction(), store.workflow():
         if not vals.get("problem_no"):
             year = int(vals["found_date"][:4])
             head = f"{_prefix(store)}问〔{year}〕"
@@ -140,7 +140,7 @@ def apply_step(store, problem_id: str, action: str, *, step_date, person: str, n
                         verify_result=verify_result, today=today)
     require(store.actor, plan.permission)
     step_id = new_id()
-    with store.transaction():
+    with store.transaction(), store.workflow():
         names = []
         for f in files:
             store.add_attachment("problem_steps", step_id, f, note=f"{plan.action}佐证材料")
@@ -321,7 +321,7 @@ def save_review(store, batch_id: str, *, case_id: str | None = None, case_no: st
             "veto_hits": json.dumps(result.veto_hits, ensure_ascii=False),
             "deductions": json.dumps(result.deductions, ensure_ascii=False), "score": result.score,
             "grade": result.grade, "comment": (comment or "").strip() or None}
-    with store.transaction():
+    with store.transaction(), store.workflow():
         if review_id:
             return store.update("reviews", review_id, vals)
         return store.insert("reviews", vals)

@@ -80,7 +80,8 @@ def _fill(store):
     old = (TODAY - dt.timedelta(days=40)).isoformat()
     late = (TODAY - dt.timedelta(days=5)).isoformat()
     future = (TODAY + dt.timedelta(days=20)).isoformat()
-    probs = [
+    with store.workflow():   # history set up as if made through the workflow
+      probs = [
         store.insert("problems", {"problem_no": "青问〔2026〕1号", "found_date": old, "source": "监督检查",
                                   "body_id": body["id"], "category": "程序", "description": "重大执法决定未经法制审核",
                                   "requirement": "补齐法制审核", "deadline": late, "status": "待整改"}),
@@ -93,5 +94,5 @@ def _fill(store):
         store.insert("problems", {"problem_no": "青问〔2026〕4号", "found_date": old, "source": "监督检查",
                                   "body_id": body["id"], "category": "其他", "description": "已整改完毕",
                                   "deadline": late, "status": "已销号"}),
-    ]
+      ]
     return store, body, other, probs

@@ -122,10 +122,13 @@ def test_quarterly_summary_indicators(store, body):
                                "title": "t", "hours": 60})   # after the quarter: not counted
     for dl, status, closed in (("2025-05-01", "已销号", "2025-04-30"), ("2025-06-01", "整改中", None),
                                ("2025-06-30", "已销号", "2025-07-02"), ("2025-07-15", "待整改", None)):
-        store.insert("problems", {"found_date": "2025-04-01", "source": "监督检查", "description": "d",
-                                  "body_id": body["id"], "deadline": dl, "status": status, "closed_date": closed})
-    store.insert("reviews", {"case_no": "A", "body_id": body["id"], "reviewers": "甲、乙", "review_date": "2025-06-01",
-                             "score": 91, "grade": "优秀"})
+        with store.workflow():   # history as the workflow would have left it
+            store.insert("problems", {"found_date": "2025-04-01", "source": "监督检查", "description": "d",
+                                      "body_id": body["id"], "deadline": dl, "status": status,
+                                      "closed_date": closed})
+    with store.workflow():
+        store.insert("reviews", {"case_no": "A", "body_id": body["id"], "reviewers": "甲、乙",
+                                 "review_date": "2025-06-01", "score": 91, "grade": "优秀"})
     _, (t, *_discretion) = sq.period_report(store, "quarterly", 2025, 2, as_of=dt.date(2025, 7, 5))
     row = dict(zip(t.columns, t.row("示范镇人民政府")))
     assert (row["处罚(简易)"], row["处罚(一般)"], row["罚没金额(元)"], row["行政检查(次)"]) == (1, 3, 3100.0, 1)

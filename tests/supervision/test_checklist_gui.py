@@ -129,8 +129,9 @@ def test_power_evaluation_prefilled_from_the_data(tmp_path):
                                "effective_date": "2024-01-01", "status": "有效"})
     c = s.insert("cases", {"case_no": "示罚〔2026〕1号", "case_type": "行政处罚(一般程序)", "power_id": used["id"],
                            "body_id": body["id"], "filed_date": "2026-03-01"})
-    s.insert("reviews", {"case_id": c["id"], "case_no": c["case_no"], "reviewers": "甲、乙", "review_date": "2026-05-01",
-                         "grade": "不合格"})
+    with s.workflow():   # a scored review as the scoring form leaves it
+        s.insert("reviews", {"case_id": c["id"], "case_no": c["case_no"], "reviewers": "甲、乙",
+                             "review_date": "2026-05-01", "grade": "不合格"})
     p = prefill(s, used["id"], 2026, dt.date(2026, 11, 20))
     assert (p["case_count"], p["review_failed_count"], p["staff_count"], p["certified_count"]) == (1, 1, 2, 1)
     assert p["power_code"] == "P1" and "评查不合格1件" in p["problems"]
