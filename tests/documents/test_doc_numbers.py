@@ -108,7 +108,8 @@ def _raw_insert(store, table, values):
     values = dict(values)
     field = "case_no" if table == "cases" else "doc_no"
     number, owner = values.pop(field), values.pop("owner_org", None)
-    row = store.insert(table, dict(values, **{field: f"占位{uuid.uuid4().hex[:8]}"}), owner_org=owner)
+    with store.workflow():   # issue 12: a 文号 is only written by the issuing workflow
+        row = store.insert(table, dict(values, **{field: f"占位{uuid.uuid4().hex[:8]}"}), owner_org=owner)
     store.conn.execute(f"UPDATE {table} SET {field} = ? WHERE id = ?", (number, row["id"]))
     store.conn.commit()
     return row["id"]
