@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from sifasuo_desktop.domain.record_state import HOW, PROTECTED
+
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                                QMessageBox, QPushButton, QScrollArea, QVBoxLayout, QWidget)
@@ -65,6 +67,10 @@ class RecordForm(FitDialog):
             self.widgets[f.name] = w
             value = (record or defaults or {}).get(f.name)
             self._set_value(f, w, value)
+            if f.name in PROTECTED.get(ledger.table, {}):
+                # issue 12: a state field changes only through its workflow (the ledger's/form's buttons)
+                w.setEnabled(False)
+                w.setToolTip(f"“{f.label}”只能通过办理流程修改：{HOW.get(ledger.table, '')}")
             if f.kind == IDNO and record and not full_personal:
                 # the form shows full values only to roles allowed to see them
                 w.setEchoMode(QLineEdit.PasswordEchoOnEdit)
@@ -172,7 +178,8 @@ class RecordForm(FitDialog):
         return w.text()
 
     def values(self) -> dict:
-        return {name: self._get_value(w) for name, w in self.widgets.items()}
+        protected = PROTECTED.get(self.ledger.table, {})   # read-only: the store keeps what the workflow set
+        return {name: self._get_value(w) for name, w in self.widgets.items() if name not in protected}
 
     def _resolve_refs(self, raw: dict) -> dict[str, str]:
         """Typed references (big tables) -> ids; returns errors by field label."""

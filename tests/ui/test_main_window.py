@@ -26,7 +26,7 @@ def fill_required(qtbot, form: RecordForm, token: str):
     first_text = None
     for f in form.ledger.fields:
         w = form.widgets.get(f.name)
-        if w is None:
+        if w is None or not w.isEnabled():   # read-only state fields (issue 12: 文号 only by 签发)
             continue
         if f.kind in ("text", LONGTEXT) and first_text is None:
             first_text = f.name
