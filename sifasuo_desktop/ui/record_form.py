@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import sqlite3
 
-from sifasuo_desktop.domain.record_state import HOW, PROTECTED
-
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                                QMessageBox, QPushButton, QScrollArea, QVBoxLayout, QWidget)
@@ -13,6 +11,7 @@ from sifasuo_desktop.domain.errors import UserError, ValidationError
 from sifasuo_desktop.domain.ledgers import (BOOL, CHOICE, DATE, FLOAT, IDNO, INT, JSON, LONGTEXT, MONEY,
                                             NAMES, REF, Ledger, normalize)
 from sifasuo_desktop.domain.permissions import allowed
+from sifasuo_desktop.domain.record_state import HOW, PROTECTED
 from sifasuo_desktop.store.lookups import ids_by_number, link_officers, live_ids
 
 from .form_sections import sectioned_fields
