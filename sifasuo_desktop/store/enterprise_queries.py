@@ -106,7 +106,12 @@ def enterprise_view(store, code: str, year: int | None = None, today: _dt.date |
     for r in mine:
         if (str(r.get("inspect_date") or "")[:4] == str(year) and se.on_site(r) and not r.get("is_joint")
                 and r.get("inspect_type") != "个案检查"):
-            name = (bodies.get(r.get("body_id")) or {}).get("name") or "（未填执法主体）"
+            # JC-01's cap is per body: at the county two townships' copies of one department name are two bodies
+            b = bodies.get(r.get("body_id")) or {}
+            name = b.get("name") or "（未填执法主体）"
+            dup = sum(1 for x in bodies.values() if x.get("name") == name) > 1
+            if dup and b.get("township"):
+                name = f"{name}（{b['township']}）"
             counted[name] = counted.get(name, 0) + 1
     body_findings = [{"code": f.code, "severity": f.severity, "body": f.body, "message": f.message} for f in findings
                      if f.record_type == "bodies"]

@@ -27,3 +27,17 @@ def test_view_findings_match_the_full_check_for_every_demo_enterprise(demo_store
         assert sorted((b["body"], b["message"]) for b in v["body_findings"]) == want_b, code
         seen_any += len(got) + len(want_b)
     assert seen_any > 0, "the demo's enterprises carry JC findings, so the comparison means something"
+
+
+def test_same_named_bodies_of_two_townships_are_counted_apart(store):
+    from sifasuo_desktop.domain.validators import make_uscc
+
+    code = make_uscc("91379901MA0000007")
+    a = store.insert("bodies", {"name": "示范县城市管理局", "township": "青石镇", "status": "有效"})
+    b = store.insert("bodies", {"name": "示范县城市管理局", "township": "东湖镇", "status": "有效"})
+    for body, day in ((a, "2026-03-02"), (a, "2026-04-02"), (b, "2026-05-06")):
+        store.insert("inspections", {"inspect_date": day, "body_id": body["id"], "target_name": "甲公司",
+                                     "target_uscc": code, "inspect_type": "日常检查", "method": "现场检查"})
+    v = enterprise_view(store, code, 2026, TODAY)
+    assert {p["body"]: p["counted"] for p in v["per_body"]} == {"示范县城市管理局（青石镇）": 2,
+                                                               "示范县城市管理局（东湖镇）": 1}
