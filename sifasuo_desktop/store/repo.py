@@ -548,7 +548,7 @@ class Store:
                 self.conn.execute(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
                                   [rec[c] for c in cols])
             except sqlite3.IntegrityError as exc:
-                raise StoreError(f"保存失败：{exc}") from exc
+                raise StoreError(integrity_error_text(exc)) from exc
             self._after_write(table, rec["id"], "insert", None, rec, now)
             self._run_hooks(table, rec["id"], None)
         return self.get(table, rec["id"])
@@ -587,9 +587,7 @@ class Store:
             try:
                 self.conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*changed.values(), record_id])
             except sqlite3.IntegrityError as exc:   # e.g. the documents_frozen trigger (m0020)
-                text = str(exc)
-                raise StoreError(text if any("\u4e00" <= ch <= "\u9fff" for ch in text)
-                                 else f"保存失败：数据不符合约束（{text}），本次没有保存。") from exc
+                raise StoreError(integrity_error_text(exc)) from exc
             after = dict(before, **changed)
             op = "delete" if changed.get("deleted") == 1 else "update"
             self._after_write(table, record_id, op, before, after, now)

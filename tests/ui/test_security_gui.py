@@ -212,12 +212,7 @@ def test_offer_restore_on_broken_database(qtbot, tmp_path):
         s.init_org("township", "损坏测试所", "BR1")
         s.insert("bodies", {"name": "备份里的单位"})
         bk.auto_backup(s, force=True)
-    db = d / "sifasuo.sqlite3"
-    raw = bytearray(db.read_bytes())
-    raw[0:100] = b"\x00" * 100
-    db.write_bytes(bytes(raw))
-    with pytest.raises(Exception) as err:
-        Store.open(d, check=True).close()
+    _db, _damaged, err = _damage(d)
 
     def click_restore(w):
         assert isinstance(w, QMessageBox) and "最近的完好备份" in w.text()
@@ -226,7 +221,7 @@ def test_offer_restore_on_broken_database(qtbot, tmp_path):
 
     info_state = {}
     state = when_modal(qtbot, click_restore)
-    assert sg.offer_restore(None, d, err.value) is True
+    assert sg.offer_restore(None, d, err) is True
     _wait_done(qtbot, state)
     with Store.open(d, check=True) as s:
         assert s.count("bodies", "name = '备份里的单位'") == 1
@@ -303,13 +298,18 @@ def _broken_with_admin_backup(tmp_path):
         s.actor = Actor("boss", "admin")
         s.insert("bodies", {"name": "备份里的单位"})
         bk.auto_backup(s, force=True)
+    return (d, *_damage(d))
+
+
+def _damage(d):
+    """Zero the database header: (db path, the damaged bytes, the error opening it raises)."""
     db = d / "sifasuo.sqlite3"
     raw = bytearray(db.read_bytes())
     raw[0:100] = b"\x00" * 100
     db.write_bytes(bytes(raw))
     with pytest.raises(Exception) as err:
         Store.open(d, check=True).close()
-    return d, db, bytes(raw), err.value
+    return db, bytes(raw), err.value
 
 
 def test_restore_over_a_broken_database_needs_the_backups_admin(qtbot, tmp_path):
