@@ -236,10 +236,11 @@ def zhenggai(f: dict) -> Document:
     body = [_p(f"经{f.get('method') or f.get('source') or '案卷评查'}，发现你单位存在以下问题，现通知你单位限期整改：")]
     for k, p in enumerate(probs, 1):
         line = _problem_line(k, p)
+        # each part keeps its own full stop: "…公示。整改要求：…。整改时限：…前。" (not run into each other)
         if p.get("requirement"):
-            line = line[:-1] + f"整改要求：{p['requirement'].rstrip('。')}。"
+            line += f"整改要求：{p['requirement'].rstrip('。；;.')}。"
         if p.get("deadline"):
-            line = line[:-1] + f"整改时限：{_d(p['deadline'])}前。"
+            line += f"整改时限：{_d(p['deadline'])}前。"
         body.append(_p(line))
     if not probs:
         body.append(_p("（一）××。"))

@@ -47,3 +47,11 @@ def test_new_rectification_notice_sets_a_future_time_limit(store):
     assert issued["reply_deadline"] > today.isoformat()
     due = S.new_deadline(store, M.ZHENGGAI)
     assert M.format_cn_date(due) in text and (due - today).days >= 15   # 15 working days are at least 3 weeks
+
+
+def test_rectification_notice_keeps_problem_requirement_and_time_limit_apart():
+    doc = T.build(M.ZHENGGAI, {"problems": [{"category": "文书归档", "description": "未按期公示",
+                                             "requirement": "立即整改。", "deadline": dt.date(2026, 12, 24)}]})
+    text = S.body_text(doc)
+    assert "未按期公示。整改要求：立即整改。整改时限：2026年12月24日前。" in text
+    assert "公示整改要求" not in text and "整改整改时限" not in text
