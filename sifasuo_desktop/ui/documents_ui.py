@@ -24,28 +24,8 @@ PRINT_DPI = 300
 
 # ---------------------------------------------------------------------------- PDF -> printer
 def pdf_page_images(data: bytes, dpi: int = PRINT_DPI):
-    """Yield one QImage (white background, RGB) per PDF page. QtPdf when present, else pypdfium2."""
-    try:
-        from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize
-        from PySide6.QtPdf import QPdfDocument
-    except ImportError:
-        QPdfDocument = None
-    if QPdfDocument is not None:  # pragma: no cover - depends on the PySide6_Pdf wheel
-        buf = QBuffer()
-        buf.setData(QByteArray(data))
-        buf.open(QIODevice.ReadOnly)
-        doc = QPdfDocument()
-        doc.load(buf)
-        for i in range(doc.pageCount()):
-            s = doc.pagePointSize(i)
-            img = doc.render(i, QSize(round(s.width() / 72 * dpi), round(s.height() / 72 * dpi)))
-            out = QImage(img.size(), QImage.Format_RGB32)
-            out.fill(Qt.white)
-            p = QPainter(out)
-            p.drawImage(0, 0, img)
-            p.end()
-            yield out
-        return
+    """Yield one QImage (white background, RGB) per PDF page, rasterised by pypdfium2 (a dependency: QtPdf is not
+    part of PySide6-Essentials)."""
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(data)
