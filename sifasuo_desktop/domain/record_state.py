@@ -18,6 +18,8 @@ PROTECTED: dict[str, dict[str, str]] = {
                   "reply_content": "反馈内容"},
     "reviews": {"score": "得分", "grade": "等次", "veto_hits": "否决项", "deductions": "扣分明细"},
 }
+# the field a form shows its workflow button beside (the others of the table are read-only with a tooltip)
+ANCHOR: dict[str, str] = {"problems": "status", "documents": "status", "reviews": "score"}
 # the value a new record may start with (anything else needs the workflow)
 INITIAL: dict[str, dict[str, object]] = {
     "problems": {"status": "待整改"},

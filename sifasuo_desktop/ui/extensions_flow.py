@@ -18,6 +18,11 @@ def install(window) -> None:
     # problems: the workflow dialog from the list and from the record form
     window.add_record_action("problems", "整改流程…", lambda rec: open_problem_dialog(window, rec["id"]))
     window.add_form_action("problems", "整改流程…", lambda form, rec: _problem_from_form(window, form, rec))
+    # issue 12: the workflow button beside each form's read-only state field
+    window.add_state_action("problems", "整改流程…", lambda form, rec: _problem_from_form(window, form, rec))
+    window.add_state_action("reviews", "评分表…", lambda form, rec: _review_from_form(window, form, rec))
+    window.add_state_action("documents", "签发…", lambda form, rec: _issue_from_form(window, form, rec),
+                            lambda rec: (rec.get("status") or "草稿") == "草稿")
 
     # sources that create problems directly
     for table, text in (("visits", "登记发现的问题…"), ("reviews", "登记问题…"), ("complaints", "转为问题…")):
@@ -48,3 +53,30 @@ def _problem_from_form(window, form, rec) -> None:
     open_problem_dialog(window, rec["id"])
     if isinstance(form, QDialog):
         form.reject()   # the form's values are stale after a workflow step
+
+
+def _review_from_form(window, form, rec) -> None:
+    from .review_form import ReviewScoringDialog
+
+    form.reject()   # results change only in the scoring form; the generic form's values would be stale
+    ReviewScoringDialog(window, review=rec).exec()
+
+
+def _issue_from_form(window, form, rec) -> None:
+    """签发 from the document's 登记信息 form: through the documents workflow (rights, confirmation, 文号)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from sifasuo_desktop.domain.errors import UserError
+
+    from .error_hook import user_text
+
+    controller = getattr(window, "documents_controller", None)
+    if controller is None:
+        return
+    try:
+        row = controller.issue(rec)
+    except UserError as exc:
+        QMessageBox.warning(form, "签发文书", user_text(exc))
+        return
+    if row is not None:
+        form.reject()

@@ -159,6 +159,14 @@ class MainWindow(QMainWindow):
     def form_actions(self, ledger_key: str) -> list:
         return list(self._form_actions.get(ledger_key, []))
 
+    def add_state_action(self, ledger_key: str, text: str, callback, when=None) -> None:
+        """The workflow button a record form shows beside its read-only state field (issue 12):
+        `callback(form, record)`; `when(record) -> bool` hides it where the state allows nothing."""
+        self.__dict__.setdefault("_state_actions", {}).setdefault(ledger_key, []).append((text, callback, when))
+
+    def state_actions(self, ledger_key: str) -> list:
+        return list(self.__dict__.get("_state_actions", {}).get(ledger_key, []))
+
     def add_form_hook(self, ledger_key: str, fn) -> None:
         """`fn(form)` runs after a record form of that ledger is built (extra pickers, live hints)."""
         self.__dict__.setdefault("_form_hooks", {}).setdefault(ledger_key, []).append(fn)

@@ -11,7 +11,7 @@ from sifasuo_desktop.domain.errors import UserError, ValidationError
 from sifasuo_desktop.domain.ledgers import (BOOL, CHOICE, DATE, FLOAT, IDNO, INT, JSON, LONGTEXT, MONEY,
                                             NAMES, REF, Ledger, normalize)
 from sifasuo_desktop.domain.permissions import allowed
-from sifasuo_desktop.domain.record_state import HOW, PROTECTED
+from sifasuo_desktop.domain.record_state import ANCHOR, HOW, PROTECTED
 from sifasuo_desktop.store.lookups import ids_by_number, link_officers, live_ids
 
 from .form_sections import sectioned_fields
@@ -32,6 +32,7 @@ class RecordForm(FitDialog):
         self.record = record
         self.saved_record: dict | None = None
         self.widgets: dict[str, object] = {}
+        self.state_buttons: dict[str, QPushButton] = {}
         self.setWindowTitle(("编辑" if record else "新增") + " — " + ledger.title)
         self.setMinimumWidth(560)
         avail = window.size() if window is not None and window.isVisible() else None
@@ -62,7 +63,7 @@ class RecordForm(FitDialog):
                 self.section_heads.setdefault(section, head)
             group = section
             label = f.label + (" *" if f.required else "")
-            self.form.addRow(label, w)
+            self.form.addRow(label, self._with_state_buttons(f, w))
             self.widgets[f.name] = w
             value = (record or defaults or {}).get(f.name)
             self._set_value(f, w, value)
@@ -112,6 +113,26 @@ class RecordForm(FitDialog):
         wanted = inner.sizeHint().height() + chrome + 2 * scroll.frameWidth() + 4
         if wanted < self.height():
             self.resize(self.width(), max(wanted, 240))
+
+    def _with_state_buttons(self, f, w):
+        """Beside a read-only state field: the workflow buttons that change it (整改流程…, 签发…, 评分表…)."""
+        if ANCHOR.get(self.ledger.table) != f.name or not hasattr(self.window_, "state_actions"):
+            return w
+        actions = [(text, cb) for text, cb, when in self.window_.state_actions(self.ledger.key)
+                   if self.record and (when is None or when(self.record))]
+        if not actions:
+            return w
+        box = QWidget(self)
+        row = QHBoxLayout(box)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(w, 1)
+        for text, cb in actions:
+            btn = QPushButton(text, box)
+            btn.setToolTip(HOW.get(self.ledger.table, ""))
+            btn.clicked.connect(lambda _=False, c=cb: c(self, self.record))
+            row.addWidget(btn)
+            self.state_buttons[text] = btn
+        return box
 
     def jump_to(self, head: QLabel) -> None:
         """Scroll so the section heading is at the top of the form."""

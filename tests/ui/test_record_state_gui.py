@@ -47,3 +47,59 @@ def test_new_review_form_cannot_type_a_score(qtbot, window):
     qtbot.addWidget(form)
     assert not form.widgets["score"].isEnabled() and not form.widgets["grade"].isEnabled()
     assert "score" not in form.values() and "grade" not in form.values()
+
+
+def test_problem_form_has_the_workflow_button_beside_its_state(qtbot, window, monkeypatch):
+    """The read-only 整改状态 comes with the button that changes it; it opens the workflow, not a free edit."""
+    from sifasuo_desktop.ui import problem_panel
+
+    store = window.store
+    p = ops.create_problem(store, {"found_date": "2026-05-01", "source": "监督检查", "description": "未按期公示",
+                                   "requirement": "立即公示", "deadline": "2026-05-30"}, person="张所长")
+    opened = []
+    monkeypatch.setattr(problem_panel, "open_problem_dialog", lambda win, pid: opened.append(pid))
+
+    def click(dialog):
+        btn = dialog.state_buttons["整改流程…"]
+        assert btn.isVisible() and btn.isEnabled()
+        # the button sits on the state field's row, beside the read-only widget
+        assert btn.parentWidget() is dialog.widgets["status"].parentWidget()
+        qtbot.mouseClick(btn, Qt.LeftButton)
+
+    state = when_modal(qtbot, click)
+    window.open_record("problems", p["id"])
+    assert state["error"] is None, state["error"]
+    assert opened == [p["id"]]
+    assert store.get("problems", p["id"])["status"] == wf.TODO   # nothing changed by the form itself
+
+
+def test_document_form_issues_through_the_workflow_and_only_a_draft(qtbot, window, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from sifasuo_desktop.documents import model as M
+    from sifasuo_desktop.documents import service as S
+
+    store = window.store
+    body_id = next(p["body_id"] for p in store.rows("problems") if p.get("body_id") and p["status"] != wf.CLOSED)
+    doc = S.draft_for_problems(store, body_id, M.ZHENGGAI)   # the one type a township issues itself
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.Yes)
+    warned = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a: warned.append(text))
+
+    def click(dialog):
+        assert not dialog.widgets["status"].isEnabled()
+        qtbot.mouseClick(dialog.state_buttons["签发…"], Qt.LeftButton)
+
+    state = when_modal(qtbot, click)
+    RecordForm(window, __import__("sifasuo_desktop.domain.ledgers", fromlist=["LEDGERS"]).LEDGERS["documents"],
+               store.get("documents", doc["id"])).exec()
+    assert warned == []
+    assert state["error"] is None, state["error"]
+    issued = store.get("documents", doc["id"])
+    assert issued["status"] != S.DRAFT and issued["doc_no"]
+
+    # an issued document's form offers no 签发 any more
+    form = RecordForm(window, __import__("sifasuo_desktop.domain.ledgers", fromlist=["LEDGERS"]).LEDGERS["documents"],
+                      issued)
+    qtbot.addWidget(form)
+    assert "签发…" not in form.state_buttons
