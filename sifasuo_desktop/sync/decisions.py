@@ -6,7 +6,6 @@ import datetime as _dt
 import json
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..domain.errors import UserError
 from ..domain.permissions import require
@@ -14,10 +13,11 @@ from ..store import sync_queries as sq
 from ..store.sync_apply import apply_remote_rows
 from . import policy
 from .errors import SyncError
+from .importer import DEFAULT_HOLD_DAYS, apply_package
+from .local import local_keys, schema_version
 from .package import open_package
-
-if TYPE_CHECKING:
-    from .engine import ImportSummary
+from .summary import ImportSummary, log_attempt
+from .trust import trust_lookup
 
 
 now_utc = sq.now_utc
@@ -25,9 +25,6 @@ now_utc = sq.now_utc
 
 def force_held(store, package_id: str, now: _dt.datetime | None = None) -> ImportSummary:
     """Apply a held package over its gap, after the waiting period (setting sync.hold_days, default 5)."""
-    from .engine import (DEFAULT_HOLD_DAYS, ImportSummary, _log_attempt, apply_package, local_keys,
-                         schema_version, trust_lookup)
-
     require(store.actor, "sync")
     rec = next((h for h in sq.held(store.conn) if h["package_id"] == package_id), None)
     if rec is None:
@@ -45,7 +42,7 @@ def force_held(store, package_id: str, now: _dt.datetime | None = None) -> Impor
         summary.status, summary.code, summary.rejected_reason = "rejected", exc.code, exc.message
     if summary.status != "rejected":
         Path(rec["file"]).unlink(missing_ok=True)
-    _log_attempt(store, summary)
+    log_attempt(store, summary)
     return summary
 
 

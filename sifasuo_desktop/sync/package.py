@@ -38,6 +38,7 @@ KINDS = ("changes", "snapshot", "ack", "catalog", "hello")
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
 MAX_PLAIN = 2 * 1024 * 1024 * 1024   # cap for one decompressed data file
+DATA_FILE = "data/changes-0001.ndjson.gz"   # the records of a changes/snapshot package
 
 TrustLookup = Callable[[str, str], "PublicIdentity | None"]
 

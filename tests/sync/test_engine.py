@@ -399,17 +399,17 @@ def test_attachment_files_travel_with_their_rows(world, tmp_path):
 
 def test_attachment_with_unsafe_path_is_not_written(world, tmp_path, monkeypatch):
     import hashlib
-    from sifasuo_desktop.sync import engine as eng
-    assert not eng._safe_rel("../../etc/passwd") and not eng._safe_rel("/abs") and not eng._safe_rel("C:/x")
-    assert eng._safe_rel("cases/abc/123-扫描件.pdf")
+    from sifasuo_desktop.sync.attachment_files import safe_rel
+    assert not safe_rel("../../etc/passwd") and not safe_rel("/abs") and not safe_rel("C:/x")
+    assert safe_rel("cases/abc/123-扫描件.pdf")
     data = b"payload"
     world.town.attachments_dir()
     (world.town.data_dir / "evil.bin").write_bytes(data)
     world.town.insert("attachments", {"table_name": "cases", "record_id": "x", "file_name": "evil.bin",
                                       "stored_path": "../evil.bin", "sha256": hashlib.sha256(data).hexdigest(),
                                       "size": len(data)})
-    from sifasuo_desktop.sync import policy
-    monkeypatch.setattr(eng, "_safe_rel", lambda p: True)      # a sender that does not check
+    from sifasuo_desktop.sync import attachment_files, policy
+    monkeypatch.setattr(attachment_files, "safe_rel", lambda p: True)      # a sender that does not check
     monkeypatch.setattr(policy, "attachment_travels", lambda t, r: True)
     pkg = world.export(world.town)
     monkeypatch.undo()

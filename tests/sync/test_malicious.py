@@ -45,7 +45,7 @@ def forge(world, entries, edit=None, files=None, town=None, raw=None):
     extra = {"sender": {"stream_id": sid, "node_id": town.installation_id, "name": town.org.name},
              "seq": {"stream_id": sid, "from": 1, "to": max(n, 1), "prev_stream_id": None},
              "full": True, "counts": {}, "acks": {}, "open_conflicts": 0,
-             "schema_digest": engine._schema_digest(), "contains_personal_data": True}
+             "schema_digest": engine.schema_digest(), "contains_personal_data": True}
     m = build_manifest(sender=keys, recipient=peer, kind="changes", schema_version=engine.schema_version(),
                        files=fs, records={DATA: n}, extra=extra)
     if edit:
