@@ -158,14 +158,18 @@ def _overdue(problem: dict, today: _dt.date) -> bool:
     return deadline_state(problem, today) == "overdue"
 
 
-def draft_dubanhan_for_overdue(store, body_id: str, today: _dt.date | None = None, days: int = 10) -> list[dict]:
+def draft_dubanhan_for_overdue(store, body_id: str, today: _dt.date | None = None, days: int = 10,
+                               problem_ids=None) -> list[dict]:
     """One 督办函 draft for the body listing every overdue problem that has no live 督办函 yet ([] when none;
     a list so callers handle "nothing to do" and "one letter" alike). The earlier 意见书/整改通知单 the letter
-    recalls is the latest one issued about those problems; the new time limit is `days` working days from today."""
+    recalls is the latest one issued about those problems; the new time limit is `days` working days from today.
+    `problem_ids`: only those of the body's problems (the ones a clerk selected on the 问题整改 page)."""
     today = today or _dt.date.today()
     body = _body(store, body_id)
     chosen, earlier = [], []
     for p in Q.open_problems(store, body_id):
+        if problem_ids is not None and p["id"] not in problem_ids:
+            continue
         if not _overdue(p, today) or (p.get("status") or "待整改") not in OPEN_PROBLEM_STATES:
             continue
         docs = Q.documents_referencing(store, "problems", p["id"])

@@ -7,6 +7,7 @@ EXTENSIONS: list[str] = [
     "sifasuo_desktop.ui.checklist_ui",
     "sifasuo_desktop.ui.ranking_page",
     "sifasuo_desktop.ui.documents_ui",
+    "sifasuo_desktop.ui.duban_ui",
     "sifasuo_desktop.ui.extensions_rules",
     "sifasuo_desktop.ui.personnel_ui",
     "sifasuo_desktop.ui.sync_ui",
@@ -16,4 +17,5 @@ EXTENSIONS: list[str] = [
     "sifasuo_desktop.ui.enterprise_ui",
     "sifasuo_desktop.ui.exemplary_ui",
     "sifasuo_desktop.ui.security_gui",
+    "sifasuo_desktop.ui.first_run_ui",
 ]

@@ -98,6 +98,10 @@ class LedgerView(QWidget):
         buttons.addWidget(self.notice)
         self.count_label = QLabel("")
         buttons.addWidget(self.count_label)
+        self.bulk_btn = QPushButton("批量修改…")
+        self.bulk_btn.setToolTip("选中多行（Ctrl/Shift+单击）后，把一个字段一次改为同一个值：先预览，校验同表单")
+        self.bulk_btn.clicked.connect(lambda _=False: self.bulk_edit())
+        buttons.addWidget(self.bulk_btn)
         self.paste_btn = QPushButton("粘贴Excel行…")
         self.paste_btn.setToolTip("把在Excel/WPS中复制的行导入本台账：先预览、校验，确认后才写入")
         self.paste_btn.clicked.connect(lambda _=False: self.paste_rows())
@@ -124,7 +128,9 @@ class LedgerView(QWidget):
         self.table = QTableView(self)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
+        # several rows may be selected (Ctrl/Shift+click) for 批量修改 and multi-record actions (督办); actions on
+        # one record apply only when exactly one row is selected
+        self.table.setSelectionMode(QAbstractItemView.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.setSortingEnabled(False)
@@ -171,6 +177,9 @@ class LedgerView(QWidget):
         self.paste_btn.setVisible(self.ledger.key in IMPORTABLE and allowed(window.actor, "import"))
         self.add_btn.setEnabled(can_edit)
         self.delete_btn.setVisible(can_edit)
+        from sifasuo_desktop.domain.bulk_edit import bulk_fields
+
+        self.bulk_btn.setVisible(can_edit and bool(bulk_fields(self.ledger)))
         self._update_buttons()
 
     def showEvent(self, event) -> None:
@@ -391,7 +400,11 @@ class LedgerView(QWidget):
         if is_county(self.store):
             self._fill_townships()
         if self._loaded:
+            # the rows the clerk had selected stay selected after a save (the model reset would drop them)
+            keep = [r["id"] for r in self.selected_records()]
             self.model.reload()
+            if keep:
+                self.select_records(keep)
             self._update_count()
             self._update_buttons()
 
@@ -414,10 +427,52 @@ class LedgerView(QWidget):
 
     # ------------------------------------------------------------------ records
     def selected_record(self) -> dict | None:
+        """The one selected record (None when none or several rows are selected)."""
         rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
-        if not rows:
+        if len(rows) != 1:
             return None
         return self.model.record_at(rows[0].row())
+
+    def selected_records(self) -> list[dict]:
+        """Every selected record, in table order."""
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        out = [self.model.record_at(i.row()) for i in sorted(rows, key=lambda i: i.row())]
+        return [r for r in out if r]
+
+    def select_records(self, ids) -> int:
+        """Select these records (kept after a save/refresh); returns how many were found."""
+        from PySide6.QtCore import QItemSelection, QItemSelectionModel
+
+        sel = QItemSelection()
+        found = 0
+        for rid in ids:
+            row = self.model.row_of_id(rid)
+            if row >= 0:
+                found += 1
+                sel.select(self.model.index(row, 0), self.model.index(row, self.model.columnCount() - 1))
+        self.table.selectionModel().select(sel, QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows)
+        return found
+
+    def bulk_edit(self, run: bool = True):
+        """批量修改…: the dialog for the selected rows (returns it; tests drive it with run=False)."""
+        from .bulk_edit_ui import BulkEditDialog
+
+        records = self.selected_records()
+        if not records or not allowed(self.window_.actor, "edit"):
+            return None
+        dlg = BulkEditDialog(self, records)
+        self.bulk_dialog = dlg
+        dlg.accepted.connect(lambda: self.bulk_done(dlg))
+        if run:
+            dlg.exec()
+        return dlg
+
+    def bulk_done(self, dlg) -> None:
+        if dlg.applied:
+            ids = [r["id"] for r in dlg.records]
+            self.refresh()
+            self.select_records(ids)
+            self.show_notice(f"✔ 已批量修改 {dlg.applied} 条：{dlg.current_field().label}")
 
     def select_record(self, record_id: str) -> bool:
         row = self.model.row_of_id(record_id)
@@ -435,6 +490,7 @@ class LedgerView(QWidget):
         if self.edit_when is not None:
             self.edit_btn.setVisible(edit_ok)
         self.delete_btn.setEnabled(has and allowed(self.window_.actor, "edit"))
+        self.bulk_btn.setEnabled(bool(self.table.selectionModel().selectedRows()))
         for b in self.record_buttons:
             when = getattr(b, "when", None)
             ok = has and (when is None or bool(when(rec)))
@@ -470,7 +526,13 @@ class LedgerView(QWidget):
 
     def saved_notice(self, record: dict, verb: str = "已保存") -> None:
         name = record.get(self.ledger.number_field or "") or record.get(self.ledger.display_field or "") or ""
-        text = f"✔ {verb}{('：' + str(name)) if name else ''}"
+        self.show_notice(f"✔ {verb}{('：' + str(name)) if name else ''}")
+
+    def show_notice(self, text: str, error: bool = False) -> None:
+        """A confirmation (green) or an error (red) next to the table, where the clerk looks; also in the
+        status bar."""
+        self.notice.setStyleSheet(("color: #c62828;" if error else "color: #2e7d32;")
+                                  + " font-weight: bold; padding: 0 8px;")
         self.notice.setText(text)
         self._notice_timer.start()
         self.window_.statusBar().showMessage(text, 8000)

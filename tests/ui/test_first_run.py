@@ -1,0 +1,116 @@
+"""Issue 18: the 首页's first-run checklist ticks each step from the data (office details + 机关代字, accounts,
+the old sheets imported, identities exchanged with the county, a first backup on the USB stick)."""
+import pytest
+
+from sifasuo_desktop.documents import service as S
+from sifasuo_desktop.domain.first_run import IMPORT_LEDGERS, checklist
+from sifasuo_desktop.domain.permissions import SYSTEM
+from sifasuo_desktop.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot, store):
+    w = MainWindow(store, SYSTEM)
+    qtbot.addWidget(w)
+    w.resize(1366, 700)
+    w.show()
+    w.show_page("dashboard")
+    return w
+
+
+def _done(store):
+    return {s.key: s.done for s in checklist(store)}
+
+
+def test_steps_tick_themselves_from_the_data(qtbot, window, tmp_path):
+    store = window.store
+    panel = window.page("dashboard").first_run
+    assert panel.isVisible()
+    assert not any(_done(store).values())
+    assert "0/5" in panel.title()
+    # office details and 机关代字
+    store.set_setting(S.S_OWN_CODE, "测司所")
+    assert not _done(store)["office"]                        # contact still missing
+    store.set_setting(S.S_CONTACT, {"name": "王所长", "phone": "0731-1234567"})
+    qtbot.waitUntil(lambda: "office" in panel.done_keys())
+    # accounts: the administrator and one clerk
+    from sifasuo_desktop.security import accounts
+
+    accounts.create_account(store, "admin", "Admin-pass-123", "admin", with_recovery=False)
+    assert not _done(store)["accounts"]
+    accounts.create_account(store, "clerk", "Clerk-pass-123", "staff")
+    window.show_page("cases")                                 # accounts change no ledger: seen when the 首页 shows
+    window.show_page("dashboard")
+    assert "accounts" in panel.done_keys()
+    # the old sheets: each ledger ticks on its own
+    store.insert("bodies", {"name": "县市场监管局"})
+    qtbot.waitUntil(lambda: "import.bodies" in panel.done_keys())
+    assert "import" not in panel.done_keys()
+    # identities exchanged with the county
+    from sifasuo_desktop.sync.engine import trust_identity
+    from sifasuo_desktop.sync.keys import LocalKeys
+
+    county = LocalKeys.generate("C0001", "测试县司法局", "county")
+    trust_identity(store, county.public)
+    assert _done(store)["identity"]
+    # the first backup on the USB stick (no table changes: the page looks again when shown)
+    from sifasuo_desktop.security import backup as bk
+
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    bk.set_second_dir(store, str(usb))
+    assert not _done(store)["backup"]
+    bk.auto_backup(store, force=True)
+    window.show_page("cases")
+    window.show_page("dashboard")
+    assert "backup" in panel.done_keys() and "identity" in panel.done_keys()
+    assert panel.marks["backup"].text() == "✔"
+    # the last step: every ledger has its records → the checklist folds to one line
+    for key in IMPORT_LEDGERS:
+        if not store.count(key):
+            _fill(store, key)
+    window.show_page("cases")
+    window.show_page("dashboard")
+    assert panel.title() == "首次使用清单：已全部完成" and not panel.body.isVisible()
+    # a step undone by the data (the USB folder emptied) comes back
+    for p in usb.iterdir():
+        if p.is_file():
+            p.unlink()
+    window.show_page("cases")
+    window.show_page("dashboard")
+    assert "backup" not in panel.done_keys() and panel.body.isVisible()
+
+
+def _fill(store, key):
+    import datetime as dt
+
+    today = dt.date.today().isoformat()
+    body = store.rows("bodies")[0]["id"]
+    values = {"officers": {"name": "张三", "body_id": body},
+              "powers": {"name": "测试事项", "code": "P1"},
+              "cases": {"case_no": "测〔2026〕1号", "filed_date": today},
+              "inspections": {"inspect_date": today, "body_id": body},
+              "trainings": {"title": "培训", "train_date": today},
+              "problems": {"found_date": today, "source": "监督检查", "description": "问题"}}[key]
+    from sifasuo_desktop.domain.ledgers import LEDGERS, normalize
+
+    led = LEDGERS[key]
+    full = {f.name: values.get(f.name) for f in led.fields if f.required}
+    full.update({k: v for k, v in values.items() if led.has(k)})
+    for f in led.fields:
+        if f.required and not full.get(f.name):
+            full[f.name] = f.choices[0] if f.choices else {"date": "2026-01-01", "float": "2", "int": "2",
+                                                           "money": "2"}.get(f.kind, "测试")
+    store.insert(key, normalize(led, full))
+
+
+def test_checklist_buttons_open_the_right_dialogs(qtbot, window):
+    panel = window.page("dashboard").first_run
+    from .helpers import when_modal
+
+    seen = []
+    state = when_modal(qtbot, lambda dlg: (seen.append(dlg.windowTitle()), dlg.reject()))
+    panel._import("officers")
+    qtbot.waitUntil(lambda: state["done"])
+    assert panel.import_dialog.ledger_box.currentData() == "officers"
+    assert seen and "导入" in seen[0]
