@@ -148,4 +148,7 @@ def export_package(store, out, peer_org: str | None = None, *, snapshot: bool = 
     if held_back:
         result.warnings.append(f"{held_back} 个附件的文件名或类型不符合要求（如可执行文件、名称过长），未同步，"
                                "请删除后改为文档或图片重新添加")
+    from .setup import note_export  # what was last sent, for the 同步 page (issue 18)
+
+    note_export(store, result, peer.org_code)
     return result

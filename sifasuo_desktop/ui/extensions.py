@@ -11,6 +11,7 @@ EXTENSIONS: list[str] = [
     "sifasuo_desktop.ui.extensions_rules",
     "sifasuo_desktop.ui.personnel_ui",
     "sifasuo_desktop.ui.sync_ui",
+    "sifasuo_desktop.ui.sync_setup_ui",
     "sifasuo_desktop.ui.extensions_xlsx",
     "sifasuo_desktop.ui.discretion_form",
     "sifasuo_desktop.ui.case_form",

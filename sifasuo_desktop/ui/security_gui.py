@@ -307,6 +307,41 @@ class BackupSettingsDialog(FitDialog):
 
 
 # ============================================================================ the running window
+class BackupJob:
+    """bk.auto_backup on a Store connection of its own in a plain thread. The thread touches no Qt object: it
+    fills result/error and sets done; the controller's timer reads them in the GUI thread."""
+
+    def __init__(self, data_dir, actor):
+        import threading
+
+        self.data_dir, self.actor = data_dir, actor
+        self.done = False
+        self.result: bk.AutoResult | None = None
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="auto-backup", daemon=True)
+
+    def start(self) -> None:
+        import gc
+
+        gc.collect()   # not inside the worker: a collection there could free Qt wrappers off the GUI thread
+        self.thread.start()
+
+    def _run(self) -> None:
+        from sifasuo_desktop.store import Store
+
+        try:
+            st = Store.open(self.data_dir, actor=self.actor, create=False)
+            try:
+                self.result = bk.auto_backup(st)
+            finally:
+                st.close()
+        except BaseException as exc:  # noqa: BLE001 - reported in the status bar by the GUI thread
+            log.exception("automatic backup failed")
+            self.error = exc
+        finally:
+            self.done = True
+
+
 class SecurityController(QObject):
     """Idle screen lock and automatic backups for one main window."""
 
@@ -328,6 +363,10 @@ class SecurityController(QObject):
         self.backup_timer.setInterval(bk.AUTO_INTERVAL_MINUTES * 60_000)
         self.backup_timer.timeout.connect(self.periodic_backup)
         self.backup_timer.start()
+        self.backup_job: BackupJob | None = None
+        self._backup_poll = QTimer(self)   # picks the worker's result up in the GUI thread
+        self._backup_poll.setInterval(100)
+        self._backup_poll.timeout.connect(self._backup_finished)
         app.aboutToQuit.connect(self.backup_on_exit)
 
     # ------------------------------------------------------------------ idle lock
@@ -394,26 +433,54 @@ class SecurityController(QObject):
             self.window.close()
 
     # ------------------------------------------------------------------ backups
-    def periodic_backup(self) -> bk.AutoResult | None:
+    def periodic_backup(self) -> "BackupJob | None":
+        """The 30-minute backup, in a worker thread on its own connection (copying a 100,000-case database takes
+        seconds: the window must not freeze). Returns the running job, or None when nothing changed / one runs."""
         if not self._usable():
+            return None
+        job = self.backup_job
+        if job is not None and not job.done:
             return None
         try:
             if not bk.has_unsaved_changes(self.store):
                 return None
-            self.window.statusBar().showMessage("正在自动备份…")
-            res = bk.auto_backup(self.store)
-        except Exception as exc:  # a backup problem must never take the ledger down
-            log.exception("automatic backup failed")
-            self.window.statusBar().showMessage(f"自动备份失败：{getattr(exc, 'message', exc)}", 15000)
+        except Exception:  # noqa: BLE001 - a backup problem must never take the ledger down
+            log.exception("automatic backup check failed")
             return None
+        self.window.statusBar().showMessage("正在自动备份…（可继续工作）")
+        self.backup_job = job = BackupJob(self.store.data_dir, self.window.actor)
+        job.start()
+        self._backup_poll.start()
+        return job
+
+    def _backup_finished(self) -> None:
+        job = self.backup_job
+        if job is None or not job.done:
+            return
+        self._backup_poll.stop()
+        if job.error is not None:
+            exc = job.error
+            self.window.statusBar().showMessage(f"自动备份失败：{getattr(exc, 'message', None) or exc}", 15000)
+            return
+        res = job.result
+        if self.store.is_open():
+            try:
+                self.store._load_meta()   # the worker's connection recorded the backup (last seq / time)
+            except Exception:  # noqa: BLE001
+                log.exception("reloading meta after the automatic backup failed")
+        if res is None or res.path is None:
+            return
         self.last_backup = res
         text = f"已自动备份（{dt.datetime.now():%H:%M}）"
         if res.warning:
             text += "；" + res.warning
         self.window.statusBar().showMessage(text, 15000)
-        return res
 
     def backup_on_exit(self) -> None:
+        job = self.backup_job
+        if job is not None and not job.done:
+            job.thread.join(120)   # the periodic one still copying: let it finish, then the exit one
+            self._backup_finished()
         if not self._usable():
             return
         try:

@@ -75,6 +75,7 @@ def _broadcast(store) -> None:
     changes = Changes()
     changes.tables.update(sq.synced_tables(store.conn))
     store._ref_cache.clear()
+    store._load_meta()      # the worker's meta writes (last export, stream state) seen by the window's store
     store._notify(changes)  # the worker wrote through its own connection
 
 
@@ -314,8 +315,15 @@ class SyncPage(QWidget):
         self.info = QLabel("")
         self.info.setWordWrap(True)
         lay.addWidget(self.info)
+        # what was last sent and what waits to be sent (issue 18)
+        self.sending = QLabel("")
+        self.sending.setObjectName("sync_sending")
+        self.sending.setWordWrap(True)
+        self.sending.setStyleSheet("background: #f5f9ff; border: 1px solid #bbdefb; padding: 6px;")
+        lay.addWidget(self.sending)
         bar = QHBoxLayout()
-        for text, cb in (("导出同步包…", lambda: ExportDialog(window).exec()),
+        for text, cb in (("同步设置向导…", lambda: _open_setup(window)),
+                         ("导出同步包…", lambda: ExportDialog(window).exec()),
                          ("导入同步包…", lambda: import_packages(window)),
                          ("刷新", self.refresh)):
             b = QPushButton(text)
@@ -409,6 +417,7 @@ class SyncPage(QWidget):
         self.info.setText(f"本机：{org.name}（{org.code}，{org.role_label}）  数据流 {self.store.stream_id[:8]}，"
                           f"最新序号 {sq.max_seq(conn, self.store.stream_id)}。已信任 {len(peers)} 个单位。"
                           + (f"\n{ack_text}" if ack_text else "\n对方尚未确认本机的任何数据。"))
+        self.sending.setText(sending_text(self.store))
         if self.county:
             rows = engine.township_status(self.store)
             _fill(self.towns, [[r["org_name"], r["org_code"], _local(r["last_package_at"], "从未"),
@@ -507,6 +516,41 @@ class SyncPage(QWidget):
             return
         engine.close_reconciliation(self.store, int(rid))
         self.refresh()
+
+
+def _open_setup(window):
+    from .sync_setup_ui import open_wizard
+
+    return open_wizard(window)
+
+
+def sending_text(store) -> str:
+    """上次发送 (when, to whom, files, records) and 待发送 per trusted unit, from sync/setup.py."""
+    from sifasuo_desktop.sync import setup as SU
+
+    try:
+        last = SU.last_export(store)
+        rows = SU.waiting(store)
+    except Exception as exc:  # noqa: BLE001 - the page still shows the rest
+        return f"无法读取发送情况：{getattr(exc, 'message', exc)}"
+    names = SU.trusted_peers(store)
+    lines = []
+    if last:
+        who = names.get(last.get("peer"), last.get("peer") or "")
+        lines.append(f"上次发送：{_local(last.get('at'))} 发给{who}，{last.get('records') or 0} 条记录"
+                     f"（序号 {last.get('seq_from')}–{last.get('seq_to')}），文件 {'、'.join(last.get('files') or [])}"
+                     + (f"，保存在 {last['folder']}" if last.get("folder") else ""))
+    else:
+        lines.append("上次发送：还没有导出过同步包。")
+    if not rows:
+        lines.append("待发送：还没有信任对方的身份文件，请先运行“同步设置向导…”。")
+    for r in rows:
+        parts = [f"{r['unsent']} 条变更尚未导出" if r["unsent"] else "没有未导出的变更"]
+        if r["unconfirmed"]:
+            parts.append(f"{r['unconfirmed']} 条已导出、等待对方确认")
+        lines.append(f"待发送给{r['org_name']}：" + "，".join(parts)
+                     + f"（对方已确认至序号 {r['acked_to']}，本机最新序号 {r['top']}）")
+    return "\n".join(lines)
 
 
 def _local(ts: str | None, default: str = "") -> str:

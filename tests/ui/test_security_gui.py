@@ -202,8 +202,49 @@ def test_backup_on_exit_and_periodic_only_with_changes(window, acc_store):
     assert first and first.exists()
     assert ctl.periodic_backup() is None  # nothing changed since
     acc_store.insert("bodies", {"name": "新单位"})
-    res = ctl.periodic_backup()
+    job = ctl.periodic_backup()
+    assert job is not None and ctl.periodic_backup() is None   # one at a time
+    job.thread.join(60)
+    window._security._backup_finished()
+    res = ctl.last_backup
     assert res is not None and res.path != first and "已自动备份" in window.statusBar().currentMessage()
+    assert ctl.periodic_backup() is None          # the worker's record of the backup is seen by the window
+
+
+def test_periodic_backup_runs_in_a_worker_thread(window, acc_store, monkeypatch):
+    """The 30-minute backup never runs in the GUI thread (≈5 s frozen at 100,000 cases)."""
+    import threading
+
+    ctl = window._security
+    acc_store.insert("bodies", {"name": "又一个单位"})
+    threads = []
+    real = sg.bk.auto_backup
+
+    def spy(store, *a, **k):
+        threads.append(threading.current_thread())
+        assert store is not acc_store                 # its own connection, not the window's
+        return real(store, *a, **k)
+    monkeypatch.setattr(sg.bk, "auto_backup", spy)
+    job = ctl.periodic_backup()
+    job.thread.join(60)
+    assert threads and threads[0] is not threading.main_thread() and threads[0].name == "auto-backup"
+    ctl._backup_finished()
+    assert ctl.last_backup is job.result and job.result.path.exists()
+
+
+def test_a_failing_periodic_backup_is_reported_not_raised(window, acc_store, monkeypatch):
+    from sifasuo_desktop.domain.errors import UserError
+
+    ctl = window._security
+    acc_store.insert("bodies", {"name": "第三个单位"})
+
+    def broken(store, *a, **k):
+        raise UserError("备份文件夹不可写")
+    monkeypatch.setattr(sg.bk, "auto_backup", broken)
+    job = ctl.periodic_backup()
+    job.thread.join(60)
+    ctl._backup_finished()
+    assert "自动备份失败：备份文件夹不可写" in window.statusBar().currentMessage()
 
 
 def test_offer_restore_on_broken_database(qtbot, tmp_path):
