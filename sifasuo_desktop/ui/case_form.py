@@ -16,6 +16,7 @@ SEP = "、"
 
 def install(window) -> None:
     window.add_form_hook("cases", lambda form: OfficerPicker(form))
+    window.add_form_hook("cases", lambda form: PenaltyTicks(form))
 
 
 def split_names(text: str) -> list[str]:
@@ -89,3 +90,63 @@ class OfficerPicker:
         elif not on:
             names = [n for n in names if n != name]
         self.edit.setText(SEP.join(names))
+
+
+class PenaltyTicks:
+    """处罚种类 ticked from the domain's list (ledgers.PENALTY_KINDS) instead of typed (issue 18). The field's line
+    edit stays the value holder ("警告、罚款", stored as before) and is shown only while it holds something the list
+    does not know (an old import), so nothing is hidden from the clerk."""
+
+    def __init__(self, form):
+        from PySide6.QtWidgets import QCheckBox, QGridLayout, QVBoxLayout, QWidget
+
+        from sifasuo_desktop.domain.ledgers import LEDGERS
+
+        self.form = form
+        form.penalty_ticks = self
+        self.edit = form.widgets.get("penalty_kinds")
+        if not isinstance(self.edit, QLineEdit):
+            return
+        self.kinds = LEDGERS["cases"].field("penalty_kinds").choices
+        box = QWidget()
+        outer = QVBoxLayout(box)
+        outer.setContentsMargins(0, 0, 0, 0)
+        grid = QGridLayout()
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setVerticalSpacing(0)
+        outer.addLayout(grid)
+        form.form.replaceWidget(self.edit, box)
+        outer.addWidget(self.edit)
+        self.boxes = {}
+        for i, kind in enumerate(self.kinds):
+            cb = QCheckBox(kind, box)
+            cb.toggled.connect(lambda _on: self._ticked())
+            grid.addWidget(cb, i // 5, i % 5)
+            self.boxes[kind] = cb
+        self.widget = box
+        self._syncing = False
+        self.edit.textChanged.connect(lambda _t: self._from_text())
+        self._from_text()
+
+    def _from_text(self) -> None:
+        if self._syncing:
+            return
+        names = split_names(self.edit.text())
+        self._syncing = True
+        for kind, cb in self.boxes.items():
+            cb.setChecked(kind in names)
+        self._syncing = False
+        unknown = [n for n in names if n not in self.boxes]
+        self.edit.setVisible(bool(unknown))
+        if unknown:
+            self.edit.setToolTip("以下内容不在处罚种类清单中，请改为勾选：" + "、".join(unknown))
+
+    def _ticked(self) -> None:
+        if self._syncing:
+            return
+        others = [n for n in split_names(self.edit.text()) if n not in self.boxes]
+        chosen = [k for k in self.kinds if self.boxes[k].isChecked()]
+        self._syncing = True
+        self.edit.setText(SEP.join(chosen + others))
+        self._syncing = False
+        self.edit.setVisible(bool(others))

@@ -88,3 +88,30 @@ def test_save_confirmation_shows_next_to_the_ledger(qtbot, window):
     qtbot.waitUntil(lambda: state["done"])
     assert state["error"] is None
     assert view.notice.isVisible() and "已新增" in view.notice.text() and "新建的主体" in view.notice.text()
+
+
+def test_penalty_kinds_are_ticked_from_the_list_and_stored_as_before(qtbot, window):
+    from sifasuo_desktop.domain.ledgers import PENALTY_KINDS
+
+    store = window.store
+    form = RecordForm(window, LEDGERS["cases"])
+    qtbot.addWidget(form)
+    form.show()
+    ticks = form.penalty_ticks
+    assert list(ticks.boxes) == list(PENALTY_KINDS) and not ticks.edit.isVisible()
+    ticks.boxes["罚款"].setChecked(True)
+    ticks.boxes["警告"].setChecked(True)
+    assert form.widgets["penalty_kinds"].text() == "警告、罚款"      # the list's order, "、" as stored today
+    form.widgets["case_no"].setText("勾选〔2026〕1号")
+    form.widgets["case_type"].set_value("行政处罚(一般程序)")
+    form.save()
+    assert form.saved_record is not None, form.error_label.text()
+    assert store.get("cases", form.saved_record["id"])["penalty_kinds"] == "警告、罚款"
+    # an old record's value shows ticked; a word the list does not know stays visible to be fixed
+    form2 = RecordForm(window, LEDGERS["cases"], dict(form.saved_record, penalty_kinds="罚款、罚钱"))
+    qtbot.addWidget(form2)
+    form2.show()
+    t2 = form2.penalty_ticks
+    assert t2.boxes["罚款"].isChecked() and not t2.boxes["警告"].isChecked() and t2.edit.isVisible()
+    t2.boxes["罚款"].setChecked(False)
+    assert form2.widgets["penalty_kinds"].text() == "罚钱"
