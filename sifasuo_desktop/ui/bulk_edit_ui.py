@@ -28,7 +28,7 @@ class BulkEditDialog(FitDialog):
         self.applied = 0
         self.plan = None
         self.setWindowTitle(f"批量修改 — {self.ledger.title}")
-        self.resize(560, 420)
+        self.resize(600, 260)
         lay = QVBoxLayout(self)
         lay.addWidget(QLabel(f"已选中 {len(records)} 条记录。选择要修改的字段并填写新值（留空 = 清空该字段）。"))
         self.form = QFormLayout()
@@ -50,7 +50,7 @@ class BulkEditDialog(FitDialog):
         self.errors.setStyleSheet("color: #c62828;")
         self.errors.setVisible(False)
         lay.addWidget(self.errors, 1)
-        lay.addStretch(0)
+        lay.addStretch(1)
         self.buttons = QDialogButtonBox(QDialogButtonBox.Apply | QDialogButtonBox.Cancel)
         self.apply_btn = self.buttons.button(QDialogButtonBox.Apply)
         self.apply_btn.setText("应用")
@@ -100,6 +100,8 @@ class BulkEditDialog(FitDialog):
         old = self.value_widget
         self.value_widget = self._make_value_widget(f)
         self.form.replaceWidget(old, self.value_widget)
+        old.hide()            # out of the layout it would still paint over the dialog until deleted
+        old.setParent(None)
         old.deleteLater()
         self.update_preview()
 

@@ -218,5 +218,7 @@ def print_evaluation_report(window, rec: dict | None, path: str | None = None) -
             return None
     res = render_report(window.store, rec["id"], path)
     if hasattr(window, "statusBar"):
-        window.statusBar().showMessage(f"已输出评估报告：{path}（{res.pages}页）", 8000)
+        from .toast import notify
+
+        notify(window, f"✔ 已输出评估报告：{path}（{res.pages}页）")
     return path

@@ -273,7 +273,9 @@ class DocumentsController:
         return self.window.store
 
     def _status(self, text: str) -> None:
-        self.window.statusBar().showMessage(text, 8000)
+        from .toast import notify
+
+        notify(self.window, text)   # where the clerk looks (issue 18), and in the status bar
 
     def _warn_fonts(self, res) -> None:
         self.last_warning = getattr(res, "fallback_warning", "") or ""

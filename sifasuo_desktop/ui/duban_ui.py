@@ -42,11 +42,9 @@ def draft_duban(window, problem_ids: list[str], today: _dt.date | None = None, o
     if not rows:
         raise UserError("所选逾期问题已有未作废的督办函，没有起草新的督办函。")
     text = f"✔ 已起草督办函 {len(rows)} 份（{'、'.join(r.get('recipient') or '' for r in rows)}），签发前可在“监督文书”中修改"
-    view = window.current_ledger_view() if hasattr(window, "current_ledger_view") else None
-    if view is not None and hasattr(view, "show_notice"):
-        view.show_notice(text)
-    else:
-        window.statusBar().showMessage(text, 10000)
+    from .toast import notify
+
+    notify(window, text)
     controller = getattr(window, "documents_controller", None)
     if open_editor and controller is not None:
         controller.edit(store.get("documents", rows[0]["id"]) or rows[0])

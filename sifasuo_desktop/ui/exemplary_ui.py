@@ -140,7 +140,9 @@ class ExemplaryPage(QWidget):
             QMessageBox.warning(self, "典型案例", exc.message)
             return False
         self.refresh()
-        self.window_.statusBar().showMessage(f"已保存案件{case_no}的案例标记。", 5000)
+        from .toast import notify
+
+        notify(self.window_, f"✔ 已保存案件{case_no}的案例标记。")
         return True
 
     def export_dialog(self) -> None:

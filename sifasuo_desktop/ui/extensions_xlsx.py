@@ -70,7 +70,9 @@ def export_current(window, out=None, full_personal=None, query: LedgerQuery | No
     except UserError as exc:
         QMessageBox.warning(window, "导出失败", exc.message)
         return None
-    window.statusBar().showMessage(f"已导出 {n} 条记录到 {out}", 8000)
+    from .toast import notify
+
+    notify(window, f"✔ 已导出 {n} 条记录到 {out}")
     return Path(out)
 
 
@@ -100,5 +102,7 @@ def save_template(window, key=None, out=None) -> Path | None:
     except (OSError, UserError) as exc:
         QMessageBox.warning(window, "保存失败", f"无法保存模板：{getattr(exc, 'message', exc)}")
         return None
-    window.statusBar().showMessage(f"模板已保存到 {out}", 8000)
+    from .toast import notify
+
+    notify(window, f"✔ 模板已保存到 {out}")
     return Path(out)

@@ -121,8 +121,11 @@ class FirstRunPanel(QGroupBox):
         self.steps = steps
         while self.grid.count():
             item = self.grid.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            w = item.widget()
+            if w is not None:   # gone at once (deleteLater alone left the old rows painted under the new ones)
+                w.hide()
+                w.setParent(None)
+                w.deleteLater()
         self.marks = {}
         r = 0
         for step in steps:

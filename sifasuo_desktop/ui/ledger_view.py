@@ -520,19 +520,23 @@ class LedgerView(QWidget):
         form = RecordForm(self.window_, self.ledger, None, defaults=defaults if isinstance(defaults, dict) else None)
         if form.exec() and form.saved_record:
             self.select_record(form.saved_record["id"])
-            self.saved_notice(form.saved_record, "已新增")
+            self.saved_notice(form.saved_record, "已新增", getattr(form, "save_note", ""))
             return form.saved_record
         return None
 
-    def saved_notice(self, record: dict, verb: str = "已保存") -> None:
+    def saved_notice(self, record: dict, verb: str = "已保存", note: str = "") -> None:
         name = record.get(self.ledger.number_field or "") or record.get(self.ledger.display_field or "") or ""
-        self.show_notice(f"✔ {verb}{('：' + str(name)) if name else ''}")
+        text = f"✔ {verb}{('：' + str(name)) if name else ''}"
+        if note:
+            text += f"（请注意：{note}）"
+        self.show_notice(text, warning=bool(note))
 
-    def show_notice(self, text: str, error: bool = False) -> None:
-        """A confirmation (green) or an error (red) next to the table, where the clerk looks; also in the
-        status bar."""
-        self.notice.setStyleSheet(("color: #c62828;" if error else "color: #2e7d32;")
-                                  + " font-weight: bold; padding: 0 8px;")
+    def show_notice(self, text: str, error: bool = False, warning: bool = False) -> None:
+        """A confirmation (green), a remark (amber) or an error (red) next to the table, where the clerk looks;
+        also in the status bar."""
+        colour = "#c62828" if error else "#a66b00" if warning else "#2e7d32"
+        self.notice.setStyleSheet(f"color: {colour}; font-weight: bold; padding: 0 8px;")
+        self.notice.setToolTip(text)
         self.notice.setText(text)
         self._notice_timer.start()
         self.window_.statusBar().showMessage(text, 8000)
@@ -541,7 +545,7 @@ class LedgerView(QWidget):
         fresh = self.store.get(self.ledger.table, record["id"]) or record
         form = RecordForm(self.window_, self.ledger, fresh)
         if form.exec() and form.saved_record:
-            self.saved_notice(form.saved_record)
+            self.saved_notice(form.saved_record, note=getattr(form, "save_note", ""))
             return form.saved_record
         return None
 
@@ -567,6 +571,9 @@ class LedgerView(QWidget):
             self.store.delete(self.ledger.table, rec["id"])
         except UserError as exc:
             QMessageBox.warning(self, "无法删除", exc.message)
+            return
+        name = rec.get(self.ledger.number_field or "") or rec.get(self.ledger.display_field or "") or ""
+        self.show_notice(f"✔ 已删除{('：' + str(name)) if name else ''}（可在修改历史中查到）")
 
     def add_record_button(self, text: str, callback, when=None) -> QPushButton:
         """A button acting on the selected record (after add/edit/delete and earlier record buttons). `when`

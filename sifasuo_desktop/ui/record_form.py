@@ -31,6 +31,7 @@ class RecordForm(FitDialog):
         self.ledger = ledger
         self.record = record
         self.saved_record: dict | None = None
+        self.save_note = ""     # a remark to show with the save confirmation (officer names not linked...)
         self.widgets: dict[str, object] = {}
         self.state_buttons: dict[str, QPushButton] = {}
         self.setWindowTitle(("编辑" if record else "新增") + " — " + ledger.title)
@@ -255,7 +256,8 @@ class RecordForm(FitDialog):
             if ambiguous:
                 notes.append("有重名无法确定：" + "、".join(ambiguous))
             if notes:
-                self.window_.statusBar().showMessage("；".join(notes), 8000)
+                # shown with the save confirmation next to the ledger (and in the status bar)
+                self.save_note = "；".join(notes)
         try:
             if self.record:
                 self.saved_record = self.store.update(table, self.record["id"], values,

@@ -460,7 +460,9 @@ class SecurityController(QObject):
         self._backup_poll.stop()
         if job.error is not None:
             exc = job.error
-            self.window.statusBar().showMessage(f"自动备份失败：{getattr(exc, 'message', None) or exc}", 15000)
+            from .toast import notify
+
+            notify(self.window, f"自动备份失败：{getattr(exc, 'message', None) or exc}", error=True, timeout_ms=15000)
             return
         res = job.result
         if self.store.is_open():

@@ -183,6 +183,8 @@ class SyncSetupWizard(FitDialog):
             item = self.peer_lay.takeAt(0)
             w = item.widget()
             if w is not None:
+                w.hide()
+                w.setParent(None)
                 w.deleteLater()
         self.confirm_boxes = {}
         self.found = SU.find_identities(self.store, folder) if folder else []

@@ -36,6 +36,12 @@ def test_set_publication_date_for_several_cases(qtbot, window):
     dlg = view.bulk_edit(run=False)
     qtbot.addWidget(dlg)
     assert dlg.select_field("published_date")
+    dlg.show()
+    from PySide6.QtWidgets import QWidget
+
+    stray = [c for c in dlg.findChildren(QWidget) if c.parentWidget() is dlg and c.isVisible()
+             and dlg.layout().indexOf(c) < 0 and dlg.form.indexOf(c) < 0]
+    assert stray == []          # the value widgets of fields picked before do not linger over the dialog
     dlg.set_value("2026年11月30日")
     assert "将修改" in dlg.preview.text() and dlg.apply_btn.isEnabled()
     changes = len(dlg.plan.changes)
