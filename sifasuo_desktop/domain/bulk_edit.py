@@ -16,7 +16,13 @@ from .record_state import PROTECTED
 MAX_ROWS = 5000   # one bulk edit touches at most this many records (a selection of the whole 100k ledger is a slip)
 
 
+# ledgers without bulk edit: documents are texts drafted from records and frozen once issued (one by one)
+NOT_BULK = frozenset({"documents"})
+
+
 def bulk_fields(ledger: Ledger) -> list[Field]:
+    if ledger.key in NOT_BULK:
+        return []
     protected = PROTECTED.get(ledger.table, {})
     return [f for f in ledger.fields
             if f.kind not in (JSON, IDNO, USCC) and f.name not in protected and f.name != ledger.number_field]

@@ -90,26 +90,30 @@ class LedgerView(QWidget):
         self.personal_box.setVisible(any(f.sensitive for f in self.ledger.list_fields)
                                      and allowed(window.actor, "view_personal_full"))
         buttons.addWidget(self.personal_box)
-        # a save confirmation where the clerk looks (next to the table), not only in the status bar
+        # a save confirmation where the clerk looks (a line right above the table), not only in the status bar
         self.notice = QLabel("")
+        self.notice.setObjectName("ledger_notice")
+        self.notice.setWordWrap(True)
         self.notice.setStyleSheet("color: #2e7d32; font-weight: bold; padding: 0 8px;")
+        self.notice.setVisible(False)
         self._notice_timer = QTimer(self, singleShot=True, interval=8000)
-        self._notice_timer.timeout.connect(lambda: self.notice.setText(""))
-        buttons.addWidget(self.notice)
+        self._notice_timer.timeout.connect(lambda: (self.notice.setText(""), self.notice.setVisible(False)))
+        # the ledger-wide buttons stay on screen at the right; only the record actions scroll (监督文书 has many)
+        fixed = QHBoxLayout()
         self.count_label = QLabel("")
-        buttons.addWidget(self.count_label)
+        fixed.addWidget(self.count_label)
         self.bulk_btn = QPushButton("批量修改…")
         self.bulk_btn.setToolTip("选中多行（Ctrl/Shift+单击）后，把一个字段一次改为同一个值：先预览，校验同表单")
         self.bulk_btn.clicked.connect(lambda _=False: self.bulk_edit())
-        buttons.addWidget(self.bulk_btn)
+        fixed.addWidget(self.bulk_btn)
         self.paste_btn = QPushButton("粘贴Excel行…")
         self.paste_btn.setToolTip("把在Excel/WPS中复制的行导入本台账：先预览、校验，确认后才写入")
         self.paste_btn.clicked.connect(lambda _=False: self.paste_rows())
-        buttons.addWidget(self.paste_btn)
+        fixed.addWidget(self.paste_btn)
         self.export_btn = QPushButton("导出Excel…")
         self.export_btn.setToolTip("按当前搜索和筛选结果导出本台账（Ctrl+E）")
         self.export_btn.clicked.connect(lambda _=False: self.export_excel())
-        buttons.addWidget(self.export_btn)
+        fixed.addWidget(self.export_btn)
         # the buttons row scrolls sideways instead of forcing the page (and the window) wider when features add
         # many record actions (监督文书 has over a dozen)
         from PySide6.QtWidgets import QFrame, QScrollArea
@@ -123,7 +127,11 @@ class LedgerView(QWidget):
         strip.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         strip.setHorizontalScrollBarPolicy(Qt.ScrollBarAsNeeded)
         strip.setFixedHeight(row.sizeHint().height() + 14)
-        lay.addWidget(strip)
+        toolbar = QHBoxLayout()
+        toolbar.addWidget(strip, 1)
+        toolbar.addLayout(fixed)
+        lay.addLayout(toolbar)
+        lay.addWidget(self.notice)
 
         self.table = QTableView(self)
         self.table.setModel(self.model)
@@ -180,6 +188,7 @@ class LedgerView(QWidget):
         from sifasuo_desktop.domain.bulk_edit import bulk_fields
 
         self.bulk_btn.setVisible(can_edit and bool(bulk_fields(self.ledger)))
+        self.bulk_btn.setEnabled(False)
         self._update_buttons()
 
     def showEvent(self, event) -> None:
@@ -538,6 +547,7 @@ class LedgerView(QWidget):
         self.notice.setStyleSheet(f"color: {colour}; font-weight: bold; padding: 0 8px;")
         self.notice.setToolTip(text)
         self.notice.setText(text)
+        self.notice.setVisible(bool(text))
         self._notice_timer.start()
         self.window_.statusBar().showMessage(text, 8000)
 
