@@ -204,3 +204,16 @@ def test_real_1366x768_screen_fits_the_big_dialogs(tmp_path):
         x, y, w, h = out[name]
         assert w + fw <= 1366 and h + fh <= 768, (name, out[name])
         assert x >= 0 and y >= 0 and x + w + fw <= 1366 and y + h + fh <= 768, (name, out[name])
+
+
+def test_bulk_edit_and_sync_setup_dialogs_fit(qtbot, window, tmp_path):
+    from sifasuo_desktop.ui.sync_setup_ui import SyncSetupWizard
+
+    window.show_page("cases")
+    view = window.ledger_view("cases")
+    view.ensure_loaded()
+    view.select_records([view.model.record_at(r)["id"] for r in range(3)])
+    dlg = view.bulk_edit(run=False)
+    dlg.select_field("published_date")
+    assert_fits(qtbot, dlg)
+    assert_fits(qtbot, SyncSetupWizard(window, str(tmp_path)))
