@@ -8,7 +8,8 @@ from sifasuo_desktop.domain.ledgers import (BOOL, DATE, FLOAT, IDNO, INT, JSON, 
                                             REF, Ledger)
 from sifasuo_desktop.domain.permissions import allowed
 from sifasuo_desktop.domain.validators import mask_id_number, mask_phone
-from sifasuo_desktop.store.ledger_queries import LedgerQuery, fetch_rows, query_rowids
+from sifasuo_desktop.store.ledger_queries import (LedgerQuery, county_townships, fetch_rows, is_county,
+                                                  query_rowids, township_display)
 
 from . import writer as W
 
@@ -27,13 +28,22 @@ def export_fields(ledger: Ledger):
     return out
 
 
+def township_column(ledger: Ledger) -> str:
+    """The county export's leading column: 乡镇, or 所属乡镇 where the ledger has its own 乡镇 field
+    (年度监督计划: the township a plan item targets)."""
+    return "所属乡镇" if any(f.label == "乡镇" for f in ledger.fields) else "乡镇"
+
+
 def ledger_rows(store, query: LedgerQuery, full_personal: bool = False):
     """(columns, row generator) for a ledger query; personal data masked unless full_personal."""
     ledger = LEDGERS[query.ledger]
     fields = export_fields(ledger)
     refs = {f.ref: store.ref_names(f.ref) for f in fields if f.kind == REF}
     numbered = not any(f.label == "序号" for f in fields)
+    # a county's export leads with 乡镇 (the township whose record it is), as its ledger lists do (issue 16)
+    townships = county_townships(store) if is_county(store) else None
     columns = ([W.Column("序号", W.INT, 6)] if numbered else []) + \
+        ([W.Column(township_column(ledger), W.TEXT, 12)] if townships is not None else []) + \
         [W.Column(f.label, _KIND.get(f.kind, W.TEXT)) for f in fields]
     rowids = query_rowids(store.conn, query)
 
@@ -48,6 +58,8 @@ def ledger_rows(store, query: LedgerQuery, full_personal: bool = False):
                     continue
                 n += 1
                 row = [n] if numbered else []
+                if townships is not None:
+                    row.append(township_display(townships, store, rec.get("owner_org")) or None)
                 for f in fields:
                     v = rec.get(f.name)
                     if v is None or v == "":
@@ -85,6 +97,8 @@ def export_ledger(store, query: LedgerQuery, out, full_personal: bool = False,
         filters.append(f"状态“{query.status}”")
     if query.date_from or query.date_to:
         filters.append(f"日期 {query.date_from or '…'} 至 {query.date_to or '…'}")
+    if query.extra_where.strip() == "t.owner_org = ?" and query.extra_params and is_county(store):
+        filters.append(f"乡镇“{township_display(county_townships(store), store, query.extra_params[0])}”")
     if filters:
         notes.append("筛选条件：" + "，".join(filters))
     if not full_personal and any(f.sensitive for f in ledger.fields):
