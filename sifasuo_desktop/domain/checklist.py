@@ -21,8 +21,17 @@ def default_checklist() -> dict:
         return json.load(fh)
 
 
-def clean_items(items) -> list[dict]:
-    """Validate a checklist's items ([{code, item, evidence}]); codes unique. UserError in Chinese."""
+ITEM_KEYS = ("code", "item", "evidence")
+MAX_CODE, MAX_TEXT = 20, 200
+MAX_NAME = 100
+MAX_VERSIONS = 500      # checklist versions a county keeps (and a package may carry)
+
+
+def clean_items(items, strict: bool = False) -> list[dict]:
+    """Validate a checklist's items ([{code, item, evidence}]); codes unique. UserError in Chinese.
+
+    strict (a synced package, i.e. hostile input): an unknown field, a non-text value or an over-long text
+    refuses the list instead of being dropped or shortened."""
     if isinstance(items, str):
         try:
             items = json.loads(items)
@@ -36,15 +45,40 @@ def clean_items(items) -> list[dict]:
     for n, it in enumerate(items, 1):
         if not isinstance(it, dict):
             raise UserError(f"第{n}项格式不正确。")
+        if strict:
+            extra = [str(k)[:20] for k in it if k not in ITEM_KEYS]
+            if extra:
+                raise UserError(f"第{n}项含有未知字段“{'、'.join(extra)}”。")
+            for k in ITEM_KEYS:
+                v = it.get(k)
+                limit = MAX_CODE if k == "code" else MAX_TEXT
+                if v is not None and (not isinstance(v, str) or len(v) > limit):
+                    raise UserError(f"第{n}项的“{k}”不是{limit}字以内的文本。")
         code = str(it.get("code") or "").strip()
         text = str(it.get("item") or "").strip()
         if not code or not text:
             raise UserError(f"第{n}项缺少编号或检查内容。")
+        if len(code) > MAX_CODE:
+            raise UserError(f"第{n}项的编号“{code[:30]}”超过{MAX_CODE}个字。")
         if code in seen:
             raise UserError(f"检查项目编号“{code}”重复。")
         seen.add(code)
-        out.append({"code": code[:20], "item": text[:200], "evidence": str(it.get("evidence") or "").strip()[:200]})
+        out.append({"code": code, "item": text[:MAX_TEXT], "evidence": str(it.get("evidence") or "").strip()[:MAX_TEXT]})
     return out
+
+
+def check_row(row: dict) -> None:
+    """A checklist version as it arrives in a sync package (hostile input): UserError unless its name, version
+    and items are what save_version would have stored."""
+    if row.get("deleted"):
+        return
+    for key, label in (("name", "清单名称"), ("version_label", "版本")):
+        v = row.get(key)
+        if not isinstance(v, str) or not v.strip() or len(v) > MAX_NAME:
+            raise UserError(f"{label}应为{MAX_NAME}字以内的文本。")
+    if row.get("active") not in (None, 0, 1):
+        raise UserError("“启用”应为0或1。")
+    clean_items(row.get("items"), strict=True)
 
 
 def parse_results(raw) -> dict[str, dict]:

@@ -43,15 +43,20 @@ def save_version(store, name: str, version_label: str, items) -> dict:
     if store.meta("role") != "county":
         raise UserError("检查清单由县司法局统一制定和修改。")
     items = cl.clean_items(items)
-    if not (name or "").strip() or not (version_label or "").strip():
+    name, version_label = (name or "").strip(), (version_label or "").strip()
+    if not name or not version_label:
         raise UserError("请填写清单名称和版本。")
+    if len(name) > cl.MAX_NAME or len(version_label) > cl.MAX_NAME:
+        raise UserError(f"清单名称和版本最多{cl.MAX_NAME}个字。")
+    if store.count("checklists") >= cl.MAX_VERSIONS:
+        raise UserError(f"检查清单最多保存{cl.MAX_VERSIONS}个版本。")
     if store.count("checklists", "name = ? AND version_label = ?", (name, version_label)):
         raise UserError(f"“{name} {version_label}”已存在，请换一个版本号。")
     with store.transaction():
         for row in checklists(store):
             if row.get("active"):
                 store.update("checklists", row["id"], {"active": 0}, action="settings")
-        return store.insert("checklists", {"name": name.strip(), "version_label": version_label.strip(),
+        return store.insert("checklists", {"name": name, "version_label": version_label,
                                            "items": json.dumps(items, ensure_ascii=False), "active": 1},
                             action="settings")
 

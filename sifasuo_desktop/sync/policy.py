@@ -17,8 +17,11 @@ LOCAL_UP_TABLES = {"settings"}
 DOWN_ALL_TABLES = COUNTY_ONLY_TABLES | {"orgs", "powers", "plan_tasks", "holidays"}
 # 包容审慎清单 and 行政裁量权基准: the county's catalogs go down; a township's own local items go up
 DOWN_ALL_TABLES |= {"leniency_items", "discretion_standards"}
-# the county's 监督检查清单 and 报送日历 go down to every township (issue 16)
-DOWN_ALL_TABLES |= {"checklists", "report_calendar"}
+# the county's 监督检查清单 and 报送日历 go down to every township (issue 16); only the county authors them: a
+# township's copy is the county's rows, replaced by each package, and a township row of them is refused
+COUNTY_CATALOGS = {"checklists", "report_calendar"}
+COUNTY_ONLY_TABLES |= COUNTY_CATALOGS
+DOWN_ALL_TABLES |= COUNTY_CATALOGS
 # County-owned rows of these tables go down only to the township named in the column.
 ADDRESSED = {"documents": "target_org"}
 # Settings the county manages for all townships (rule thresholds, calendars, sync options).

@@ -13,10 +13,26 @@ import math
 from ..domain import limits
 from ..domain.ledgers import BOOL, DATE, FLOAT, INT, LEDGERS, MONEY
 from . import errors as E
+from ..domain.errors import UserError
 from .errors import SyncError
 
 MAX_TEXT = 1024 * 1024
 INT64 = 2 ** 63 - 1
+
+
+def _checklist():
+    from ..domain import checklist
+
+    return checklist.check_row, checklist.MAX_VERSIONS, "监督检查清单"
+
+
+def _report_calendar():
+    from ..domain import report_calendar
+
+    return report_calendar.check_row, report_calendar.MAX_ITEMS, "报送日历"
+
+
+_CATALOG_CHECKS = {"checklists": _checklist, "report_calendar": _report_calendar}
 
 
 def _refuse(table: str, row, field: str, what: str) -> SyncError:
@@ -49,6 +65,7 @@ class RecordChecker:
         self.sender, self.sender_role = sender, sender_role
         self.columns = columns          # table -> list of local column names
         self.out_of_range = 0
+        self.catalog_rows: dict[str, int] = {}
 
     def entry(self, e) -> tuple[str, dict]:
         if not isinstance(e, dict) or not isinstance(e.get("row"), dict) or not isinstance(e.get("table"), str):
@@ -81,6 +98,8 @@ class RecordChecker:
         self._ledger_fields(table, row)
         if table == "attachments":
             self._attachment(row)
+        if table in _CATALOG_CHECKS:
+            self._catalog(table, row)
         if table == "orgs" and self.sender_role == "township":
             if row.get("code") != self.sender or row.get("role") != "township":
                 raise SyncError(E.BAD_RECORD, f"乡镇同步包中含有其他机构（{str(row.get('code'))[:40]}）的机构信息，"
@@ -108,6 +127,19 @@ class RecordChecker:
                 bad_range = bad_range or limits.number_problem(val, integer=f.kind == INT) is not None
         if bad_range:
             self.out_of_range += 1
+
+    def _catalog(self, table: str, row: dict) -> None:
+        """The county's 检查清单/报送日历 (issue 16): the content the editor would have stored, and no more
+        live entries than a county can keep."""
+        check, limit, what = _CATALOG_CHECKS[table]()
+        if not row.get("deleted"):
+            n = self.catalog_rows[table] = self.catalog_rows.get(table, 0) + 1
+            if n > limit:
+                raise SyncError(E.BAD_RECORD, f"同步包中的{what}超过{limit}项，已拒绝整个包，本机数据没有改变。")
+        try:
+            check(row)
+        except UserError as exc:
+            raise _refuse(table, row, what, f"不正确（{exc.message[:200]}）") from None
 
     def _attachment(self, row: dict) -> None:
         if row.get("deleted"):

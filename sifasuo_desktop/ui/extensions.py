@@ -5,6 +5,7 @@ Each listed module has `install(window)`. A missing module (feature not installe
 EXTENSIONS: list[str] = [
     "sifasuo_desktop.ui.extensions_flow",
     "sifasuo_desktop.ui.checklist_ui",
+    "sifasuo_desktop.ui.county_catalogs_ui",
     "sifasuo_desktop.ui.ranking_page",
     "sifasuo_desktop.ui.documents_ui",
     "sifasuo_desktop.ui.duban_ui",
