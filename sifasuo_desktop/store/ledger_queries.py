@@ -12,6 +12,7 @@ database state so one search counts once.
 """
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from sifasuo_desktop.domain.ledgers import LEDGERS, REF, TOWNSHIP_FIELD, Field, Ledger, township_label
@@ -73,17 +74,35 @@ def _fts_phrase(text: str) -> str:
 
 
 COMMON_TERM_SHARE = 0.015  # a term hitting more than 1.5 % of the rows is "common": walk the sort index
-_count_cache: dict[tuple, int] = {}
+_count_cache: dict[tuple, object] = {}
+_serial_numbers = itertools.count(1)
+
+
+_serials: dict[int, tuple] = {}
+
+
+def _serial(conn) -> int:
+    """A number of this connection object that no later connection reuses (id() alone is reused after a close,
+    and a fresh connection of another folder with as many changes would read this one's cached counts)."""
+    got = _serials.get(id(conn))
+    if got is None or got[0] is not conn:
+        if len(_serials) > 64:
+            _serials.clear()
+        got = _serials[id(conn)] = (conn, next(_serial_numbers))
+    return got[1]
 
 
 def _state(conn) -> tuple:
     """Changes by this connection or (data_version) by any other one invalidate the cached counts."""
-    return id(conn), conn.total_changes, conn.execute("PRAGMA data_version").fetchone()[0]
+    return _serial(conn), conn.total_changes, conn.execute("PRAGMA data_version").fetchone()[0]
 
 
-def _cached(key: tuple, compute) -> int:
-    n = _count_cache.get(key)
-    if n is None:
+_MISSING = object()
+
+
+def _cached(key: tuple, compute):
+    n = _count_cache.get(key, _MISSING)
+    if n is _MISSING:
         n = compute()
         if len(_count_cache) > 512:
             _count_cache.clear()
@@ -177,6 +196,57 @@ def _where(q: LedgerQuery, conn=None, common: bool | None = None) -> tuple[list[
     return where, params
 
 
+def _leads_index(conn, table: str, column: str) -> bool:
+    """Whether an index of `table` starts with `column` (so rows can be looked up or walked by it)."""
+    def compute() -> bool:
+        for idx in conn.execute(f"PRAGMA index_list({table})").fetchall():
+            cols = conn.execute(f"PRAGMA index_info({idx[1]})").fetchall()
+            if cols and cols[0][2] == column:
+                return True
+        return False
+    return _cached(_state(conn) + ("index", table, column), compute)
+
+
+MAX_REF_VALUES = 2000  # distinct values of a reference column the merge plan walks (bodies, powers: dozens)
+
+
+def _dangling(conn, table: str, column: str, ref_table: str) -> tuple | None:
+    """Values of `table.column` (not NULL) that name no row of `ref_table`, found by walking the column's index
+    one distinct value at a time; None when the column holds too many distinct values for that."""
+    def compute():
+        out = []
+        row = conn.execute(f"SELECT min({column}) FROM {table} WHERE {column} IS NOT NULL").fetchone()
+        value, seen = row[0], 0
+        while value is not None:
+            seen += 1
+            if seen > MAX_REF_VALUES:
+                return None
+            if conn.execute(f"SELECT 1 FROM {ref_table} WHERE id = ?", (value,)).fetchone() is None:
+                out.append(value)
+            value = conn.execute(f"SELECT min({column}) FROM {table} WHERE {column} > ?", (value,)).fetchone()[0]
+        return tuple(out)
+    return _cached(_state(conn) + ("dangling", table, column, ref_table), compute)
+
+
+def _ref_order_sql(conn, t: str, col: str, ref: Ledger, disp: str, where: list[str], params: list,
+                   direction: str) -> tuple[str, list] | None:
+    """Rows ordered by the display name of a reference column (执法主体), without computing the name of every row:
+    the referenced table is walked in name order through its index and each name's rows are fetched through the
+    reference column's index (merged with the rows whose reference is empty or dangling, which sort as NULL).
+    Same order as `ORDER BY (SELECT name ...), rowid`; None when the indexes for it are missing."""
+    if conn is None or not (_leads_index(conn, t, col) and _leads_index(conn, ref.table, disp)):
+        return None
+    dangling = _dangling(conn, t, col, ref.table)
+    if dangling is None:
+        return None
+    cond = " AND ".join(where)
+    orphan = f"t.{col} IS NULL" + (f" OR t.{col} IN ({','.join('?' * len(dangling))})" if dangling else "")
+    sql = (f"SELECT t.rowid AS rid, NULL AS k FROM {t} t WHERE {cond} AND ({orphan}) "
+           f"UNION ALL SELECT t.rowid, ref_.{disp} FROM {ref.table} ref_ JOIN {t} t ON t.{col} = ref_.id "
+           f"WHERE {cond} ORDER BY 2 {direction}, 1 {direction}")
+    return sql, params + list(dangling) + params
+
+
 def build_sql(q: LedgerQuery, conn=None) -> tuple[str, list]:
     """SQL for the ordered row ids of `q`. With `conn`, searches get the faster plan for their hit count."""
     ledger: Ledger = LEDGERS[q.ledger]
@@ -187,6 +257,9 @@ def build_sql(q: LedgerQuery, conn=None) -> tuple[str, list]:
     if q.order_by and ledger.has(order_col) and ledger.field(order_col).kind == REF:
         ref = LEDGERS[ledger.field(order_col).ref]
         disp = ref.display_field or ref.number_field or "id"
+        merged = _ref_order_sql(conn, t, order_col, ref, disp, where, params, direction)
+        if merged is not None:
+            return merged
         order_sql = f"(SELECT r.{disp} FROM {ref.table} r WHERE r.id = t.{order_col}) {direction}"
     else:
         # plain column order so SQLite can walk an index (first page of 100k rows in a few ms)
