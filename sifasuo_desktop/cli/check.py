@@ -27,7 +27,7 @@ def register(sub, common):
 
 def cmd_check(args) -> int:
     from sifasuo_desktop.domain.rules import CODES
-    from sifasuo_desktop.store.rules_queries import check_store
+    from sifasuo_desktop.store.rules_queries import check_lines, check_store
 
     codes = None
     if args.rule:
@@ -37,10 +37,18 @@ def cmd_check(args) -> int:
             raise UserError(f"未知的规则代码：{'、'.join(unknown)}（可用：{'、'.join(CODES)}）")
     store = open_store(args, write=False)
     try:
-        result = check_store(store, today=args.today, codes=codes)
+        if args.json:   # the lines as cached/printed: no finding objects held
+            lines, notices, _day = check_lines(store, today=args.today, codes=codes)
+        else:
+            result = check_store(store, today=args.today, codes=codes)
     finally:
         store.close()
     try:
+        if args.json:
+            for n in notices:
+                sys.stderr.write(f"提示：{n}\n")
+            _write_json_lines(lines)
+            return 0
         return _print_result(result, args.json)
     except BrokenPipeError:  # `sifasuo check | head`: the reader went away, not an error
         import os
@@ -119,6 +127,19 @@ def cmd_holidays_list(args) -> int:
     for year, c in sorted(summary.items()):
         print(f"{year}年：放假{c.get('holiday', 0)}天，调休上班{c.get('workday', 0)}天")
     return 0
+
+
+def _write_json_lines(lines: list[str]) -> None:
+    """A JSON array, one finding per line, written as it goes (no second copy of the whole text)."""
+    out = sys.stdout
+    if not lines:
+        out.write("[]\n")
+        return
+    out.write("[\n")
+    last = len(lines) - 1
+    for i, line in enumerate(lines):
+        out.write(line + (",\n" if i < last else "\n"))
+    out.write("]\n")
 
 
 def _write_json_array(items: list[dict]) -> None:

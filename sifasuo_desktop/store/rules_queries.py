@@ -13,6 +13,8 @@ from sifasuo_desktop.domain.errors import UserError
 from sifasuo_desktop.domain.permissions import require
 from sifasuo_desktop.domain.rules import Finding, effective_params, run_all
 
+from . import findings_cache
+
 SETTINGS_KEY = "rules"
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -116,19 +118,59 @@ def load_calendar(store) -> WorkCalendar:
     return WorkCalendar(overrides_from_rows(holiday_rows(store), local, county))
 
 
-def check_store(store, today=None, codes=None) -> CheckResult:
-    """Run every enabled rule over the store's records as of `today` (default: the local date)."""
+def _day(today) -> dt.date:
     if today is None:
-        today = dt.date.today()
-    elif isinstance(today, str):
-        today = dt.date.fromisoformat(today)
+        return dt.date.today()
+    if isinstance(today, str):
+        return dt.date.fromisoformat(today)
+    return today
+
+
+def _run(store, today: dt.date, params: dict, codes) -> tuple[list[Finding], list[str]]:
     cal = load_calendar(store)
-    findings = run_all(load_data(store), load_params(store), today, cal, codes=codes)
+    findings = run_all(load_data(store), params, today, cal, codes=codes)
     # the years the checks look at (last year, this year, next year) are announced too, if missing
     for y in (today.year,):
         if not cal.known_year(y):
             cal.fallback_years.add(y)
-    return CheckResult(findings, cal.notices(), today)
+    return findings, cal.notices()
+
+
+def check_lines(store, today=None, codes=None, use_cache: bool = True) -> tuple[list[str], list[str], dt.date]:
+    """(findings as `check --json` lines, notices, day) — from the findings cache while it is valid."""
+    today = _day(today)
+    params = load_params(store)
+    key = findings_cache.state_key(store, today, params, COLUMNS) if use_cache and not codes else None
+    if key:
+        hit = findings_cache.read(store.data_dir, today, key)
+        if hit is not None:
+            return hit[0], hit[1], today
+    findings, notices = _run(store, today, params, codes)
+    lines = [findings_cache.finding_line(f) for f in findings]
+    del findings
+    if key:
+        findings_cache.write(store.data_dir, today, key, lines, notices)
+    return lines, notices, today
+
+
+def check_store(store, today=None, codes=None, use_cache: bool = True) -> CheckResult:
+    """Run every enabled rule over the store's records as of `today` (default: the local date); a full run
+    reuses the findings cache (store/findings_cache.py) while no record, setting or holiday has changed."""
+    today = _day(today)
+    params = load_params(store)
+    key = findings_cache.state_key(store, today, params, COLUMNS) if use_cache and not codes else None
+    if key:
+        hit = findings_cache.read(store.data_dir, today, key)
+        if hit is not None:
+            try:
+                return CheckResult([findings_cache.finding_from_line(line) for line in hit[0]], hit[1], today)
+            except (TypeError, ValueError):   # a file that is not what this program wrote: recompute
+                pass
+    findings, notices = _run(store, today, params, codes)
+    if key:
+        findings_cache.write(store.data_dir, today, key, (findings_cache.finding_line(f) for f in findings),
+                             notices)
+    return CheckResult(findings, notices, today)
 
 
 def stored_rule_settings(store) -> dict:
@@ -192,5 +234,5 @@ def holiday_summary(store) -> dict[int, dict[str, int]]:
     return out
 
 
-__all__ = ["CheckResult", "check_store", "load_data", "load_params", "load_calendar", "import_holidays",
+__all__ = ["CheckResult", "check_store", "check_lines", "load_data", "load_params", "load_calendar", "import_holidays",
            "holiday_summary", "fallback_notice", "SETTINGS_KEY"]
