@@ -153,6 +153,35 @@ def check_lines(store, today=None, codes=None, use_cache: bool = True) -> tuple[
     return lines, notices, today
 
 
+def cached_check(store, today=None) -> CheckResult | None:
+    """The full run's result from the findings cache when it is valid, else None (nothing is computed)."""
+    today = _day(today)
+    key = findings_cache.state_key(store, today, load_params(store), COLUMNS)
+    hit = findings_cache.read(store.data_dir, today, key) if key else None
+    if hit is None:
+        return None
+    try:
+        return CheckResult([findings_cache.finding_from_line(line) for line in hit[0]], hit[1], today)
+    except (TypeError, ValueError):
+        return None
+
+
+def cacheable(store) -> bool:
+    """Whether a full run's result here is kept in the findings cache (migration m0200 applied, all counted)."""
+    return findings_cache.state_key(store, dt.date.today(), {}, COLUMNS) is not None
+
+
+def record_volume(store) -> int:
+    """About how many cases and inspections the checks read (the largest row id of each: no scan)."""
+    n = 0
+    for table in ("cases", "inspections"):
+        try:
+            n += store.conn.execute(f"SELECT max(rowid) FROM {table}").fetchone()[0] or 0
+        except Exception:
+            pass
+    return n
+
+
 def check_store(store, today=None, codes=None, use_cache: bool = True) -> CheckResult:
     """Run every enabled rule over the store's records as of `today` (default: the local date); a full run
     reuses the findings cache (store/findings_cache.py) while no record, setting or holiday has changed."""
@@ -160,12 +189,9 @@ def check_store(store, today=None, codes=None, use_cache: bool = True) -> CheckR
     params = load_params(store)
     key = findings_cache.state_key(store, today, params, COLUMNS) if use_cache and not codes else None
     if key:
-        hit = findings_cache.read(store.data_dir, today, key)
+        hit = cached_check(store, today)
         if hit is not None:
-            try:
-                return CheckResult([findings_cache.finding_from_line(line) for line in hit[0]], hit[1], today)
-            except (TypeError, ValueError):   # a file that is not what this program wrote: recompute
-                pass
+            return hit
     findings, notices = _run(store, today, params, codes)
     if key:
         findings_cache.write(store.data_dir, today, key, (findings_cache.finding_line(f) for f in findings),
@@ -234,5 +260,5 @@ def holiday_summary(store) -> dict[int, dict[str, int]]:
     return out
 
 
-__all__ = ["CheckResult", "check_store", "check_lines", "load_data", "load_params", "load_calendar", "import_holidays",
+__all__ = ["CheckResult", "check_store", "check_lines", "cached_check", "cacheable", "record_volume", "load_data", "load_params", "load_calendar", "import_holidays",
            "holiday_summary", "fallback_notice", "SETTINGS_KEY"]

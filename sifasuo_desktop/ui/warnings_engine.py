@@ -4,6 +4,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import queue
+import subprocess
+import sys
 import threading
 
 import shiboken6
@@ -11,25 +13,56 @@ import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from sifasuo_desktop.domain.rules import SEVERITY_LABELS
+from sifasuo_desktop.store import rules_queries
 from sifasuo_desktop.store.rules_queries import CheckResult, check_store
 
 log = logging.getLogger(__name__)
 MAX_TIP_LINES = 4
 
 
-def build_badge_index(findings) -> dict[tuple[str, str], tuple[str, str]]:
-    """(table, record id) -> (worst severity, tooltip) — O(1) lookups for the ledger views."""
+def build_badge_index(findings) -> dict[tuple[str, str], list]:
+    """(table, record id) -> that record's findings (the same objects, no copies: a county's hundred thousand
+    findings are held once); `badge_of` makes the tooltip when a row is painted."""
     grouped: dict[tuple[str, str], list] = {}
     for f in findings:
         grouped.setdefault((f.record_type, f.record_id), []).append(f)
-    index = {}
-    for key, items in grouped.items():
-        worst = "red" if any(f.severity == "red" for f in items) else "yellow"
-        lines = [f"{SEVERITY_LABELS[f.severity]} {f.code} {f.title}：{f.message}" for f in items[:MAX_TIP_LINES]]
-        if len(items) > MAX_TIP_LINES:
-            lines.append(f"……共{len(items)}条预警")
-        index[key] = (worst, "\n".join(lines))
-    return index
+    return grouped
+
+
+def badge_of(items) -> tuple[str, str] | None:
+    """(worst severity, tooltip) of one record's findings."""
+    if not items:
+        return None
+    worst = "red" if any(f.severity == "red" for f in items) else "yellow"
+    lines = [f"{SEVERITY_LABELS[f.severity]} {f.code} {f.title}：{f.message}" for f in items[:MAX_TIP_LINES]]
+    if len(items) > MAX_TIP_LINES:
+        lines.append(f"……共{len(items)}条预警")
+    return worst, "\n".join(lines)
+
+
+SEPARATE_PROCESS_RECORDS = 50_000   # cases + inspections from which the checks run in their own process
+
+
+def check_command(data_dir, today) -> list[str]:
+    """`sifasuo check` for this folder and day, run by this interpreter (or the frozen program)."""
+    args = ["check", "--data-dir", str(data_dir), "--today", today.isoformat(), "--json"]
+    if getattr(sys, "frozen", False):
+        return [sys.executable, *args]
+    return [sys.executable, "-m", "sifasuo_desktop", *args]
+
+
+def run_check_process(data_dir, today) -> bool:
+    """Run the full check in a child process (its output goes to the findings cache); False when it failed."""
+    flags = getattr(subprocess, "CREATE_NO_WINDOW", 0)
+    try:
+        done = subprocess.run(check_command(data_dir, today), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, creationflags=flags, check=False)
+    except OSError:
+        log.exception("separate check process could not start")
+        return False
+    if done.returncode != 0:
+        log.warning("separate check process exited %s", done.returncode)
+    return done.returncode == 0
 
 
 class RulesEngine(QObject):
@@ -55,7 +88,7 @@ class RulesEngine(QObject):
         self.data_dir = data_dir or store.data_dir
         self.today: dt.date | None = None  # None: the local date at each run
         self.result: CheckResult | None = None
-        self.index: dict[tuple[str, str], tuple[str, str]] = {}
+        self.index: dict[tuple[str, str], list] = {}
         self.error: str | None = None
         self.runs = 0
         self._running = False
@@ -78,7 +111,7 @@ class RulesEngine(QObject):
         return self._running or self._timer.isActive()
 
     def badge(self, table: str, record_id: str):
-        return self.index.get((table, record_id))
+        return badge_of(self.index.get((table, record_id)))
 
     def counts(self) -> dict[str, int]:
         return self.result.counts() if self.result else {"red": 0, "yellow": 0}
@@ -125,13 +158,22 @@ class RulesEngine(QObject):
 
     @staticmethod
     def _work(results, data_dir, today) -> None:
-        """Worker thread: its own read connection; touches nothing but the result queue."""
+        """Worker thread: its own read connection; touches nothing but the result queue.
+
+        A big folder (a county: a million records) is checked by a separate `sifasuo check` process that
+        leaves its result in the findings cache, which this thread then reads: the rules' working set
+        (gigabytes at county scale) never enters the GUI process, and the GUI keeps its interpreter lock."""
         from sifasuo_desktop.store import Store
 
         try:
             store = Store.open(data_dir, create=False)
             try:
-                result = check_store(store, today=today)
+                result = rules_queries.cached_check(store, today)
+                if (result is None and rules_queries.record_volume(store) >= SEPARATE_PROCESS_RECORDS
+                        and rules_queries.cacheable(store) and run_check_process(data_dir, today)):
+                    result = rules_queries.cached_check(store, today)
+                if result is None:
+                    result = check_store(store, today=today)
             finally:
                 store.close()
             payload = build_badge_index(result.findings)

@@ -197,3 +197,56 @@ def test_large_rule_groups_load_in_chunks(qtbot):
     # a new result keeps the rule expanded
     engine.updated.emit()
     assert page.tree.topLevelItem(0).child(0).isExpanded()
+
+
+def test_a_big_folder_is_checked_in_a_separate_process(qtbot, demo_store, monkeypatch):
+    """Issue 19: from SEPARATE_PROCESS_RECORDS on, `sifasuo check` runs as a child process and the window reads
+    its findings from the cache (the rules never run in the GUI process); badges and counts are the same."""
+    import datetime as _dt
+
+    from sifasuo_desktop.store import findings_cache
+    from sifasuo_desktop.store import rules_queries
+    from sifasuo_desktop.ui import warnings_engine
+
+    expected = rules_queries.check_store(demo_store, use_cache=False)
+    children = []
+    real = warnings_engine.run_check_process
+
+    def child(data_dir, today):
+        children.append(today)
+        return real(data_dir, today)
+
+    def not_here(*a, **kw):
+        raise AssertionError("the rules ran inside the GUI process")
+
+    monkeypatch.setattr(warnings_engine, "SEPARATE_PROCESS_RECORDS", 0)
+    monkeypatch.setattr(warnings_engine, "run_check_process", child)
+    monkeypatch.setattr(rules_queries, "run_all", not_here)
+    w = MainWindow(demo_store, SYSTEM)
+    w.show()
+    engine = w.rules_engine
+    settle(qtbot, engine)
+    try:
+        assert children == [_dt.date.today()] and engine.error is None
+        assert [f.to_dict() for f in engine.result.findings] == [f.to_dict() for f in expected.findings]
+        f = expected.findings[0]
+        assert engine.badge(f.record_type, f.record_id)[0] in ("red", "yellow")
+        assert findings_cache.cache_path(demo_store.data_dir, _dt.date.today()).exists()
+    finally:
+        dispose(qtbot, w)
+
+
+def test_a_failing_check_process_falls_back_to_the_thread(qtbot, demo_store, monkeypatch):
+    from sifasuo_desktop.store import findings_cache
+    from sifasuo_desktop.ui import warnings_engine
+
+    monkeypatch.setattr(warnings_engine, "SEPARATE_PROCESS_RECORDS", 0)
+    monkeypatch.setattr(warnings_engine, "check_command", lambda d, t: [str(demo_store.data_dir / "no-such-program")])
+    w = MainWindow(demo_store, SYSTEM)
+    w.show()
+    settle(qtbot, w.rules_engine)
+    try:
+        assert w.rules_engine.error is None and w.rules_engine.result.findings
+    finally:
+        dispose(qtbot, w)
+    findings_cache.drop(demo_store.data_dir)
