@@ -232,7 +232,8 @@ def _ref_order_sql(conn, t: str, col: str, ref: Ledger, disp: str, where: list[s
                    direction: str) -> tuple[str, list] | None:
     """Rows ordered by the display name of a reference column (执法主体), without computing the name of every row:
     the referenced table is walked in name order through its index and each name's rows are fetched through the
-    reference column's index (merged with the rows whose reference is empty or dangling, which sort as NULL).
+    reference column's index (CROSS JOIN: SQLite keeps that loop order whatever its statistics say), merged with
+    the rows whose reference is empty or dangling, which sort as NULL.
     Same order as `ORDER BY (SELECT name ...), rowid`; None when the indexes for it are missing."""
     if conn is None or not (_leads_index(conn, t, col) and _leads_index(conn, ref.table, disp)):
         return None
@@ -242,7 +243,7 @@ def _ref_order_sql(conn, t: str, col: str, ref: Ledger, disp: str, where: list[s
     cond = " AND ".join(where)
     orphan = f"t.{col} IS NULL" + (f" OR t.{col} IN ({','.join('?' * len(dangling))})" if dangling else "")
     sql = (f"SELECT t.rowid AS rid, NULL AS k FROM {t} t WHERE {cond} AND ({orphan}) "
-           f"UNION ALL SELECT t.rowid, ref_.{disp} FROM {ref.table} ref_ JOIN {t} t ON t.{col} = ref_.id "
+           f"UNION ALL SELECT t.rowid, ref_.{disp} FROM {ref.table} ref_ CROSS JOIN {t} t ON t.{col} = ref_.id "
            f"WHERE {cond} ORDER BY 2 {direction}, 1 {direction}")
     return sql, params + list(dangling) + params
 

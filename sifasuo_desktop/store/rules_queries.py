@@ -76,21 +76,46 @@ def _existing(store, table: str) -> list[str]:
     return [c for c in COLUMNS[table] if c in have]
 
 
-def load_table(store, table: str) -> list[dict]:
+CHUNK = 5000          # rows fetched at a time (no list of every row's tuple beside the dicts)
+UNIQUE_SHARE = 0.5    # a column with more distinct values than this share of a chunk's rows is not shared
+
+
+def load_table(store, table: str, share_values: bool = False) -> list[dict]:
+    """Every live record of `table` as a dict of the columns the rules read.
+
+    `share_values`: equal values of a column are one object (a county's 787,400 cases hold ~1,000 distinct
+    dates, 20 township codes, a few statuses: SQLite returns a new string for every cell), which halves the
+    memory of a full check; columns whose values are mostly distinct (id, 当事人) are left alone."""
     cols = _existing(store, table)
     if not cols:
         return []
     cur = store.conn.cursor()
     cur.row_factory = None  # plain tuples: much faster than sqlite3.Row → dict
-    rows = cur.execute(f"SELECT {', '.join(cols)} FROM {table} WHERE deleted = 0").fetchall()
-    if "description" in cols:
-        i = cols.index("description")
-        rows = [r[:i] + ((r[i] or "")[:30],) + r[i + 1:] for r in rows]
-    return [dict(zip(cols, r)) for r in rows]
+    cur.execute(f"SELECT {', '.join(cols)} FROM {table} WHERE deleted = 0")
+    cut = cols.index("description") if "description" in cols else None
+    pools: list[dict | None] = [({} if c != "id" else None) for c in cols]
+    out: list[dict] = []
+    while True:
+        chunk = cur.fetchmany(CHUNK)
+        if not chunk:
+            break
+        if cut is not None:
+            chunk = [r[:cut] + ((r[cut] or "")[:30],) + r[cut + 1:] for r in chunk]
+        if share_values:
+            columns = list(zip(*chunk))
+            for i, pool in enumerate(pools):
+                if pool is None:
+                    continue
+                columns[i] = list(map(pool.setdefault, columns[i], columns[i]))
+                if len(pool) > UNIQUE_SHARE * (len(out) + len(chunk)) and len(out) + len(chunk) >= CHUNK:
+                    pools[i] = None   # mostly distinct: sharing costs more than it saves
+            chunk = zip(*columns)
+        out.extend(dict(zip(cols, r)) for r in chunk)
+    return out
 
 
 def load_data(store) -> dict[str, list[dict]]:
-    return {table: load_table(store, table) for table in COLUMNS}
+    return {table: load_table(store, table, share_values=True) for table in COLUMNS}
 
 
 def load_params(store) -> dict:
@@ -127,8 +152,17 @@ def _day(today) -> dt.date:
 
 
 def _run(store, today: dt.date, params: dict, codes) -> tuple[list[Finding], list[str]]:
+    import gc
+
     cal = load_calendar(store)
-    findings = run_all(load_data(store), params, today, cal, codes=codes)
+    # a million new dicts would start the cyclic collector over and over (none of them is garbage yet)
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        findings = run_all(load_data(store), params, today, cal, codes=codes)
+    finally:
+        if was_enabled:
+            gc.enable()
     # the years the checks look at (last year, this year, next year) are announced too, if missing
     for y in (today.year,):
         if not cal.known_year(y):
