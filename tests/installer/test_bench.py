@@ -168,3 +168,20 @@ def test_run_child_reports_exit_code_and_rss(tmp_path):
     wall, rc, rss, err = run_child([sys.executable, "-c", "import sys; sys.stderr.write('boom'); sys.exit(3)"])
     assert rc == 3 and "boom" in err and wall > 0
     assert rss is None or rss > 1
+
+
+def test_check_figures_cold_then_from_the_cache(tmp_path):
+    """Issue 19: the check row is taken twice, first with the findings cache dropped, and gives CPU time."""
+    from sifasuo_desktop.cli import main as cli_main
+
+    from bench.runner import bench_check
+
+    data = tmp_path / "demo"
+    assert cli_main(["demo", "--data-dir", str(data), "--cases", "40", "--json"]) == 0
+    assert cli_main(["check", "--data-dir", str(data), "--json"]) == 0      # a cache the bench must not reuse
+    results = bench_check(data)
+    assert [r.name for r in results] == ["check over all records (cold)", "check over all records (cold): peak memory",
+                                         "check over all records (repeat)",
+                                         "check over all records (repeat): peak memory"]
+    assert all(r.value is not None for r in results)
+    assert "CPU" in results[0].note and "warnings" in results[0].note and "cache" in results[2].note
