@@ -45,12 +45,42 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _NotGui(Exception):
+    pass
+
+
+class _QuietParser(argparse.ArgumentParser):
+    def error(self, message):   # the full parser reports it
+        raise _NotGui(message)
+
+
+def _gui_arguments(argv) -> argparse.Namespace | None:
+    """The arguments of a GUI start (`sifasuo [--data-dir D] [--quit-after-startup]`, no command), read without
+    building the whole command parser (which imports every command family: ~0.1 s of the GUI's start-up).
+    None when argv holds anything else: the full parser then reads it (and reports any error)."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if any(a in ("-h", "--help", "--version") for a in argv):
+        return None
+    quick = _QuietParser(add_help=False, allow_abbrev=False)
+    quick.add_argument("--data-dir", default=argparse.SUPPRESS)
+    quick.add_argument("--quit-after-startup", action="store_true")
+    try:
+        args, rest = quick.parse_known_args(argv)
+    except _NotGui:
+        return None
+    if rest:
+        return None
+    args.command = None
+    return args
+
+
 def main(argv=None) -> int:
     from sifasuo_desktop.fsutil import private_umask
 
     private_umask()   # files and folders this process creates: owner only (POSIX)
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = _gui_arguments(argv)
+    if args is None:
+        args = build_parser().parse_args(argv)
     try:
         if not args.command:
             from sifasuo_desktop.ui.app import run_gui

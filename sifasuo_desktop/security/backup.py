@@ -24,9 +24,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from sifasuo_desktop.domain.errors import UserError
 from sifasuo_desktop.domain.permissions import SYSTEM, require
@@ -74,6 +71,8 @@ def _unique(path: Path) -> Path:
 def derive_key(passphrase: str, salt: bytes, n: int = KDF_N, r: int = KDF_R, p: int = KDF_P) -> bytes:
     if not passphrase:
         raise UserError("备份密码不能为空。")
+    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt   # imported when used: not at GUI start-up
+
     return Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(passphrase.encode("utf-8"))
 
 
@@ -91,6 +90,8 @@ def encrypt_file(src: Path, dst: Path, key: bytes, salt: bytes) -> None:
                          "salt": base64.b64encode(salt).decode(), "chunk": CHUNK,
                          "prefix": base64.b64encode(os.urandom(7)).decode()}).encode()
     prefix = base64.b64decode(json.loads(header)["prefix"])
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     aes = AESGCM(key)
     size = src.stat().st_size
     with open(src, "rb") as fin, fsutil.atomic_file(dst) as fout:
@@ -110,6 +111,9 @@ def encrypt_file(src: Path, dst: Path, key: bytes, salt: bytes) -> None:
 
 
 def decrypt_file(src: Path, dst: Path, passphrase: str | None = None, key: bytes | None = None) -> None:
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     with open(src, "rb") as fin:
         if fin.read(len(MAGIC)) != MAGIC:
             raise UserError(f"“{src.name}”不是加密的备份文件。")

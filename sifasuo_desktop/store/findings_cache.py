@@ -69,10 +69,10 @@ def _program_signature() -> str:
             except OSError:
                 h.update(f"{p.name}:-;".encode())
         try:
-            from importlib.metadata import version
+            import chinese_calendar
 
-            h.update(version("chinesecalendar").encode())
-        except Exception:  # not installed as a distribution (frozen bundle): the version above covers it
+            h.update(str(getattr(chinese_calendar, "__version__", "")).encode())
+        except ImportError:
             pass
         _code_signature = h.hexdigest()
     return _code_signature

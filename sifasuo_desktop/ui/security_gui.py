@@ -354,7 +354,10 @@ class SecurityController(QObject):
         self.closed_for_restore = False
         self.last_backup: bk.AutoResult | None = None
         app = QApplication.instance()
-        app.installEventFilter(self)
+        # the app-wide activity filter sees every event of every widget: installed only while an idle lock
+        # is configured (check_idle, every 15 s, follows a change of the setting)
+        self._filtering = False
+        self._follow_lock_setting()
         self.idle_timer = QTimer(self)
         self.idle_timer.setInterval(15_000)
         self.idle_timer.timeout.connect(self.check_idle)
@@ -370,6 +373,22 @@ class SecurityController(QObject):
         app.aboutToQuit.connect(self.backup_on_exit)
 
     # ------------------------------------------------------------------ idle lock
+    def _follow_lock_setting(self) -> bool:
+        """Install the activity filter when an idle lock applies, remove it when none does; True if it applies."""
+        try:
+            wanted = self.idle_limit_seconds() is not None and self.lockable
+        except Exception:  # an unreadable setting: no lock, as check_idle decides
+            wanted = False
+        app = QApplication.instance()
+        if wanted and not self._filtering and app is not None:
+            app.installEventFilter(self)
+            self._filtering = True
+            self.last_activity = time.monotonic()
+        elif not wanted and self._filtering and app is not None:
+            app.removeEventFilter(self)
+            self._filtering = False
+        return wanted
+
     def eventFilter(self, obj, event) -> bool:
         if event.type() in _ACTIVITY:
             self.last_activity = time.monotonic()
@@ -403,9 +422,9 @@ class SecurityController(QObject):
         if self.locked or not self.window.isVisible() or not self._usable():
             return False
         try:
-            limit = self.idle_limit_seconds()
-            if limit is None or not self.lockable:
+            if not self._follow_lock_setting():
                 return False
+            limit = self.idle_limit_seconds()
         except Exception:  # never let the lock check take the window down
             log.exception("idle check failed")
             return False

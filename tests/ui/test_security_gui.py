@@ -401,3 +401,32 @@ def test_restore_over_a_broken_database_needs_the_backups_admin(qtbot, tmp_path)
         _wait_done(qtbot, st)
     with Store.open(d, check=True) as s:
         assert s.count("bodies", "name = '备份里的单位'") == 1
+
+
+def test_the_activity_filter_is_installed_only_while_an_idle_lock_applies(qtbot, window, acc_store):
+    """Issue 19 (start-up): no app-wide event filter when no idle lock is configured; check_idle installs it
+    once one is, and user activity then counts; switched off again, the filter goes."""
+    from PySide6.QtCore import QEvent, QPointF, Qt
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtWidgets import QApplication
+
+    ctl = window._security
+    acc_store.actor = Actor("boss", "admin")
+    acc_store.set_setting("security.idle_lock_minutes", 0)
+    acc_store.actor = window.actor
+    ctl.check_idle()
+    assert ctl._filtering is False
+    acc_store.actor = Actor("boss", "admin")
+    acc_store.set_setting("security.idle_lock_minutes", 5)
+    acc_store.actor = window.actor
+    assert ctl.check_idle() is False and ctl._filtering is True
+    ctl.last_activity -= 1000
+    before = ctl.last_activity
+    ev = QMouseEvent(QEvent.MouseMove, QPointF(5, 5), QPointF(5, 5), Qt.NoButton, Qt.NoButton, Qt.NoModifier)
+    QApplication.sendEvent(window, ev)
+    assert ctl.last_activity > before            # activity seen through the filter
+    acc_store.actor = Actor("boss", "admin")
+    acc_store.set_setting("security.idle_lock_minutes", 0)
+    acc_store.actor = window.actor
+    ctl.check_idle()
+    assert ctl._filtering is False
