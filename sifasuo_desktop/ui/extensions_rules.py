@@ -27,7 +27,9 @@ def install(window) -> None:
     window.add_menu_action("监督", "预警", lambda: window.show_page("warnings"))
     window.add_menu_action("工具", "预警阈值设置", lambda: open_rule_settings(window))
     window.add_menu_action("工具", "导入节假日安排…", lambda: import_holidays_dialog(window))
-    engine.recompute()
+    # after the window's first paint (the debounce timer: the check thread does not compete with building and
+    # painting the window for the interpreter lock)
+    engine.schedule()
 
 
 def import_holidays_dialog(window, path: str | None = None) -> dict | None:

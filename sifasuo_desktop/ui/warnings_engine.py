@@ -116,6 +116,11 @@ class RulesEngine(QObject):
     def counts(self) -> dict[str, int]:
         return self.result.counts() if self.result else {"red": 0, "yellow": 0}
 
+    def schedule(self) -> None:
+        """Recompute after the debounce interval (busy meanwhile)."""
+        if not self._closed:
+            self._timer.start()
+
     def recompute(self) -> None:
         if self._closed:
             return
