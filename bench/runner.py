@@ -117,6 +117,8 @@ def bench_startup(data_dir: Path, runs: int) -> list[Result]:
     run_child(bare_cmd)
     app_t: list[float] = []
     bare_t: list[float] = []
+    app_cpu: list[float] = []
+    bare_cpu: list[float] = []
     app_rss: list[float] = []
     for i in range(runs):
         t, rc_b, _, err = run_child(bare_cmd)
@@ -124,11 +126,15 @@ def bench_startup(data_dir: Path, runs: int) -> list[Result]:
             log(f"bare window failed: {err[-300:]}")
             return [Result("start-up: bare PySide6 window", None, note=f"failed (exit {rc_b})")]
         bare_t.append(t)
+        if LAST_CPU[0] is not None:
+            bare_cpu.append(LAST_CPU[0])
         t, rc_a, rss, err = run_child(app_cmd)
         if rc_a != 0:
             log(f"app start-up failed: {err[-300:]}")
             return [Result("start-up to main window (median)", None, note=f"failed (exit {rc_a})")]
         app_t.append(t)
+        if LAST_CPU[0] is not None:
+            app_cpu.append(LAST_CPU[0])
         if rss is not None:
             app_rss.append(rss)
         log(f"  start-up run {i + 1}/{runs}: app {t * 1000:.0f} ms, bare window {bare_t[-1] * 1000:.0f} ms")
@@ -137,6 +143,10 @@ def bench_startup(data_dir: Path, runs: int) -> list[Result]:
         Result("start-up: app to main window (median)", ms(a), "ms", samples=[ms(x) for x in app_t]),
         Result("start-up: bare PySide6 window (median)", ms(b), "ms", samples=[ms(x) for x in bare_t]),
         Result("start-up ratio app / bare window", a / b, "x", TARGET_STARTUP_RATIO),
+        Result("start-up ratio of CPU time (user + sys) app / bare window",
+               median(app_cpu) / median(bare_cpu) if app_cpu and bare_cpu else None, "x", None,
+               note=(f"CPU {median(app_cpu) * 1000:.0f} / {median(bare_cpu) * 1000:.0f} ms: what the machine's load "
+                     "does not move" if app_cpu and bare_cpu else "")),
         Result("GUI peak memory (start-up, default ledger)", max(app_rss) if app_rss else None, "MB",
                TARGET_GUI_MB),
     ]

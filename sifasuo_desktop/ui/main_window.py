@@ -7,7 +7,7 @@ import logging
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QSplitter,
-                               QStackedWidget)
+                               QStackedWidget, QWidget)
 
 from sifasuo_desktop import APP_NAME, __version__
 from sifasuo_desktop.domain.ledgers import LEDGERS, nav_ledgers
@@ -30,6 +30,8 @@ class MainWindow(QMainWindow):
         self.data_dir = data_dir or store.data_dir
         self._pages: dict[str, object] = {}
         self._ledger_views: dict[str, LedgerView] = {}
+        self._unbuilt: dict[str, QWidget] = {}      # ledger pages not shown yet: an empty stand-in each
+        self._record_buttons: dict[str, list] = {}  # (text, callback, when) to put on a ledger view when built
         self._record_actions: dict[str, list] = {}
         self._form_actions: dict[str, list] = {}
         self._badge_providers: list = []
@@ -59,7 +61,7 @@ class MainWindow(QMainWindow):
             self._ledger_placeholders(ledger)
         self.nav.currentRowChanged.connect(self._nav_changed)
         self._install_extensions()
-        # ledger views are built now (cheap) and loaded when first shown; the default ledger is loaded at start
+        # ledger views are built when first shown (or asked for) and loaded then; the default one at start
         self.ledger_view(DEFAULT_LEDGER).ensure_loaded()
         self.nav.setCurrentRow(0)
 
@@ -69,9 +71,30 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ pages
     def _ledger_placeholders(self, ledger) -> None:
-        view = LedgerView(self, ledger.key)
-        self._ledger_views[ledger.key] = view
-        self.add_page(ledger.key, ledger.title, view)
+        """An empty stand-in in the stack; the LedgerView (toolbar, model, columns: ~15 ms each, two dozen
+        ledgers) is built when the page is first shown or asked for (issue 19: start-up)."""
+        holder = QWidget(self)
+        self._unbuilt[ledger.key] = holder
+        self.add_page(ledger.key, ledger.title, holder)
+
+    def _build_ledger_view(self, key: str) -> LedgerView:
+        view = self._ledger_views.get(key)
+        if view is not None:
+            return view
+        holder = self._unbuilt[key]           # KeyError for a key that is no ledger page, as before
+        view = LedgerView(self, key)
+        for text, callback, when in self._record_buttons.get(key, ()):
+            view.add_record_button(text, callback, when)
+        self._ledger_views[key] = view
+        del self._unbuilt[key]
+        current = self.stack.currentWidget() is holder
+        self.stack.insertWidget(self.stack.indexOf(holder), view)
+        self.stack.removeWidget(holder)
+        self._pages[key] = view
+        if current:
+            self.stack.setCurrentWidget(view)
+        holder.deleteLater()
+        return view
 
     def add_page(self, key: str, title: str, widget, before: str | None = None) -> None:
         if key in self._pages:
@@ -93,6 +116,8 @@ class MainWindow(QMainWindow):
         return -1
 
     def page(self, key: str):
+        if key in self._unbuilt:
+            return self._build_ledger_view(key)
         return self._pages.get(key)
 
     def page_keys(self) -> list[str]:
@@ -107,6 +132,8 @@ class MainWindow(QMainWindow):
         if row < 0:
             return
         key = self.nav.item(row).data(Qt.UserRole)
+        if key in self._unbuilt:
+            self._build_ledger_view(key)
         widget = self._pages[key]
         if isinstance(widget, LedgerView):
             widget.ensure_loaded()
@@ -115,7 +142,7 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(widget)
 
     def ledger_view(self, key: str) -> LedgerView:
-        return self._ledger_views[key]
+        return self._build_ledger_view(key)
 
     def current_ledger_view(self) -> LedgerView | None:
         w = self.stack.currentWidget()
@@ -123,7 +150,7 @@ class MainWindow(QMainWindow):
 
     def open_record(self, table: str, record_id: str) -> dict | None:
         """Go to the ledger holding the record and open its form."""
-        view = self._ledger_views.get(table)
+        view = self._build_ledger_view(table) if table in self._unbuilt or table in self._ledger_views else None
         record = self.store.get(table, record_id)
         if view is None or record is None:
             QMessageBox.information(self, "找不到记录", "该记录不存在或已删除。")
@@ -146,6 +173,7 @@ class MainWindow(QMainWindow):
     def add_record_action(self, ledger_key: str, text: str, callback, when=None) -> None:
         """`when(record) -> bool`: shown only for records whose state allows the action."""
         self._record_actions.setdefault(ledger_key, []).append((text, callback))
+        self._record_buttons.setdefault(ledger_key, []).append((text, callback, when))
         view = self._ledger_views.get(ledger_key)
         if view is not None:
             view.add_record_button(text, callback, when)
