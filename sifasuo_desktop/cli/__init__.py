@@ -14,9 +14,8 @@ from sifasuo_desktop import APP_NAME, __version__
 from sifasuo_desktop.domain.errors import UserError
 
 # command family modules in this package; each defines register(subparsers, common)
-COMMAND_MODULES = ["core"]
-OPTIONAL_MODULES = ["check", "docs", "xlsx", "sync", "security", "stats", "rules", "personnel", "discretion",
-                    "enterprise", "evaluation"]
+COMMAND_MODULES = ["core", "check", "docs", "xlsx", "sync", "security", "stats", "rules", "personnel", "discretion",
+                   "enterprise", "evaluation"]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -34,14 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--quit-after-startup", action="store_true",
                         help="打开主窗口并载入默认台账后立即退出（冒烟测试、启动计时）")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name in COMMAND_MODULES + OPTIONAL_MODULES:
-        try:
-            module = importlib.import_module(f"{__name__}.{name}")
-        except ModuleNotFoundError as exc:
-            if name in OPTIONAL_MODULES and exc.name == f"{__name__}.{name}":
-                continue
-            raise
-        module.register(sub, common)
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"{__name__}.{name}").register(sub, common)
     return parser
 
 

@@ -19,11 +19,8 @@ def data_dir_from(args) -> Path:
 def resolve_cli_actor(store, write: bool):
     """The account the CLI acts as. The security module decides (SIFASUO_USER/SIFASUO_PASSWORD, prompt,
     refusal); without accounts in the data folder the CLI acts as the system."""
-    try:
-        from sifasuo_desktop.security.cli_auth import cli_actor  # provided by the security module
-    except ImportError:
-        from sifasuo_desktop.domain.permissions import SYSTEM
-        return SYSTEM
+    from sifasuo_desktop.security.cli_auth import cli_actor
+
     return cli_actor(store, write)
 
 

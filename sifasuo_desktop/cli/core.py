@@ -64,16 +64,14 @@ def cmd_init(args) -> int:
                 store.set_setting(S_OWN_CODE, doc_code)
             return org
 
-        try:
-            from sifasuo_desktop.security.setup import init_with_admin, recovery_notice
-        except ImportError:
-            org, user, code = write_org(), None, None
-        else:
-            org, user, code = init_with_admin(store, args, write_org)
+        from sifasuo_desktop.security.setup import init_with_admin, recovery_notice
+        from sifasuo_desktop.sync.setup import after_init as sync_after_init
+
+        org, user, code = init_with_admin(store, args, write_org)
         if user:
             print(f"已创建管理员账号：{user}")
             print(recovery_notice(user, code))
-        _setup_hooks(store, args)
+        sync_after_init(store)      # this installation's sync keys
     print(f"已初始化：{org.name}（{org.code}，{org.role_label}），数据文件夹：{data_dir}")
     return 0
 
@@ -96,24 +94,12 @@ def _check_doc_code(args) -> str | None:
 def _check_admin_flags(args) -> None:
     """A bad --admin-user/--admin-password is refused before anything is written (exit 1, folder untouched),
     instead of leaving a folder without any login that a script believes is protected."""
-    try:
-        from sifasuo_desktop.security import accounts
-    except ImportError:
-        return
+    from sifasuo_desktop.security import accounts
+
     if args.admin_user is not None:
         accounts.validate_username(args.admin_user)
     if args.admin_password is not None:
         accounts.validate_password(args.admin_password, args.admin_user or "")
-
-
-def _setup_hooks(store, args) -> None:
-    """Let optional modules finish the setup (sync keys; the administrator came with the organisation)."""
-    try:
-        from sifasuo_desktop.sync.setup import after_init as sync_after_init
-    except ImportError:
-        pass
-    else:
-        sync_after_init(store)
 
 
 def cmd_demo(args) -> int:
@@ -199,18 +185,11 @@ def _demo_in(folder: Path, args, generate, Store) -> dict:
     with Store.open(folder) as store:
         summary = generate(store, cases=args.cases, seed=args.seed, role=args.role,
                            progress=None if args.json else _progress)
-        try:
-            from sifasuo_desktop.security.setup import after_demo
-        except ImportError:
-            pass
-        else:
-            summary.update(after_demo(store) or {})
-        try:
-            from sifasuo_desktop.sync.setup import after_init as sync_after_init
-        except ImportError:
-            pass
-        else:
-            sync_after_init(store)
+        from sifasuo_desktop.security.setup import after_demo
+        from sifasuo_desktop.sync.setup import after_init as sync_after_init
+
+        summary.update(after_demo(store) or {})
+        sync_after_init(store)
     return summary
 
 

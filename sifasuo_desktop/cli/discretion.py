@@ -24,7 +24,8 @@ def register(sub, common):
 
 
 def cmd_exemplary(args) -> int:
-    from sifasuo_desktop.store.exemplary_queries import export_exemplary, list_exemplary
+    from sifasuo_desktop.store.exemplary_queries import list_exemplary
+    from sifasuo_desktop.xlsx.reports import export_exemplary
 
     if args.xlsx and not args.xlsx.lower().endswith(".xlsx"):
         raise UserError("导出文件名应以 .xlsx 结尾。")

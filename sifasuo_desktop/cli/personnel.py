@@ -71,7 +71,7 @@ def _print_tables(tables, as_json, xlsx):
 
 def cmd_stats(args) -> int:
     from sifasuo_desktop.store.personnel_queries import personnel_report
-    from sifasuo_desktop.store.stats_queries import export_tables_xlsx
+    from sifasuo_desktop.xlsx.reports import export_tables_xlsx
 
     xlsx = _xlsx_path(args.xlsx)
     store = open_store(args, write=False)
@@ -87,7 +87,7 @@ def cmd_stats(args) -> int:
 
 def cmd_review_summary(args) -> int:
     from sifasuo_desktop.store.personnel_queries import review_summary
-    from sifasuo_desktop.store.stats_queries import export_tables_xlsx
+    from sifasuo_desktop.xlsx.reports import export_tables_xlsx
 
     xlsx = _xlsx_path(args.xlsx)
     store = open_store(args, write=False)

@@ -32,7 +32,8 @@ def register(sub, common):
 
 
 def cmd_stats(args) -> int:
-    from sifasuo_desktop.store.stats_queries import export_tables_xlsx, period_report
+    from sifasuo_desktop.store.stats_queries import period_report
+    from sifasuo_desktop.xlsx.reports import export_tables_xlsx
 
     if args.kind == "ranking":
         return cmd_ranking(args)
@@ -83,7 +84,7 @@ def ranking_table(period, rows):
 
 def cmd_ranking(args) -> int:
     from sifasuo_desktop.store.ranking_queries import township_ranking
-    from sifasuo_desktop.store.stats_queries import export_tables_xlsx
+    from sifasuo_desktop.xlsx.reports import export_tables_xlsx
 
     if args.xlsx and not args.xlsx.lower().endswith(".xlsx"):
         raise UserError("导出文件名应以 .xlsx 结尾。")
@@ -309,13 +310,13 @@ def cmd_review_standards(args) -> int:
 
 
 def cmd_review_export_standard(args) -> int:
-    from sifasuo_desktop.store import workflow_ops as ops
+    from sifasuo_desktop.xlsx.reports import export_standard_xlsx
 
     if not args.file.lower().endswith(".xlsx"):
         raise UserError("导出文件名应以 .xlsx 结尾。")
     store = open_store(args, write=False)
     try:
-        ops.export_standard_xlsx(store, None, args.file)
+        export_standard_xlsx(store, None, args.file)
     finally:
         store.close()
     print(f"已导出默认评查标准：{args.file}")
@@ -323,11 +324,11 @@ def cmd_review_export_standard(args) -> int:
 
 
 def cmd_review_import_standard(args) -> int:
-    from sifasuo_desktop.store import workflow_ops as ops
+    from sifasuo_desktop.xlsx.reports import import_standard_xlsx
 
     store = open_store(args, write=True)
     try:
-        row = ops.import_standard_xlsx(store, args.file)
+        row = import_standard_xlsx(store, args.file)
     finally:
         store.close()
     print(f"已导入评查标准：{row['name']}（{row['version_label']}）")

@@ -30,7 +30,8 @@ def register(sub, common):
 
 
 def cmd_import(args) -> int:
-    from sifasuo_desktop.store.import_apply import apply_plan, load_layouts
+    from sifasuo_desktop.security.backup import backup_before
+    from sifasuo_desktop.store.import_apply import apply_plan, check_plan, load_layouts
     from sifasuo_desktop.xlsx.planner import plan_import
 
     store = open_store(args, write=not args.dry_run)
@@ -40,6 +41,8 @@ def cmd_import(args) -> int:
             require(store.actor, "import")
         plan = plan_import(store, args.file, ledger=args.ledger, remembered=load_layouts(store))
         if plan.ok and not args.dry_run:
+            check_plan(store, plan)
+            backup_before(store, "xlsx-import")      # the state before the import (issue 7)
             apply_plan(store, plan)
         summary = plan.summary()
     finally:

@@ -3,7 +3,6 @@ county's 案例指导. The mark is two case columns (exemplary_kind, exemplary_s
 so the role check, audit log and change log apply (and the mark travels up with the case)."""
 from __future__ import annotations
 
-import datetime as _dt
 
 from sifasuo_desktop.domain.errors import UserError
 from sifasuo_desktop.domain.ledgers import EXEMPLARY_KINDS, exemplary_problem
@@ -61,18 +60,6 @@ def list_exemplary(store, kind: str | None = None, year: int | None = None) -> l
         rec["body"] = names.get(rec.get("body_id") or "", "")
         out.append(rec)
     return out
-
-
-def export_exemplary(store, rows: list[dict], path) -> None:
-    """The marked cases as a formatted .xlsx (案例指导汇编 sheet)."""
-    from sifasuo_desktop.xlsx.writer import Column, add_table_sheet, new_workbook, save
-
-    wb = new_workbook()
-    cols = [Column(label, kind) for label, _, kind in EXPORT_HEADERS]
-    data = [[r.get(key) for _, key, _ in EXPORT_HEADERS] for r in rows]
-    add_table_sheet(wb, "典型案例、指导案例汇编", cols, data, org_name=store.org.name, report_date=_dt.date.today(),
-                    sheet_name="典型案例", notes=[f"共{len(rows)}件。"])
-    save(wb, path)
 
 
 # ---------------------------------------------------------------------------- case form: catalogs (issue 15)

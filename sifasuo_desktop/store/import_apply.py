@@ -14,8 +14,8 @@ from sifasuo_desktop.domain.permissions import require
 from .repo import utc_now
 
 
-def apply_plan(store, plan, progress=None) -> dict:
-    """Write the plan. Refuses (UserError, nothing written) when the plan has errors. Returns plan.summary()."""
+def check_plan(store, plan) -> None:
+    """Refuse (UserError) a plan apply_plan would refuse: callers check before they take the backup."""
     require(store.actor, "import")
     if plan.errors:
         raise UserError(f"文件未导入：发现{len(plan.errors)}处问题（{plan.errors[0]}…），未写入任何数据。")
@@ -23,14 +23,14 @@ def apply_plan(store, plan, progress=None) -> dict:
         raise UserError("文件中没有可导入的台账。")
     if plan.applied:
         raise UserError("该导入计划已执行过。")
+
+
+def apply_plan(store, plan, progress=None) -> dict:
+    """Write the plan. Refuses (UserError, nothing written) when the plan has errors. Returns plan.summary().
+    The backup of the state before the import (issue 7) is the caller's: check_plan, backup_before, apply_plan."""
+    check_plan(store, plan)
     total = sum(len(s.actions) for s in plan.sheets) or 1
     done = 0
-    try:  # a backup of the state before the import (issue 7), when the security module is installed
-        from sifasuo_desktop.security.backup import backup_before
-    except ImportError:
-        backup_before = None
-    if backup_before is not None:
-        backup_before(store, "xlsx-import")
     with store.transaction():
         if plan.new_bodies:
             store.bulk_insert("bodies", [{k: v for k, v in b.items() if v is not None} for b in plan.new_bodies],

@@ -289,6 +289,23 @@ def count_rows(conn, q: LedgerQuery) -> int:
     return conn.execute(f"SELECT count(*) FROM {t} t WHERE {' AND '.join(where)}", params).fetchone()[0]
 
 
+def iter_rows(conn, q: LedgerQuery, chunk: int = 500):
+    """The rows of `q` (dicts) in display order, read through a cursor and fetched `chunk` at a time: an export
+    of a whole county ledger never holds its rows, or their ids, in a list."""
+    sql, params = build_sql(q, conn)
+    cur = conn.execute(sql, params)
+    table = LEDGERS[q.ledger].table
+    while True:
+        ids = [r[0] for r in cur.fetchmany(chunk)]
+        if not ids:
+            return
+        recs = fetch_rows(conn, table, ids)
+        for rid in ids:
+            rec = recs.get(rid)
+            if rec is not None:
+                yield rec
+
+
 def fetch_rows(conn, table: str, rowids: list[int]) -> dict[int, dict]:
     if not rowids:
         return {}

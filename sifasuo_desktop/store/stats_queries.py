@@ -8,7 +8,6 @@ import datetime as _dt
 
 from sifasuo_desktop.domain import stats as st
 from sifasuo_desktop.domain import stats_discretion as sd
-from sifasuo_desktop.domain import workflow as wf
 
 CASE_COLS = ("id", "body_id", "case_type", "filed_date", "decision_date", "penalty_kinds", "fine_amount",
              "confiscation_amount", "is_major", "legal_review_date", "published_date", "status",
@@ -44,27 +43,23 @@ def org_choices(store) -> list[tuple[str, str]]:
 
 # ---------------------------------------------------------------------------- rules engine glue
 def _calendar(store):
-    try:
-        from sifasuo_desktop.store.rules_queries import load_calendar
-    except ImportError:  # rules module not installed: package calendar only
-        from sifasuo_desktop.domain.calendar import WorkCalendar
-        return WorkCalendar()
+    from sifasuo_desktop.store.rules_queries import load_calendar
+
     return load_calendar(store)
 
 
 def _publish_days(store):
     """case_type -> working days to publish (None: not published case by case), as GS-01/GS-02 read it."""
-    first, other, skip = 7, 20, {"行政处罚(简易程序)"}
-    gs01_types = {"行政处罚(一般程序)", "行政许可"}
-    try:
-        from sifasuo_desktop.domain.rules.deadlines import GS01_TYPES, GS_SKIP_TYPES
-        from sifasuo_desktop.store.rules_queries import load_params
+    from sifasuo_desktop.domain.rules.deadlines import GS01_TYPES, GS_SKIP_TYPES
+    from sifasuo_desktop.store.rules_queries import load_params
 
-        params = load_params(store)
+    gs01_types, skip = set(GS01_TYPES), set(GS_SKIP_TYPES)
+    first, other = 7, 20       # the shipped GS-01/GS-02 defaults, when a stored parameter is unusable
+    params = load_params(store)
+    try:
         first = int(params["GS-01"]["deadline_workdays"])
         other = int(params["GS-02"]["deadline_workdays"])
-        gs01_types, skip = set(GS01_TYPES), set(GS_SKIP_TYPES)
-    except (ImportError, KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError):
         pass
 
     def days(case_type):
@@ -127,11 +122,11 @@ def body_townships(store, bodies: list[dict]) -> dict[str, str]:
 
 
 def _required_hours(store) -> float:
-    try:
-        from sifasuo_desktop.store.rules_queries import load_params
+    from sifasuo_desktop.store.rules_queries import load_params
 
+    try:
         return float(load_params(store)["RY-04"]["required_hours"])
-    except (ImportError, KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError):
         return st.REQUIRED_HOURS
 
 
@@ -143,36 +138,18 @@ RECORD_TYPE_LABELS = {"cases": "执法案件", "inspections": "行政检查", "o
 def week_items(store, today: _dt.date, check_result=None) -> dict:
     """"What must I do this week": overdue (red) and due-soon (yellow) items by record type.
 
-    Uses the rules engine (check_store) when installed — or `check_result`, a CheckResult already computed for
-    `today` (the GUI's warnings engine), so the rules do not run twice; otherwise the problems' 整改期限
-    (ZG-01 reading).
+    Uses the rules engine (check_store) — or `check_result`, a CheckResult already computed for `today` (the
+    GUI's warnings engine), so the rules do not run twice.
     Returns {"items": [dict(severity, record_type, record_id, ref, message, due_date, code)], "by_type":
-    {type: {"red": n, "yellow": n}}, "by_rule": {code: n}, "notices": [...], "source": "rules"|"problems"}.
+    {type: {"red": n, "yellow": n}}, "by_rule": {code: n}, "notices": [...]}.
     """
-    items = []
-    notices: list[str] = []
-    source = "problems"
-    try:
-        from sifasuo_desktop.store.rules_queries import check_store
-    except ImportError:
-        check_store = None
-    if check_result is not None or check_store is not None:
-        res = check_result if check_result is not None else check_store(store, today=today)
-        notices = list(res.notices)
-        source = "rules"
-        for f in res.findings:
-            items.append({"severity": f.severity, "record_type": f.record_type, "record_id": f.record_id,
-                          "ref": f.ref, "message": f.message, "due_date": f.due_date, "code": f.code,
-                          "title": getattr(f, "title", "")})
-    else:
-        for p in _select(store, "problems", PROBLEM_COLS, "status IS NOT ? AND deadline IS NOT NULL", (wf.CLOSED,)):
-            state = wf.deadline_state(p, today)
-            if state:
-                items.append({"severity": "red" if state == "overdue" else "yellow", "record_type": "problems",
-                              "record_id": p["id"], "ref": p["problem_no"], "code": "ZG-01", "title": "整改逾期",
-                              "message": f"整改期限{p['deadline']}" + ("已过，尚未销号" if state == "overdue"
-                                                                   else "将到，尚未销号") + f"：{(p['description'] or '')[:30]}",
-                              "due_date": p["deadline"]})
+    from sifasuo_desktop.store.rules_queries import check_store
+
+    res = check_result if check_result is not None else check_store(store, today=today)
+    notices = list(res.notices)
+    items = [{"severity": f.severity, "record_type": f.record_type, "record_id": f.record_id, "ref": f.ref,
+              "message": f.message, "due_date": f.due_date, "code": f.code, "title": getattr(f, "title", "")}
+             for f in res.findings]
     # red first, the most recently broken on top (the oldest ones are usually long-standing); then yellow,
     # the nearest deadline on top
     reds = sorted((i for i in items if i["severity"] == "red"), key=lambda i: (i.get("due_date") or "", i.get("ref") or ""),
@@ -186,8 +163,7 @@ def week_items(store, today: _dt.date, check_result=None) -> dict:
         t = by_type.setdefault(i["record_type"], {"red": 0, "yellow": 0})
         t[i["severity"]] = t.get(i["severity"], 0) + 1
         by_rule[i["code"]] = by_rule.get(i["code"], 0) + 1
-    return {"items": items, "by_type": by_type, "by_rule": dict(sorted(by_rule.items())), "notices": notices,
-            "source": source}
+    return {"items": items, "by_type": by_type, "by_rule": dict(sorted(by_rule.items())), "notices": notices}
 
 
 def _month_group(store, table: str, date_col: str, year: int, extra: str = "", group_col: str | None = None):
@@ -222,26 +198,3 @@ def monthly_series(store, year: int) -> dict:
             "decisions": simple("cases", "decision_date"), "inspections": simple("inspections", "inspect_date"),
             "problems_found": simple("problems", "found_date"), "problems_closed": simple("problems", "closed_date"),
             "rectification_rate": st.rectification_rate_by_month(problems, year)}
-
-
-# ---------------------------------------------------------------------------- output
-def _column_kind(label: str, values) -> str:
-    vals = [v for v in values if v is not None and v != ""]
-    if vals and all(isinstance(v, bool) is False and isinstance(v, int) for v in vals):
-        return "int"
-    if vals and all(isinstance(v, (int, float)) for v in vals):
-        return "money" if ("金额" in label or "元" in label) else "float"
-    return "text"
-
-
-def export_tables_xlsx(tables, path, org_name: str = "", report_date: _dt.date | None = None):
-    """Every table on its own formatted sheet (the spreadsheet module's writer), notes under each table."""
-    from sifasuo_desktop.xlsx.writer import Column, add_table_sheet, new_workbook, save
-
-    wb = new_workbook()
-    for t in tables:
-        cols = [Column(label, _column_kind(label, [r[j] for r in t.rows if j < len(r)]))
-                for j, label in enumerate(t.columns)]
-        add_table_sheet(wb, t.title, cols, t.rows, org_name=org_name, report_date=report_date,
-                        sheet_name=t.title.split(" ")[0] if t.key.startswith("t") else t.title, notes=t.notes)
-    return save(wb, path)

@@ -51,6 +51,24 @@ def changed_records(conn, stream_id: str, after_seq: int, to_seq: int) -> list[t
         "AND seq <= ? GROUP BY table_name, record_id ORDER BY s", (stream_id, after_seq, to_seq))]
 
 
+def iter_changed_records(conn, stream_id: str, after_seq: int, to_seq: int) -> Iterator[tuple[str, str, int]]:
+    """changed_records, read through a cursor (a whole township's change log is never a Python list)."""
+    cur = conn.execute(
+        "SELECT table_name, record_id, max(seq) AS s FROM change_log WHERE stream_id = ? AND seq > ? "
+        "AND seq <= ? GROUP BY table_name, record_id ORDER BY s", (stream_id, after_seq, to_seq))
+    for r in cur:
+        yield r[0], r[1], r[2]
+
+
+def owned_rows_unlogged(conn, table: str, owner_org: str, stream_id: str, to_seq: int) -> Iterator[dict]:
+    """owned_rows without an entry in change_log of `stream_id` up to `to_seq` (rows older than the stream:
+    a full export sends them first, with seq 0), by id."""
+    sql = (f"SELECT * FROM {table} t WHERE owner_org = ? AND NOT EXISTS (SELECT 1 FROM change_log c WHERE "
+           "c.table_name = ? AND c.record_id = t.id AND c.stream_id = ? AND c.seq <= ?) ORDER BY id")
+    for r in conn.execute(sql, (owner_org, table, stream_id, to_seq)):
+        yield dict(r)
+
+
 def fetch_rows(conn, table: str, ids: Iterable[str]) -> dict[str, dict]:
     ids = list(ids)
     out = {}
@@ -72,20 +90,29 @@ def state_digest(conn, owner_org: str, tables: Iterable[str], row_filter=None, r
 
     `row_map(table, row)` gives the row as it travels (personal fields masked), so the sender's digest
     matches what the receiver stores."""
-    rows = 0
-    vsum = 0
-    acc = 0
+    acc = StateDigest()
     for table in tables:
         for row in owned_rows(conn, table, owner_org):
             if row_filter is not None and not row_filter(table, row):
                 continue
-            if row_map is not None:
-                row = row_map(table, row)
-            rows += 1
-            vsum += int(row["version"])
-            h = hashlib.sha256(f"{table}\0{row['id']}\0{row['version']}\0".encode() + row_json(row)).digest()
-            acc ^= int.from_bytes(h[:16], "big")
-    return {"rows": rows, "version_sum": vsum, "xor": f"{acc:032x}"}
+            acc.add(table, row if row_map is None else row_map(table, row))
+    return acc.result()
+
+
+class StateDigest:
+    """The state_digest accumulator: rows added in any order give the same digest."""
+
+    def __init__(self):
+        self.rows = self.vsum = self.acc = 0
+
+    def add(self, table: str, row: dict) -> None:
+        self.rows += 1
+        self.vsum += int(row["version"])
+        h = hashlib.sha256(f"{table}\0{row['id']}\0{row['version']}\0".encode() + row_json(row)).digest()
+        self.acc ^= int.from_bytes(h[:16], "big")
+
+    def result(self) -> dict:
+        return {"rows": self.rows, "version_sum": self.vsum, "xor": f"{self.acc:032x}"}
 
 
 def ids_owned(conn, table: str, owner_org: str) -> set[str]:

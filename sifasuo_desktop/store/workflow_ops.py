@@ -213,27 +213,10 @@ def get_standard(store, standard_id: str | None) -> tuple[dict, rv.Standard]:
     return row, _standard_row_to_obj(row)
 
 
-def import_standard_xlsx(store, path) -> dict:
-    """Load a review standard from a spreadsheet (admin only). Nothing is written when the sheet is refused."""
+def add_standard(store, rows) -> dict:
+    """Store a review standard read from a spreadsheet's rows (admin only; xlsx.reports reads the file).
+    Nothing is written when the rows are refused."""
     require(store.actor, "settings")
-    path = Path(path)
-    if not path.is_file():
-        raise UserError(f"找不到文件“{path}”。")
-    from sifasuo_desktop.xlsx.reader import check_workbook_file
-
-    check_workbook_file(path)   # zip-bomb caps before openpyxl reads anything
-    try:
-        import openpyxl
-
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - any unreadable workbook
-        raise UserError(f"无法读取表格“{path.name}”：{exc}") from exc
-    try:
-        ws = wb.worksheets[0]
-        ws.reset_dimensions()   # the sheet's own <dimension> may claim a billion cells
-        rows = [tuple(r) for r in ws.iter_rows(values_only=True)]
-    finally:
-        wb.close()
     std = rv.standard_from_rows(rows)
     if store.count("review_standards", "name = ? AND version_label = ?", (std.name, std.version_label)):
         raise UserError(f"评查标准“{std.name}”（{std.version_label}）已存在；请修改版本号后再导入。")
@@ -241,20 +224,6 @@ def import_standard_xlsx(store, path) -> dict:
         return store.insert("review_standards", {"name": std.name, "version_label": std.version_label,
                                                  "case_kind": std.case_kind, "items": std.to_json(), "active": 1},
                             action="settings")
-
-
-def export_standard_xlsx(store, standard_id: str | None, path) -> Path:
-    """Write a standard in the importable layout (a template to edit and load back with a new 版本)."""
-    from sifasuo_desktop.xlsx.writer import new_workbook, save
-
-    _, std = get_standard(store, standard_id)
-    wb = new_workbook()
-    ws = wb.create_sheet("评查标准")
-    for row in rv.standard_to_rows(std):
-        ws.append(row)
-    ws.column_dimensions["C"].width = 18
-    ws.column_dimensions["D"].width = 60
-    return save(wb, path)
 
 
 # ============================================================================ reviews

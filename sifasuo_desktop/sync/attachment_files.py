@@ -17,9 +17,9 @@ from .package import VerifiedPackage
 STAGING = ".staging"
 
 
-def attachment_files(store, entries) -> dict[str, bytes]:
-    """Scans/attachments listed in the package travel as content-addressed files/<sha256>."""
-    rows = [r for _s, t, r in entries if t == "attachments"]
+def attachment_files(store, rows) -> dict[str, bytes]:
+    """Scans/attachments listed in the package (their attachments rows) travel as content-addressed
+    files/<sha256>."""
     return read_attachment_files(store, rows)
 
 

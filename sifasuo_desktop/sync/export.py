@@ -20,6 +20,8 @@ from .local import local_keys, schema_digest, schema_version, sync_dir
 from .naming import package_file_name, unique_path
 from .package import DATA_FILE, build_manifest, ndjson_gz, seal_package
 from .split import split_package
+
+BLOCK = 1000        # records fetched per query while the package is written
 from .trust import peer_identity
 
 
@@ -79,33 +81,17 @@ def export_package(store, out, peer_org: str | None = None, *, snapshot: bool = 
     else:
         keep = lambda t, r: policy.goes_down(t, r, me.code, peer.org_code)  # noqa: E731
         row_map = lambda t, r: policy.finite_row(r)  # noqa: E731
-    entries = []
+    stream = _Outgoing(conn, keep, row_map, me.role == "township" and full)
     if full:
-        seq_of = {(t, i): s for t, i, s in sq.changed_records(conn, sid, 0, to)}
-        for t in tables:
-            for row in sq.owned_rows(conn, t, me.code):
-                if keep(t, row):
-                    entries.append((seq_of.get((t, row["id"]), 0), t, row))
+        records = stream.full(tables, me.code, sid, to)
         seq_from = 1
     else:
-        changed = sq.changed_records(conn, sid, acked, to)
-        by_table: dict[str, list[str]] = {}
-        for t, i, _s in changed:
-            by_table.setdefault(t, []).append(i)
-        rows = {t: sq.fetch_rows(conn, t, ids) for t, ids in by_table.items()}
-        for t, i, s in changed:
-            row = rows[t].get(i)
-            if row is not None and keep(t, row):
-                entries.append((s, t, row))
+        records = stream.changes(sid, acked, to)
         seq_from = acked + 1
-    entries = [(s_, t, row_map(t, r)) for s_, t, r in entries]
-    entries.sort(key=lambda e: e[0])
-    counts: dict[str, int] = {}
-    for _, t, _ in entries:
-        counts[t] = counts.get(t, 0) + 1
-    gz, n = ndjson_gz({"seq": s, "table": t, "row": r} for s, t, r in entries)
+    gz, n = ndjson_gz(records)
+    counts = stream.counts
     files = {DATA_FILE: gz}
-    files.update(attachment_files(store, entries))
+    files.update(attachment_files(store, stream.attachments))
     if me.role == "township":
         files.update(wanted_files(store, files))
     extra = {
@@ -124,7 +110,8 @@ def export_package(store, out, peer_org: str | None = None, *, snapshot: bool = 
     if head is not None:
         extra["audit_head"] = head
     if me.role == "township":
-        extra["state_digest"] = sq.state_digest(conn, me.code, tables, keep, row_map)
+        extra["state_digest"] = stream.digest.result() if full else sq.state_digest(conn, me.code, tables, keep,
+                                                                                     row_map)
     kind = "snapshot" if snapshot else "changes"
     manifest = build_manifest(sender=keys, recipient=peer, kind=kind, schema_version=schema_version(),
                               files=files, records={DATA_FILE: n}, extra=extra)
@@ -152,3 +139,52 @@ def export_package(store, out, peer_org: str | None = None, *, snapshot: bool = 
 
     note_export(store, result, peer.org_code)
     return result
+
+
+class _Outgoing:
+    """The package's records as a stream, in seq order, block by block (sync.md §3.4): a full export sends the
+    owned rows older than the stream (seq 0, table by table, by id) and then every record the stream changed;
+    an incremental one the records changed since the peer's ack. Counts per table, the attachment rows and (for
+    a full township export) the state digest are gathered on the way."""
+
+    def __init__(self, conn, keep, row_map, digest: bool):
+        self.conn, self.keep, self.row_map = conn, keep, row_map
+        self.counts: dict[str, int] = {}
+        self.attachments: list[dict] = []
+        self.digest = sq.StateDigest() if digest else None
+
+    def _entry(self, seq: int, table: str, row: dict) -> dict:
+        row = self.row_map(table, row)
+        self.counts[table] = self.counts.get(table, 0) + 1
+        if table == "attachments":
+            self.attachments.append(row)
+        if self.digest is not None:
+            self.digest.add(table, row)
+        return {"seq": seq, "table": table, "row": row}
+
+    def full(self, tables, owner: str, sid: str, to: int):
+        for t in tables:
+            for row in sq.owned_rows_unlogged(self.conn, t, owner, sid, to):
+                if self.keep(t, row):
+                    yield self._entry(0, t, row)
+        yield from self.changes(sid, 0, to, set(tables))
+
+    def changes(self, sid: str, after: int, to: int, tables: set | None = None):
+        block: list[tuple[str, str, int]] = []
+        for rec in sq.iter_changed_records(self.conn, sid, after, to):
+            if tables is None or rec[0] in tables:
+                block.append(rec)
+            if len(block) >= BLOCK:
+                yield from self._block(block)
+                block = []
+        yield from self._block(block)
+
+    def _block(self, block):
+        by_table: dict[str, list[str]] = {}
+        for t, i, _s in block:
+            by_table.setdefault(t, []).append(i)
+        rows = {t: sq.fetch_rows(self.conn, t, ids) for t, ids in by_table.items()}
+        for t, i, s in block:
+            row = rows[t].get(i)
+            if row is not None and self.keep(t, row):
+                yield self._entry(s, t, row)

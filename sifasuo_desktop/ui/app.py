@@ -1,7 +1,6 @@
 """Start the GUI: setup on an empty folder, optional login, the main window."""
 from __future__ import annotations
 
-import importlib
 import os
 import sys
 from pathlib import Path
@@ -9,16 +8,6 @@ from pathlib import Path
 from sifasuo_desktop import APP_NAME
 from sifasuo_desktop.domain.errors import UserError
 from sifasuo_desktop.paths import db_path, default_data_dir
-
-
-def _hook(name: str):
-    try:
-        module = importlib.import_module("sifasuo_desktop.ui.security_gui")
-    except ModuleNotFoundError as exc:
-        if exc.name == "sifasuo_desktop.ui.security_gui":
-            return None
-        raise
-    return getattr(module, name, None)
 
 
 def chinese_system_locale() -> None:
@@ -80,8 +69,9 @@ def open_or_setup(data_dir: Path, parent=None, interactive: bool = True):
             if not interactive:
                 sys.stderr.write(f"错误：{exc.message}\n")
                 return None
-            offer = _hook("offer_restore")
-            if offer and db_path(data_dir).exists() and offer(parent, data_dir, exc):
+            from .security_gui import offer_restore
+
+            if db_path(data_dir).exists() and offer_restore(parent, data_dir, exc):
                 continue
             QMessageBox.critical(parent, APP_NAME, exc.message)
             return None
@@ -96,8 +86,9 @@ def open_or_setup(data_dir: Path, parent=None, interactive: bool = True):
         if SetupDialog(store, parent).exec() != SetupDialog.Accepted:
             store.close()
             return None
-        after = _hook("after_setup")
-        if after and not after(parent, store):
+        from .security_gui import after_setup
+
+        if not after_setup(parent, store):
             store.close()
             return None
     return store
@@ -134,8 +125,6 @@ def start_integrity_check(window, data_dir: Path) -> None:
 def run_gui(data_dir=None, quit_after_startup: bool = False) -> int:
     from PySide6.QtCore import QTimer
 
-    from sifasuo_desktop.domain.permissions import SYSTEM
-
     from .main_window import MainWindow
 
     app = make_app()
@@ -147,11 +136,13 @@ def run_gui(data_dir=None, quit_after_startup: bool = False) -> int:
     if store is None:
         return 1
     if quit_after_startup:
-        hook = _hook("quit_after_startup_actor")
-        actor = hook(store) if hook else SYSTEM
+        from .security_gui import quit_after_startup_actor
+
+        actor = quit_after_startup_actor(store)
     else:
-        login = _hook("login")
-        actor = login(None, store) if login else SYSTEM
+        from .security_gui import login
+
+        actor = login(None, store)
         if actor is None:
             store.close()
             return 0

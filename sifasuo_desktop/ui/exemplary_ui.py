@@ -152,7 +152,7 @@ class ExemplaryPage(QWidget):
             self.export_to(path)
 
     def export_to(self, path: str) -> bool:
-        from sifasuo_desktop.store.exemplary_queries import export_exemplary
+        from sifasuo_desktop.xlsx.reports import export_exemplary
 
         if not path.lower().endswith(".xlsx"):
             path += ".xlsx"

@@ -1,6 +1,6 @@
 """Modules that add pages, menu actions and record actions to the main window.
 
-Each listed module has `install(window)`. A missing module (feature not installed) is skipped.
+Each listed module has `install(window)`; the main window imports and installs them in this order.
 """
 EXTENSIONS: list[str] = [
     "sifasuo_desktop.ui.extensions_flow",

@@ -220,13 +220,7 @@ class MainWindow(QMainWindow):
 
     def _install_extensions(self) -> None:
         for name in extensions.EXTENSIONS:
-            try:
-                module = importlib.import_module(name)
-            except ModuleNotFoundError as exc:
-                if exc.name == name:
-                    continue
-                raise
-            module.install(self)
+            importlib.import_module(name).install(self)
         # 退出 stays the last entry of 文件 whatever the extensions appended
         file_menu = self.menus["文件"]
         file_menu.removeAction(self._quit_action)

@@ -269,7 +269,7 @@ class PersonnelPage(QWidget):
             self.export_to(path)
 
     def export_to(self, path: str) -> bool:
-        from sifasuo_desktop.store.stats_queries import export_tables_xlsx
+        from sifasuo_desktop.xlsx.reports import export_tables_xlsx
 
         if self.summary is None:
             self.run()

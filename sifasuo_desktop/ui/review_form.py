@@ -302,8 +302,10 @@ def import_standard(window) -> dict | None:
     path, _ = QFileDialog.getOpenFileName(window, "选择评查标准表格", "", "Excel 表格 (*.xlsx)")
     if not path:
         return None
+    from sifasuo_desktop.xlsx.reports import import_standard_xlsx
+
     try:
-        row = ops.import_standard_xlsx(window.store, path)
+        row = import_standard_xlsx(window.store, path)
     except UserError as exc:
         QMessageBox.warning(window, "导入评查标准", exc.message)
         return None
@@ -316,8 +318,10 @@ def export_standard_template(window) -> None:
     path, _ = QFileDialog.getSaveFileName(window, "导出评查标准模板", "评查标准模板.xlsx", "Excel 表格 (*.xlsx)")
     if not path:
         return
+    from sifasuo_desktop.xlsx.reports import export_standard_xlsx
+
     try:
-        ops.export_standard_xlsx(window.store, None, path)
+        export_standard_xlsx(window.store, None, path)
     except UserError as exc:
         QMessageBox.warning(window, "导出评查标准模板", exc.message)
         return

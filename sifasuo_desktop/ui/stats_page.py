@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxL
 
 from sifasuo_desktop.domain.errors import UserError
 from sifasuo_desktop.store import stats_queries as sq
+from sifasuo_desktop.xlsx.reports import export_tables_xlsx
 from sifasuo_desktop.ui.widgets import size_to_window
 
 NOWRAP = " style='white-space:nowrap'"
@@ -151,7 +152,7 @@ class StatsPage(QWidget):
         if not path.lower().endswith(".xlsx"):
             path += ".xlsx"
         try:
-            sq.export_tables_xlsx(self.tables, path, org_name=self.store.org.name)
+            export_tables_xlsx(self.tables, path, org_name=self.store.org.name)
         except UserError as exc:
             QMessageBox.warning(self, "导出Excel", exc.message)
             return False

@@ -15,7 +15,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox, QComb
 from sifasuo_desktop.domain.errors import UserError
 from sifasuo_desktop.domain.ledgers import JSON, LEDGERS
 from sifasuo_desktop.domain.permissions import allowed
-from sifasuo_desktop.store.import_apply import apply_plan, load_layouts
+from sifasuo_desktop.security.backup import backup_before
+from sifasuo_desktop.store.import_apply import apply_plan, check_plan, load_layouts
 from sifasuo_desktop.xlsx.headers import IMPORTABLE
 from sifasuo_desktop.xlsx.planner import plan_import
 from sifasuo_desktop.xlsx.reader import load_grids
@@ -287,6 +288,8 @@ class XlsxImportDialog(FitDialog):
             return
         progress = _Progress(self, "正在导入")
         try:
+            check_plan(self.store, self.plan)
+            backup_before(self.store, "xlsx-import")     # the state before the import (issue 7)
             s = apply_plan(self.store, self.plan, progress=progress)
         except UserError as exc:
             progress.close()

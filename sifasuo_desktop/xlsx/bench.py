@@ -44,6 +44,7 @@ def bench_import_10k(n: int = 10000, workdir=None) -> float:
     """Seconds to plan and apply a 10,000-row cases sheet into a fresh demo store (target < 20 s)."""
     from sifasuo_desktop.demo import generate
     from sifasuo_desktop.store import Store
+    from sifasuo_desktop.security.backup import backup_before
     from sifasuo_desktop.store.import_apply import apply_plan
     from sifasuo_desktop.xlsx.planner import plan_import
 
@@ -58,6 +59,7 @@ def bench_import_10k(n: int = 10000, workdir=None) -> float:
             plan = plan_import(store, sheet)
             if plan.errors:
                 raise RuntimeError(f"bench sheet refused: {plan.errors[:3]}")
+            backup_before(store, "xlsx-import")      # as the CLI and the GUI do
             summary = apply_plan(store, plan)
             seconds = time.perf_counter() - t0
             assert summary["created"] == n, summary

@@ -8,8 +8,8 @@ from sifasuo_desktop.domain.ledgers import (BOOL, DATE, FLOAT, IDNO, INT, JSON, 
                                             REF, Ledger)
 from sifasuo_desktop.domain.permissions import allowed
 from sifasuo_desktop.domain.validators import mask_id_number, mask_phone
-from sifasuo_desktop.store.ledger_queries import (LedgerQuery, county_townships, fetch_rows, is_county,
-                                                  query_rowids, township_display)
+from sifasuo_desktop.store.ledger_queries import (LedgerQuery, count_rows, county_townships, is_county, iter_rows,
+                                                  township_display)
 
 from . import writer as W
 
@@ -45,37 +45,30 @@ def ledger_rows(store, query: LedgerQuery, full_personal: bool = False):
     columns = ([W.Column("序号", W.INT, 6)] if numbered else []) + \
         ([W.Column(township_column(ledger), W.TEXT, 12)] if townships is not None else []) + \
         [W.Column(f.label, _KIND.get(f.kind, W.TEXT)) for f in fields]
-    rowids = query_rowids(store.conn, query)
 
-    def gen():
+    def gen():        # rows straight from a cursor (store.ledger_queries.iter_rows), one at a time
         n = 0
-        for i in range(0, len(rowids), 500):
-            chunk = rowids[i:i + 500]
-            recs = fetch_rows(store.conn, ledger.table, chunk)
-            for rid in chunk:
-                rec = recs.get(rid)
-                if rec is None:
+        for rec in iter_rows(store.conn, query):
+            n += 1
+            row = [n] if numbered else []
+            if townships is not None:
+                row.append(township_display(townships, store, rec.get("owner_org")) or None)
+            for f in fields:
+                v = rec.get(f.name)
+                if v is None or v == "":
+                    row.append(None)
                     continue
-                n += 1
-                row = [n] if numbered else []
-                if townships is not None:
-                    row.append(township_display(townships, store, rec.get("owner_org")) or None)
-                for f in fields:
-                    v = rec.get(f.name)
-                    if v is None or v == "":
-                        row.append(None)
-                        continue
-                    if f.kind == REF:
-                        v = refs[f.ref].get(v, "")
-                    elif f.kind == BOOL:
-                        v = "是" if v else "否"
-                    elif f.kind == IDNO and not full_personal:
-                        v = mask_id_number(v)
-                    elif f.kind == PHONE and not full_personal:
-                        v = mask_phone(v)
-                    row.append(v)
-                yield row
-    return columns, gen(), len(rowids)
+                if f.kind == REF:
+                    v = refs[f.ref].get(v, "")
+                elif f.kind == BOOL:
+                    v = "是" if v else "否"
+                elif f.kind == IDNO and not full_personal:
+                    v = mask_id_number(v)
+                elif f.kind == PHONE and not full_personal:
+                    v = mask_phone(v)
+                row.append(v)
+            yield row
+    return columns, gen(), count_rows(store.conn, query)
 
 
 def export_ledger(store, query: LedgerQuery, out, full_personal: bool = False,

@@ -5,6 +5,7 @@ import pytest
 from sifasuo_desktop.domain import review as rv
 from sifasuo_desktop.domain.errors import PermissionDenied, UserError, ValidationError
 from sifasuo_desktop.store import workflow_ops as ops
+from sifasuo_desktop.xlsx.reports import export_standard_xlsx, import_standard_xlsx
 
 from .conftest import ADMIN, LEADER
 
@@ -91,16 +92,16 @@ GOOD_ROWS = [
 def test_import_standard_from_xlsx(store, tmp_path):
     path = _sheet(tmp_path / "std.xlsx", GOOD_ROWS)
     with pytest.raises(PermissionDenied):
-        ops.import_standard_xlsx(store, path)          # a leader is not an admin
+        import_standard_xlsx(store, path)          # a leader is not an admin
     store.actor = ADMIN
-    row = ops.import_standard_xlsx(store, path)
+    row = import_standard_xlsx(store, path)
     _, s = ops.get_standard(store, row["id"])
     assert (s.name, s.version_label, s.case_kind, s.use_good, s.bands["优秀"]) == \
         ("行政许可案卷评查标准", "鲁2026", "行政许可", False, 85)
     assert rv.score(s, [], {"K1": 10}).grade == "优秀"   # 90 >= 85
     assert rv.score(s, [], {"K1": 16}).grade == "合格"   # 84, no 良好 band
     with pytest.raises(UserError, match="已存在"):
-        ops.import_standard_xlsx(store, path)
+        import_standard_xlsx(store, path)
 
 
 @pytest.mark.parametrize("change,msg", [
@@ -115,7 +116,7 @@ def test_import_refuses_bad_sheets(store, tmp_path, change, msg):
     path = _sheet(tmp_path / "bad.xlsx", change(list(GOOD_ROWS)))
     before = store.count("review_standards")
     with pytest.raises(UserError, match=msg):
-        ops.import_standard_xlsx(store, path)
+        import_standard_xlsx(store, path)
     assert store.count("review_standards") == before
 
 
@@ -152,14 +153,14 @@ def test_save_reviews_and_results(store, body):
 
 
 def test_standard_template_round_trip(store, tmp_path):
-    path = ops.export_standard_xlsx(store, None, tmp_path / "模板.xlsx")
+    path = export_standard_xlsx(store, None, tmp_path / "模板.xlsx")
     wb = openpyxl.load_workbook(path)
     ws = wb.active
     ws["B2"] = "2027修订"           # 版本
     ws["B6"] = None                  # no 良好 band
     wb.save(path)
     store.actor = ADMIN
-    row = ops.import_standard_xlsx(store, path)
+    row = import_standard_xlsx(store, path)
     _, s = ops.get_standard(store, row["id"])
     d = rv.default_standard()
     assert s.version_label == "2027修订" and not s.use_good
@@ -174,8 +175,8 @@ def test_import_standard_refuses_a_zip_bomb(store, tmp_path):
     store.actor = ADMIN
     before = store.count("review_standards")
     with pytest.raises(UserError, match="恶意构造"):
-        ops.import_standard_xlsx(store, bombs.one_huge_string(tmp_path / "one.xlsx", 100_000))
+        import_standard_xlsx(store, bombs.one_huge_string(tmp_path / "one.xlsx", 100_000))
     path = bombs.huge_dimension(tmp_path / "dim.xlsx", far_cell=None)
     with pytest.raises(UserError):           # read as one cell and refused as a standard, quickly
-        ops.import_standard_xlsx(store, path)
+        import_standard_xlsx(store, path)
     assert store.count("review_standards") == before

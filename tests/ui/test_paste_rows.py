@@ -42,6 +42,7 @@ def test_clipboard_rows_with_a_header_are_imported_after_the_preview(qtbot, view
     qtbot.waitUntil(lambda: state["done"])
     assert state["error"] is None
     assert seen == {"created": 2, "rows": 2}
+    assert len(list((store.data_dir / "backups").glob("pre-xlsx-import-*"))) == 1   # the GUI took the backup
     rows = {r["name"]: r for r in store.rows("supervisors")}
     assert rows["王五"]["term_start"] == "2026-01-05" and rows["赵六"]["employer"] == "某律师\n事务所"
 
