@@ -449,7 +449,6 @@ def bench_county(repeat: int, records: int, folder: Path | None = None) -> list[
 
 PIECES = [
     ("render one 督办函 (warm)", "sifasuo_desktop.documents.bench", "bench_render_dubanhan", TARGET_RENDER_S),
-    ("sync package", "sifasuo_desktop.sync.bench", "bench_sync", 30.0),
     ("import 10,000-row spreadsheet", "sifasuo_desktop.xlsx.bench", "bench_import_10k", None),
 ]
 
@@ -541,6 +540,9 @@ def main(argv: list[str] | None = None) -> int:
         work.mkdir(parents=True, exist_ok=True)
         log("export-xlsx ...")
         results += bench_export_xlsx(data_dir, work)
+        from bench.sync_rows import bench_sync_cli
+
+        results += bench_sync_cli(data_dir, work, run_child, log=log)
         results += bench_pieces({"data_dir": data_dir, "work_dir": work, "workdir": work, "cases": cases,
                                  "n_cases": cases, "quick": args.quick})
     finally:

@@ -349,32 +349,36 @@ def save(wb, path) -> Path:
     message when the file is open elsewhere or the disk is full (no partial file is left)."""
     path = fsutil.check_output_path(path)
     defuse_formulas(wb)
-    failed = None
+    failure = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with fsutil.atomic_path(path) as tmp:
             wb.save(str(tmp))
-    except PermissionError as exc:
-        raise UserError(f"无法写入“{path}”：文件可能正被 Excel/WPS 打开，请关闭后重试。") from exc
-    except OSError as exc:
-        raise fsutil.write_error(path, exc) from exc
     except UserError:
         raise
     except Exception as exc:  # lxml reports a full disk as SerialisationError (IO_ENOSPC, IO_EFBIG)
-        failed = _io_reason(exc)
-    if failed is not None:
-        _collect_quietly()  # openpyxl's half-run writer generators would print "Exception ignored" at exit
-        raise UserError(f"无法写入“{path}”（{failed}），未生成文件；数据没有任何改动。")
-    return path
+        failure = exc
+    if failure is None:
+        return path
+    _collect_quietly(failure)  # openpyxl's half-written zip and writer generators: no "Exception ignored" later
+    if isinstance(failure, PermissionError):
+        raise UserError(f"无法写入“{path}”：文件可能正被 Excel/WPS 打开，请关闭后重试。")
+    if isinstance(failure, OSError):
+        raise fsutil.write_error(path, failure)
+    raise UserError(f"无法写入“{path}”（{_io_reason(failure)}），未生成文件；数据没有任何改动。")
 
 
-def _collect_quietly() -> None:
+def _collect_quietly(failure: BaseException) -> None:
+    """Free what the failed save left open (its frames hold openpyxl's ZipFile: closing it on a full disk
+    fails again) now, with the 'Exception ignored' reports silenced, instead of at a later collection or exit."""
     import gc
     import sys
+    import traceback
 
     hook = sys.unraisablehook
     sys.unraisablehook = lambda *_: None
     try:
+        traceback.clear_frames(failure.__traceback__)
         gc.collect()
     finally:
         sys.unraisablehook = hook
@@ -391,6 +395,7 @@ def write_table(path, title: str, columns: list[Column], rows, org_name: str = "
                 report_date: _dt.date | None = None, sheet_name: str | None = None,
                 notes: list[str] | None = None) -> Path:
     """One formatted table in a new workbook saved to `path`; rows are streamed (write-only workbook)."""
+    path = fsutil.check_output_path(path)      # refused before any row is read or written
     wb = new_workbook(write_only=True)
     add_table_sheet(wb, title, columns, rows, org_name=org_name, report_date=report_date,
                     sheet_name=sheet_name, notes=notes)

@@ -79,3 +79,30 @@ def test_streamed_sheet_widths_follow_the_first_rows_only(tmp_path, monkeypatch)
     ws = openpyxl.load_workbook(path).active
     assert ws.max_row == 3 + len(rows) and ws["B9"].value == rows[-1][1]
     assert ws.column_dimensions["B"].width < 20
+
+
+def test_refused_or_failed_streamed_export_prints_nothing_else(tmp_path):
+    """A refused path or a value no worksheet holds: one Chinese line (or the exception), no 'Exception ignored'
+    from half-written sheet streams on the way out."""
+    import subprocess
+    import sys
+
+    code = f"""
+import sys
+from sifasuo_desktop.domain.errors import UserError
+from sifasuo_desktop.xlsx import writer as W
+cols = [W.Column("a"), W.Column("b")]
+try:
+    W.write_table("/dev/null", "t", cols, iter([["1", "2"]]))
+except UserError as exc:
+    print("refused", exc.message[:10])
+try:
+    W.write_table({str(tmp_path / "y.xlsx")!r}, "t", cols, iter([["1", "2"], ["控制\\x01", "x"]]))
+except Exception as exc:
+    print("failed", type(exc).__name__)
+"""
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert "refused" in r.stdout and "failed IllegalCharacterError" in r.stdout, r.stdout
+    assert r.stderr == "", r.stderr
+    assert not (tmp_path / "y.xlsx").exists()
