@@ -17,6 +17,7 @@ import contextlib
 import errno
 import os
 import stat
+import threading
 import uuid
 from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator
@@ -28,6 +29,7 @@ LOCK_FILE = ".sifasuo.lock"
 MANAGED_DIRS = ("keys", "backups", "attachments", "sync", "documents")
 TMP_SUFFIX = ".tmp"
 _open_data_dirs: dict[str, int] = {}   # real path -> number of open stores in this process
+_open_data_dirs_lock = threading.Lock()
 
 
 def fsync_dir(folder: Path) -> None:
@@ -54,16 +56,18 @@ def _real(path) -> str:
 
 def register_data_dir(data_dir) -> None:
     key = _real(data_dir)
-    _open_data_dirs[key] = _open_data_dirs.get(key, 0) + 1
+    with _open_data_dirs_lock:      # a worker thread (the automatic backup) opens a store of its own
+        _open_data_dirs[key] = _open_data_dirs.get(key, 0) + 1
 
 
 def unregister_data_dir(data_dir) -> None:
     key = _real(data_dir)
-    n = _open_data_dirs.get(key, 0) - 1
-    if n > 0:
-        _open_data_dirs[key] = n
-    else:
-        _open_data_dirs.pop(key, None)
+    with _open_data_dirs_lock:
+        n = _open_data_dirs.get(key, 0) - 1
+        if n > 0:
+            _open_data_dirs[key] = n
+        else:
+            _open_data_dirs.pop(key, None)
 
 
 def _managed_part(rel_parts: tuple[str, ...], allow: Iterable[str]) -> str | None:

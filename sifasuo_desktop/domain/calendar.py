@@ -33,10 +33,8 @@ KIND_ALIASES = {
 
 
 def _package_data():
-    try:
-        import chinese_calendar as cc
-    except ImportError:  # pragma: no cover - the dependency is required, but stay usable without it
-        return None, None, set()
+    import chinese_calendar as cc   # a dependency (chinesecalendar); imported when a calendar is first built
+
     years = {d.year for d in cc.holidays} | {d.year for d in cc.workdays}
     return cc.holidays, cc.workdays, years
 

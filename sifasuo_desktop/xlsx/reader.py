@@ -281,10 +281,7 @@ def _fill_merged(rows: list[list], ranges, budget: list[int], name: str):
 def _load_xls(p: Path) -> list[SheetGrid]:
     """Excel 97-2003 (.xls) through xlrd; date cells become datetimes, merged cells are filled the same way."""
     advice = "请在 Excel/WPS 中“另存为”.xlsx 后再导入"
-    try:
-        import xlrd
-    except ImportError:
-        raise UserError(f"“{p.name}”是旧版 Excel 97-2003 (.xls) 文件，本程序缺少读取组件；{advice}。") from None
+    import xlrd   # a dependency; imported only when an .xls comes
     try:
         size = p.stat().st_size
     except OSError as exc:
