@@ -8,7 +8,9 @@ from .helpers import type_text, when_modal
 
 
 def test_first_start_runs_setup(qtbot, tmp_path, monkeypatch):
-    monkeypatch.setattr(app_module, "_hook", lambda name: None)  # the admin-account step is tested elsewhere
+    from sifasuo_desktop.ui import security_gui
+
+    monkeypatch.setattr(security_gui, "after_setup", lambda parent, store: True)  # the admin step: tested elsewhere
     seen = {}
 
     def fill(dialog):
@@ -31,7 +33,9 @@ def test_first_start_runs_setup(qtbot, tmp_path, monkeypatch):
 
 
 def test_cancelled_setup_leaves_no_org(qtbot, tmp_path, monkeypatch):
-    monkeypatch.setattr(app_module, "_hook", lambda name: None)
+    from sifasuo_desktop.ui import security_gui
+
+    monkeypatch.setattr(security_gui, "after_setup", lambda parent, store: True)
     when_modal(qtbot, lambda d: d.reject())
     assert app_module.open_or_setup(tmp_path / "new") is None
     from sifasuo_desktop.store import Store
