@@ -23,6 +23,14 @@ from .widgets import size_to_window
 MONTHS = [f"{m}月" for m in range(1, 13)]
 WEEK = "__week__"   # the 本周内到期 card's filter
 SEVERITY_TEXT = {"red": "逾期/已违反", "yellow": "即将到期"}
+
+
+def type_label(record_type: str) -> str:
+    """The Chinese name of a to-do item's record type (complaints, supervision_plans... showed as table names)."""
+    from sifasuo_desktop.domain.ledgers import LEDGERS
+
+    led = LEDGERS.get(record_type)
+    return sq.RECORD_TYPE_LABELS.get(record_type) or (led.title if led else record_type)
 MAX_ROWS = 300
 WATCHED = {"cases", "inspections", "officers", "trainings", "problems", "problem_steps", "documents", "reviews",
            "bodies", "powers", "service_receipts", "holidays", "settings", "visits", "report_calendar",
@@ -347,8 +355,7 @@ class DashboardPage(QWidget):
         shown = items[:MAX_ROWS]
         self.todo.setRowCount(len(shown))
         for r, i in enumerate(shown):
-            cells = [SEVERITY_TEXT.get(i["severity"], i["severity"]), sq.RECORD_TYPE_LABELS.get(i["record_type"],
-                                                                                             i["record_type"]),
+            cells = [SEVERITY_TEXT.get(i["severity"], i["severity"]), type_label(i["record_type"]),
                      i.get("ref") or "", f"{i.get('code', '')} {i.get('title') or ''}".strip(), i.get("message") or "",
                      i.get("due_date") or ""]
             for c, text in enumerate(cells):
@@ -434,8 +441,7 @@ class DashboardPage(QWidget):
         add_table_sheet(wb, f"本周要办的事（{self.data['today'].isoformat()}）",
                         [Column("程度"), Column("类型"), Column("编号/名称"), Column("规则"), Column("说明", "longtext"),
                          Column("期限", "date")],
-                        [[SEVERITY_TEXT.get(i["severity"], ""), sq.RECORD_TYPE_LABELS.get(i["record_type"],
-                                                                                          i["record_type"]),
+                        [[SEVERITY_TEXT.get(i["severity"], ""), type_label(i["record_type"]),
                           i.get("ref") or "", f"{i.get('code', '')} {i.get('title') or ''}".strip(),
                           i.get("message") or "", i.get("due_date")] for i in items],
                         org_name=org, sheet_name="本周要办")
@@ -509,7 +515,7 @@ class DashboardPage(QWidget):
         y = self._paint_row(p, page, y, lh, cols, heads, bold=True)
         for i in items[:limit]:
             y = self._paint_row(p, page, y, lh, cols, [
-                SEVERITY_TEXT.get(i["severity"], ""), sq.RECORD_TYPE_LABELS.get(i["record_type"], i["record_type"]),
+                SEVERITY_TEXT.get(i["severity"], ""), type_label(i["record_type"]),
                 i.get("ref") or "", i.get("code") or "", i.get("message") or "", i.get("due_date") or ""])
         if len(items) > limit:
             p.drawText(QRectF(page.left(), y, page.width(), lh), Qt.AlignLeft, f"……另有 {len(items) - limit} 项未列出")

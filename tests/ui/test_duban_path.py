@@ -111,3 +111,13 @@ def test_duban_from_the_dashboard_overdue_list(qtbot, window, problems):
     page.refresh()                                        # the list rebuilt: the selection stays
     picked = {page.todo.item(i.row(), 2).text() for i in page.todo.selectionModel().selectedRows()}
     assert picked == {"DB-A1", "DB-B1"}
+
+
+def test_todo_list_names_every_record_type_in_chinese(qtbot, window):
+    from sifasuo_desktop.ui.dashboard import type_label
+
+    assert type_label("complaints") == "投诉举报/线索" and type_label("supervision_plans") == "年度监督计划"
+    page = window.page("dashboard")
+    page.refresh()
+    kinds = {page.todo.item(r, 1).text() for r in range(page.todo.rowCount())}
+    assert kinds and all(not k.isascii() for k in kinds), kinds
