@@ -60,10 +60,17 @@ def _guarded(window, fn):
 
 
 def install_problems_button(window):
+    if hasattr(window, "on_ledger_view"):     # built with the page (pages are built when first shown)
+        window.on_ledger_view("problems", lambda view: _problems_button(window, view))
+        return None
     try:
         view = window.ledger_view("problems")
     except (AttributeError, KeyError):
         return None
+    return _problems_button(window, view)
+
+
+def _problems_button(window, view):
     b = QPushButton("督办…")
     b.setObjectName("duban_button")
     b.setToolTip("为所选的逾期问题起草督办函（每个被监督单位一份），并直接打开文书编辑")

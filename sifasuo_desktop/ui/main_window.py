@@ -85,6 +85,8 @@ class MainWindow(QMainWindow):
         view = LedgerView(self, key)
         for text, callback, when in self._record_buttons.get(key, ()):
             view.add_record_button(text, callback, when)
+        for fn in self.__dict__.get("_view_hooks", {}).get(key, ()):
+            fn(view)
         self._ledger_views[key] = view
         del self._unbuilt[key]
         current = self.stack.currentWidget() is holder
@@ -194,6 +196,14 @@ class MainWindow(QMainWindow):
 
     def state_actions(self, ledger_key: str) -> list:
         return list(self.__dict__.get("_state_actions", {}).get(ledger_key, []))
+
+    def on_ledger_view(self, ledger_key: str, fn) -> None:
+        """`fn(view)` once the ledger's view exists: now if built, else when first shown (extra buttons)."""
+        view = self._ledger_views.get(ledger_key)
+        if view is not None:
+            fn(view)
+        else:
+            self.__dict__.setdefault("_view_hooks", {}).setdefault(ledger_key, []).append(fn)
 
     def add_form_hook(self, ledger_key: str, fn) -> None:
         """`fn(form)` runs after a record form of that ledger is built (extra pickers, live hints)."""

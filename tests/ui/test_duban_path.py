@@ -121,3 +121,11 @@ def test_todo_list_names_every_record_type_in_chinese(qtbot, window):
     page.refresh()
     kinds = {page.todo.item(r, 1).text() for r in range(page.todo.rowCount())}
     assert kinds and all(not k.isascii() for k in kinds), kinds
+
+
+def test_the_duban_button_does_not_build_the_problems_page_at_start(qtbot, demo_store):
+    w = MainWindow(demo_store, SYSTEM)
+    qtbot.addWidget(w)
+    assert "problems" in w._unbuilt                     # start-up stays lazy (issue 19)
+    view = w.ledger_view("problems")
+    assert view.duban_btn.text() == "督办…"
