@@ -31,11 +31,14 @@ def register(sub, common):
 
     q = ds.add_parser("draft", parents=[common], help="由台账记录起草文书（打印新文书的ID）")
     q.add_argument("--type", required=True, dest="doc_type",
-                   help="督办函、监督意见书、监督建议书、监督决定书、整改通知单、约谈通知书、评查通报（可省去“监督”二字）")
+                   help="督办函、监督意见书、监督建议书、监督决定书、整改通知单、约谈通知书、评查通报、季度通报"
+                        "（可省去“监督”二字）")
     q.add_argument("--body", help="被监督单位ID或名称（按单位的问题起草）")
     q.add_argument("--problem", nargs="+", metavar="NO", help="只写这些问题（问题编号或ID）")
     q.add_argument("--visit", help="监督检查记录ID（按一次检查发现的问题起草）")
     q.add_argument("--batch", help="评查批次ID（评查通报）")
+    q.add_argument("--year", type=int, help="季度通报：年份")
+    q.add_argument("--quarter", type=int, help="季度通报：季度（1–4），按全县乡镇质效排名起草（仅县司法局）")
     q.add_argument("--today", type=date_arg, help="督办函：按此日期判断逾期（默认今天）")
     q.add_argument("--json", action="store_true", help="以JSON输出（键：id, type, title, recipient, status）")
     q.set_defaults(func=cmd_draft)
@@ -61,6 +64,7 @@ def register(sub, common):
     q = ds.add_parser("issue", parents=[common], help="签发文书（分配文号并冻结内容）")
     q.add_argument("id")
     q.add_argument("--date", type=date_arg, help="成文日期（默认今天）")
+    q.add_argument("--print-date", type=date_arg, help="印发日期（通报的版记；默认同成文日期，不能早于成文日期）")
     q.set_defaults(func=cmd_issue)
 
     q = ds.add_parser("code", parents=[common], help="乡镇的机关代字（乡镇文号用，如 青司所〔2026〕3号）：查看或设置")
@@ -163,20 +167,10 @@ def cmd_draft_overdue(args) -> int:
     return 0
 
 
-# --type: the ledger label, or the label without 监督 / with 书 (what a 文秘 types)
-TYPE_WORDS = {"督办函": "dubanhan", "意见书": "yijianshu", "建议书": "jianyishu", "决定书": "juedingshu",
-              "整改通知单": "zhenggai", "整改通知书": "zhenggai", "约谈通知": "yuetan", "约谈通知书": "yuetan",
-              "评查通报": "tongbao", "通报": "tongbao", "案卷评查通报": "tongbao"}
-
-
 def _doc_key(text: str) -> str:
-    t = (text or "").strip()
-    word = t[2:] if t.startswith("监督") else t
-    key = TYPE_WORDS.get(t) or TYPE_WORDS.get(word)
-    if key is None:
-        raise UserError(f"不认识的文书类型“{t}”。可选：督办函、监督意见书、监督建议书、监督决定书、整改通知单、"
-                        "约谈通知书、评查通报。")
-    return key
+    from sifasuo_desktop.documents.drafting import type_key
+
+    return type_key(text)
 
 
 def _problem_ids(store, body_id: str | None, given: list[str]) -> list[str]:
@@ -197,31 +191,18 @@ def _problem_ids(store, body_id: str | None, given: list[str]) -> list[str]:
 def cmd_draft(args) -> int:
     import datetime as dt
 
-    from sifasuo_desktop.documents import service as S
+    from sifasuo_desktop.documents import drafting as D
 
     key = _doc_key(args.doc_type)
     store = open_store(args, write=True)
     try:
         body_id = _body_id(store, args.body) if args.body else None
-        if key == "tongbao":
-            if not args.batch:
-                raise UserError("评查通报须用 --batch 指定评查批次。")
-            rows = [S.draft_for_review_batch(store, args.batch)]
-        elif args.visit:
-            rows = [S.draft_for_visit(store, args.visit, key)]
-        elif body_id is None:
-            raise UserError("请用 --body 指定被监督单位（或用 --visit 指定监督检查记录）。")
-        elif key == "dubanhan" and not args.problem:
-            today = dt.date.fromisoformat(args.today) if args.today else None
-            rows = S.draft_dubanhan_for_overdue(store, body_id, today)
-            if not rows:
-                raise UserError("该单位没有需要督办的逾期问题（或已有未作废的督办函）。")
-        else:
-            ids = _problem_ids(store, body_id, args.problem) if args.problem else None
-            rows = [S.draft_for_problems(store, body_id, key, ids)]
+        ids = _problem_ids(store, body_id, args.problem) if args.problem else None
+        today = dt.date.fromisoformat(args.today) if args.today else None
+        r = D.draft(store, key, body_id=body_id, problem_ids=ids, visit_id=args.visit, batch_id=args.batch,
+                    year=args.year, quarter=args.quarter, today=today)
     finally:
         store.close()
-    r = rows[0]
     if args.json:
         print_json({"id": r["id"], "type": r.get("doc_type") or "", "title": r.get("title") or "",
                     "recipient": r.get("recipient") or "", "status": r.get("status") or "草稿"})
@@ -261,7 +242,7 @@ def cmd_issue(args) -> int:
 
     store = open_store(args, write=True)
     try:
-        row = issue(store, args.id, args.date)
+        row = issue(store, args.id, args.date, args.print_date)
     finally:
         store.close()
     print(f"已签发：{row['doc_no']}　{row['title']}")

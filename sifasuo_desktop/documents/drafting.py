@@ -199,3 +199,95 @@ def draft_dubanhan_for_overdue(store, body_id: str, today: _dt.date | None = Non
         row = create_draft(store, M.DUBANHAN, f, {"problems": [p["id"] for p in chosen], "bodies": [body_id]},
                            body_id, subject=f"督办：{nos}" if nos else f"督办：{body['name']}逾期问题")
     return [row]
+
+
+def draft_quarterly_notice(store, year: int, quarter: int, facts: dict | None = None,
+                           as_of: _dt.date | None = None) -> dict:
+    """季度通报 from the county's ranking of its townships for one quarter (store/ranking_queries.township_ranking,
+    the numbers of `sifasuo stats --kind ranking --year Y --quarter Q`). Drafted and issued at the county only."""
+    from sifasuo_desktop.domain import ranking as rk
+    from sifasuo_desktop.store.ranking_queries import township_ranking
+
+    if store.org is None or _is_township(store):
+        raise UserError("季度通报由县司法局根据全县乡镇的质效排名起草和签发，司法所不能起草。")
+    try:
+        year, quarter = int(year), int(quarter)
+    except (TypeError, ValueError):
+        raise UserError("请指定年份和季度（1–4），如 --year 2026 --quarter 3。") from None
+    if not 1 <= quarter <= 4:
+        raise UserError(f"季度应为1–4：{quarter}。")
+    period, rows, weights = township_ranking(store, year, quarter=quarter, as_of=as_of)
+    if not rows:
+        raise UserError(f"{year}年第{quarter}季度没有可排名的乡镇（县司法局尚未收到乡镇的数据）。")
+    labels = [i.label for i in rk.INDICATORS if weights.get(i.key, 0) > 0]
+    f = {"ranking": {"year": year, "quarter": quarter, "indicator_labels": labels, "rows": rows},
+         "deadline": new_deadline(store, M.JIDU)}
+    f.update(facts or {})
+    return create_draft(store, M.JIDU, f, {"ranking": [f"{year}Q{quarter}"]},
+                        subject=f"{year}年第{quarter}季度乡镇行政执法质效排名")
+
+
+# ---------------------------------------------------------------------------- one entry for every type
+# what each type is drafted from (the 起草 dialog asks this; the CLI options map onto it)
+BODY, VISIT, BATCH, RANKING = "body", "visit", "batch", "ranking"
+DRAFT_SOURCES = {
+    M.DUBANHAN: (BODY,), M.YIJIANSHU: (BODY, VISIT), M.JIANYISHU: (BODY, VISIT), M.JUEDINGSHU: (BODY, VISIT),
+    M.ZHENGGAI: (BODY, VISIT), M.YUETAN: (BODY, VISIT), M.TONGBAO: (BATCH,), M.JIDU: (RANKING,),
+}
+SOURCE_LABELS = {BODY: "被监督单位的问题", VISIT: "一次监督检查", BATCH: "评查批次", RANKING: "季度质效排名"}
+
+# what a 文秘 types for a type (the ledger label, the label without 监督 / with 书, the full name)
+TYPE_WORDS = {"督办函": M.DUBANHAN, "意见书": M.YIJIANSHU, "建议书": M.JIANYISHU, "决定书": M.JUEDINGSHU,
+              "整改通知单": M.ZHENGGAI, "整改通知书": M.ZHENGGAI, "约谈通知": M.YUETAN, "约谈通知书": M.YUETAN,
+              "评查通报": M.TONGBAO, "案卷评查通报": M.TONGBAO, "案卷评查情况通报": M.TONGBAO,
+              "季度通报": M.JIDU, "质效通报": M.JIDU, "季度质效通报": M.JIDU, "质效排名通报": M.JIDU}
+TYPE_CHOICES = "督办函、监督意见书、监督建议书、监督决定书、整改通知单、约谈通知书、评查通报、季度通报"
+
+
+def type_key(text: str) -> str:
+    """--type / the dialog's choice -> template key; UserError (Chinese) for anything else."""
+    t = (text or "").strip()
+    if t in DRAFT_SOURCES:
+        return t
+    word = t[2:] if t.startswith("监督") else t
+    key = TYPE_WORDS.get(t) or TYPE_WORDS.get(word) or M.DOC_TYPE_BY_LABEL.get(t)
+    if key is None or key not in DRAFT_SOURCES:
+        hint = "（“通报”请写明：评查通报 或 季度通报）" if t == "通报" else ""
+        raise UserError(f"不认识的文书类型“{t}”{hint}。可选：{TYPE_CHOICES}。")
+    return key
+
+
+def draft(store, key: str, *, body_id: str | None = None, problem_ids: list[str] | None = None,
+          visit_id: str | None = None, batch_id: str | None = None, year: int | None = None,
+          quarter: int | None = None, today: _dt.date | None = None) -> dict:
+    """Draft a document of type `key` (a template key or what type_key accepts) from what it concerns:
+    a body (optionally only `problem_ids`), a visit, a review batch or the ranking of (`year`, `quarter`).
+    Returns the new draft row; UserError (Chinese) when the records give nothing to write. Every entry path
+    (CLI, the 起草 dialog) calls this."""
+    key = type_key(key)
+    if key == M.TONGBAO:
+        if not batch_id:
+            raise UserError("评查通报须指定评查批次（--batch）。")
+        return draft_for_review_batch(store, batch_id)
+    if key == M.JIDU:
+        if year is None or quarter is None:
+            raise UserError("季度通报须指定年份和季度（--year Y --quarter Q）。")
+        return draft_quarterly_notice(store, year, quarter)
+    if visit_id:
+        if key == M.DUBANHAN:
+            raise UserError("督办函按被监督单位的逾期问题起草，请指定被监督单位（--body）。")
+        return draft_for_visit(store, visit_id, key)
+    if not body_id:
+        raise UserError("请指定被监督单位（--body）或监督检查记录（--visit）。")
+    if key == M.DUBANHAN and not problem_ids:
+        rows = draft_dubanhan_for_overdue(store, body_id, today)
+        if not rows:
+            raise UserError("该单位没有需要督办的逾期问题（或已有未作废的督办函）。")
+        return rows[0]
+    if key == M.YUETAN:
+        # 约谈 follows problems left unrectified: say so when every problem it lists is overdue
+        probs = [p for p in Q.open_problems(store, body_id) if problem_ids is None or p["id"] in set(problem_ids)]
+        day = today or _dt.date.today()
+        overdue = bool(probs) and all(_overdue(p, day) for p in probs)
+        return draft_for_problems(store, body_id, key, problem_ids, {"overdue": overdue} if overdue else None)
+    return draft_for_problems(store, body_id, key, problem_ids)

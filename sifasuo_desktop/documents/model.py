@@ -10,6 +10,8 @@ import datetime as _dt
 import re
 from dataclasses import asdict, dataclass, field
 
+from sifasuo_desktop.domain.validators import DOC_NO_RE as _DOC_NO_RE  # the one 文号 rule
+
 # ---- document types ---------------------------------------------------------------------------
 
 DUBANHAN = "dubanhan"  # 行政执法监督督办函 (信函格式)
@@ -20,6 +22,7 @@ TONGBAO = "tongbao"  # 案卷评查情况通报
 ZHENGGAI = "zhenggai"  # 整改通知单
 HUIZHENG = "huizheng"  # 送达回证
 YUETAN = "yuetan"  # 约谈通知书
+JIDU = "jidu"  # 季度通报: the county's quarterly 质效 ranking of its townships (文种 通报, like the 评查通报)
 
 DOC_TYPES: dict[str, str] = {
     DUBANHAN: "行政执法监督督办函",
@@ -30,12 +33,13 @@ DOC_TYPES: dict[str, str] = {
     ZHENGGAI: "整改通知单",
     HUIZHENG: "送达回证",
     YUETAN: "行政执法监督约谈通知书",
+    JIDU: "行政执法质效季度通报",
 }
 DOC_TYPE_BY_LABEL = {v: k for k, v in DOC_TYPES.items()}
 # short labels, also accepted on input
 DOC_TYPE_SHORT = {DUBANHAN: "督办函", YIJIANSHU: "监督意见书", JIANYISHU: "监督建议书", JUEDINGSHU: "监督决定书",
                   TONGBAO: "评查通报", ZHENGGAI: "整改通知单", HUIZHENG: "送达回证",
-                  YUETAN: "约谈通知"}
+                  YUETAN: "约谈通知", JIDU: "季度通报"}
 DOC_TYPE_BY_LABEL.update({v: k for k, v in DOC_TYPE_SHORT.items()})
 
 # the six 送达方式 (the 送达回证 form offers all of them; record_service accepts only these)
@@ -44,8 +48,15 @@ SERVICE_METHODS = ("直接送达", "留置送达", "委托送达", "邮寄送达
 # default 机关代字 per type (a store setting overrides them); "X" stands for the county's 简称
 DEFAULT_CODES = {
     DUBANHAN: "司督函", YIJIANSHU: "司监意", JIANYISHU: "司监建", JUEDINGSHU: "政监决",
-    TONGBAO: "司通", ZHENGGAI: "司整改", HUIZHENG: "", YUETAN: "司约谈",
+    TONGBAO: "司通", ZHENGGAI: "司整改", HUIZHENG: "", YUETAN: "司约谈", JIDU: "司通",
 }
+# the 文号 series a type is numbered in: the county numbers all its 通报 (评查通报, 季度通报) in one series under
+# one 代字, so two 通报 can never print the same 文号
+SERIES = {JIDU: TONGBAO}
+
+
+def number_series(key: str) -> str:
+    return SERIES.get(key, key)
 
 # header variants
 LETTER = "letter"  # 信函格式
@@ -164,7 +175,6 @@ class Document:
 
 # ---- 文号 and dates ---------------------------------------------------------------------------
 
-_DOC_NO_RE = re.compile(r"^(?P<code>[^〔〕\s]+)〔(?P<year>\d{4})〕(?P<seq>[1-9]\d*)号$")
 
 
 def format_doc_no(code: str, year: int, seq: int) -> str:

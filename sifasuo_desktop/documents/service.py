@@ -36,10 +36,11 @@ SERVICE_METHODS = M.SERVICE_METHODS
 LABEL = dict(M.DOC_TYPE_SHORT)
 KEY_BY_LABEL = {v: k for k, v in LABEL.items()}
 DEFAULT_REPLY_DAYS = {M.YIJIANSHU: 30, M.JIANYISHU: 15, M.JUEDINGSHU: 15, M.DUBANHAN: 10, M.ZHENGGAI: 15,
-                      M.TONGBAO: 30, M.YUETAN: 15}
+                      M.TONGBAO: 30, M.YUETAN: 15, M.JIDU: 30}
 OPEN_PROBLEM_STATES = ("待整改", "整改中", "退回重改")
 S_DEADLINE_WORKDAYS = "documents.deadline_workdays"   # {template key: N} working days from the document date
-DEFAULT_DEADLINE_WORKDAYS = {M.ZHENGGAI: 15, M.JUEDINGSHU: 15, M.TONGBAO: 20, M.YIJIANSHU: 20, M.JIANYISHU: 15}
+DEFAULT_DEADLINE_WORKDAYS = {M.ZHENGGAI: 15, M.JUEDINGSHU: 15, M.TONGBAO: 20, M.YIJIANSHU: 20, M.JIANYISHU: 15,
+                             M.JIDU: 15}
 
 S_ISSUER = "documents.issuer"  # 发文机关, e.g. "青山县司法局"
 S_ISSUER_SUB = "documents.issuer_subtitle"
@@ -330,28 +331,58 @@ def _placeholder_problems(doc: M.Document) -> list[str]:
     return issues
 
 
-def issue(store, doc_id: str, date: _dt.date | str | None = None) -> dict:
-    """签发: assign the next 文号 and freeze the document, all in one transaction."""
-    require(store.actor, "issue_document")
+def _day_arg(value, label: str) -> _dt.date | None:
+    if not value:
+        return None
     try:
-        day = _date(parse_date(date)) if date else _dt.date.today()
+        return _date(parse_date(value))
     except ValueError as exc:
-        raise UserError(f"成文日期：{exc}") from None
+        raise UserError(f"{label}：{exc}") from None
+
+
+def signer_problem(store, doc: M.Document, code: str) -> str | None:
+    """A 决定书 is the county government's: its 发文机关 (heading), 署名 and 机关代字 must all be the
+    government's (示范县人民政府, 示政监决〔2026〕1号), never the bureau's heading over a government number."""
+    if doc.doc_type != M.JUEDINGSHU:
+        return None
+    gov = store.get_setting(S_COUNTY_GOV, "") or ""
+    if not gov:
+        return "监督决定书以县人民政府名义制发：请先在文书设置中填写县人民政府名称（documents.county_gov）"
+    wrong = [label for label, value in (("发文机关", doc.issuer), ("署名", doc.signature)) if value.strip() != gov]
+    if wrong:
+        return f"监督决定书的{'和'.join(wrong)}应为“{gov}”（与县人民政府的机关代字一致）"
+    if "政" not in code:
+        return (f"监督决定书以{gov}名义制发，机关代字“{code}”不是县人民政府的代字（应含“政”，如“示政监决”）；"
+                "请在文书设置中更正 documents.codes")
+    return None
+
+
+def issue(store, doc_id: str, date: _dt.date | str | None = None, print_date: _dt.date | str | None = None) -> dict:
+    """签发: assign the next 文号 and freeze the document, all in one transaction. The 成文日期 (`date`) and the
+    印发日期 (`print_date`, default the 成文日期; printed in the 版记 of a 通报) are both set here, never at draft
+    time, and the 印发日期 is never before the 成文日期."""
+    require(store.actor, "issue_document")
+    day = _day_arg(date, "成文日期") or _dt.date.today()
+    printed = _day_arg(print_date, "印发日期") or day
+    if printed < day:
+        raise UserError(f"印发日期（{printed.isoformat()}）不能早于成文日期（{day.isoformat()}）。")
     with store.transaction(), store.workflow():
         row = _require_draft(store.get("documents", doc_id))
         doc = document_from_row(store, row)
-        problems = _placeholder_problems(doc)
-        if problems:
-            raise UserError("文书还不能签发：" + "；".join(problems) + "。")
         key = doc.doc_type
         township = _is_township(store)
         if township and M.issued_at_county(key):
             raise UserError(M.county_issue_refusal(key))
         code = doc_code(store, key)
-        seq = Q.take_doc_number(store, code, M.TOWNSHIP_SERIES if township else key, day.year,
+        problems = [p for p in (signer_problem(store, doc, code),) if p] or _placeholder_problems(doc)
+        if problems:
+            raise UserError("文书还不能签发：" + "；".join(problems) + "。")
+        seq = Q.take_doc_number(store, code, M.TOWNSHIP_SERIES if township else M.number_series(key), day.year,
                                 exists=lambda s: Q.doc_no_in_use(store, M.format_doc_no(code, day.year, s), doc_id))
         doc.doc_no = M.format_doc_no(code, day.year, seq)
         doc.date = day
+        if doc.printed_by:
+            doc.print_date = printed
         doc.draft = False
         meta = _meta(row)
         deadline = meta.get("reply_deadline")

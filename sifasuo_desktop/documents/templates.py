@@ -9,6 +9,7 @@ Fact keys:
   signature, cc (list), contact, phone, deadline (date), reply_days (int), source, found_date (date),
   scope, method, basis, earlier_doc_no, earlier_date, earlier_deadline, status, matter,
   problems: list of {category, description, case_ref, requirement, deadline}
+  ranking (季度通报): {year, quarter, indicator_labels, rows: [{rank, township, score, has_data, <indicator keys>}]}
   review (通报): {year, units, cases, permit, penalty, other, excellent, good, passed, failed, rows, excellent_list}
   service (送达回证): {doc_title, doc_no, receiver, address, method, server, notes}
 """
@@ -18,7 +19,7 @@ from __future__ import annotations
 import datetime as _dt
 
 from .model import (
-    DEFAULT_CODES, DOC_TYPES, DUBANHAN, FORM, GENERAL, H1, HUIZHENG, JIANYISHU, JUEDINGSHU, LETTER, PLAIN,
+    DEFAULT_CODES, DOC_TYPES, DUBANHAN, FORM, GENERAL, H1, HUIZHENG, JIANYISHU, JIDU, JUEDINGSHU, LETTER, PLAIN,
     SERVICE_METHODS, TONGBAO, YIJIANSHU, YUETAN, ZHENGGAI, Document, Paragraph, Run, Table, format_cn_date,
 )
 
@@ -169,8 +170,13 @@ def jianyishu(f: dict) -> Document:
 
 
 def juedingshu(f: dict) -> Document:
+    """Drafted for the county government's signature: headed, numbered (government 代字) and signed by it; the
+    bureau (`issuer` in the facts) is where the execution is reported."""
     f = dict(f)
-    f.setdefault("issuer", f.get("county_gov") or "××县人民政府")
+    bureau = f.get("issuer") or "县司法局"
+    gov = f.get("county_gov") or "××县人民政府"
+    f["issuer"], f["signature"] = gov, gov
+    f.setdefault("report_to", bureau)
     doc = _common(JUEDINGSHU, f, PLAIN)
     doc.title = DOC_TYPES[JUEDINGSHU]
     doc.recipient_label = "被监督单位"
@@ -224,7 +230,81 @@ def tongbao(f: dict) -> Document:
                    "评查结果将纳入年度法治政府建设考核。"))
     doc.body = body
     doc.printed_by = f.get("printed_by") or (doc.issuer + "办公室")
-    doc.print_date = f.get("print_date") or doc.date
+    doc.print_date = f.get("print_date")   # 印发日期: set at issue (service.issue), never before the 成文日期
+    return doc
+
+
+# the main indicators a 季度通报 prints (the full set is in `sifasuo stats --kind ranking`)
+JIDU_COLUMNS = (("publication_rate", "公示\n及时率"), ("legal_review_rate", "法制\n审核率"),
+                ("rectification_rate", "整改率"), ("overdue_problems", "逾期\n未销号"),
+                ("review_good_rate", "评查\n优良率"), ("satisfaction_rate", "满意率"))
+
+
+def _rate(v) -> str:
+    if v is None or v == "":
+        return "—"
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return f"{v * 100:.1f}%"
+    return str(v)
+
+
+def _score(v) -> str:
+    try:
+        return f"{float(v or 0):.2f}"
+    except (TypeError, ValueError):
+        return X
+
+
+def jidu(f: dict) -> Document:
+    """季度通报: the county's quarterly ranking of its townships by the 质效 index (通用格式, issued by the county)."""
+    doc = _common(JIDU, f, GENERAL)
+    rk = dict(f.get("ranking") or {})
+    year = rk.get("year") or (doc.date.year if doc.date else _dt.date.today().year)
+    q = rk.get("quarter")
+    qname = f"第{CN_NUM[int(q) - 1]}季度" if q else "第×季度"
+    period = f"{year}年{qname}"
+    doc.mark = f.get("mark") or (doc.issuer + "文件")
+    doc.title = f"关于{period}全县乡镇行政执法质效排名情况的通报"
+    doc.recipient = f.get("recipient") or "各乡镇人民政府，各司法所"
+    rows = list(rk.get("rows") or [])
+    labels = rk.get("indicator_labels") or []
+    body = [_p(f"为推动全县行政执法工作规范化，县司法局依据各乡镇在行政执法监督平台登记和报送的数据，对{period}各乡镇"
+               "行政执法质效进行了评价。现将有关情况通报如下：")]
+    body.append(_h1("一、评价方式"))
+    body.append(_p(f"本次评价从{'、'.join(labels) if labels else X}等{len(labels) or X}项指标进行，各指标按县司法局确定的"
+                   "权重加权计算质效得分（满分100分）；本季度没有数据的指标不计入。"))
+    body.append(_h1("二、排名情况"))
+    ranked = [r for r in rows if r.get("has_data", True)]
+    empty = [r for r in rows if not r.get("has_data", True)]
+    if len(ranked) >= 3:
+        top = "、".join(r.get("township") or X for r in ranked[:3])
+        body.append(_p(f"{period}，{top}位列前三名；{ranked[-1].get('township') or X}得分最低"
+                       f"（{_score(ranked[-1].get('score'))}分）。各乡镇得分及主要指标见下表："))
+    elif ranked:
+        body.append(_p(f"{period}，{ranked[0].get('township') or X}得分最高（{_score(ranked[0].get('score'))}分）。"
+                       "各乡镇得分及主要指标见下表："))
+    else:
+        body.append(_p(f"{period}各乡镇均无可评价的数据。"))
+    head = ["名次", "乡镇", "质效\n得分"] + [label for _k, label in JIDU_COLUMNS]
+    table = [head]
+    for r in rows:
+        table.append([str(r.get("rank", "")), r.get("township") or "", _score(r.get("score"))]
+                     + [(str(r.get(k)) if r.get(k) is not None else "—") if k == "overdue_problems"
+                        else _rate(r.get(k)) for k, _label in JIDU_COLUMNS])
+    if len(table) == 1:
+        table.append([X, X] + [""] * (len(head) - 2))
+    body.append(Table(table, [1.1, 2.6, 1.3] + [1.35] * len(JIDU_COLUMNS), font_size=12.0))
+    if empty:
+        body.append(_p("、".join(r.get("township") or X for r in empty) + "本季度没有可评价的数据，列于末位，"
+                       "请及时在平台登记执法数据并按时报送。"))
+    body.append(_h1("三、工作要求"))
+    weak = ranked[-1].get("township") if len(ranked) >= 2 else None
+    body.append(_p("各乡镇要对照排名查找差距，重点抓好行政执法公示、重大执法决定法制审核和问题整改销号工作"
+                   + (f"，{weak}等排名靠后的乡镇要认真分析原因，制定整改措施" if weak else "")
+                   + f"，于{_d(f.get('deadline'))}前将整改措施书面报送县司法局。质效排名结果纳入年度法治政府建设考核。"))
+    doc.body = body
+    doc.printed_by = f.get("printed_by") or (doc.issuer + "办公室")
+    doc.print_date = f.get("print_date")
     return doc
 
 
@@ -300,7 +380,7 @@ def huizheng(f: dict) -> Document:
 
 BUILDERS = {
     DUBANHAN: dubanhan, YIJIANSHU: yijianshu, JIANYISHU: jianyishu, JUEDINGSHU: juedingshu, TONGBAO: tongbao,
-    ZHENGGAI: zhenggai, HUIZHENG: huizheng, YUETAN: yuetan,
+    ZHENGGAI: zhenggai, HUIZHENG: huizheng, YUETAN: yuetan, JIDU: jidu,
 }
 
 

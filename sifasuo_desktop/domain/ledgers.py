@@ -32,6 +32,7 @@ class Field:
     person: bool = False            # a person's name: padding spaces removed (validators.normalize_person_name)
     aliases: tuple[tuple[str, str], ...] = ()   # other spellings of a choice -> the canonical choice
     group: str = ""                 # the form section the field is shown in ("" = the main section)
+    check: object = None            # TEXT: fn(text) -> stored text, ValueError (Chinese) when malformed
 
     @property
     def searchable(self) -> bool:
@@ -97,7 +98,7 @@ PROBLEM_SOURCES = ("监督检查", "案卷评查", "投诉举报", "12345", "复
 PROBLEM_STATUS = ("待整改", "整改中", "已报告", "已销号", "退回重改")
 PROBLEM_CATEGORIES = ("主体", "事实证据", "适用法律", "程序", "文书归档", "裁量", "三项制度", "涉企检查",
                       "执法证件", "其他")
-DOC_TYPES = ("督办函", "监督意见书", "监督建议书", "监督决定书", "评查通报", "整改通知单", "约谈通知")
+DOC_TYPES = ("督办函", "监督意见书", "监督建议书", "监督决定书", "评查通报", "季度通报", "整改通知单", "约谈通知")
 DOC_STATUS = ("草稿", "已签发", "已送达", "已反馈", "已作废", "被替代")
 CLUE_CHANNELS = ("专用电话", "电子邮箱", "平台企业评价", "12345", "省长热线", "企业联系点", "行政执法监督员",
                  "媒体曝光", "网络舆情", "第三方评估", "营商环境评价", "复议纠错", "诉讼败诉", "上级交办",
@@ -389,7 +390,7 @@ PROBLEMS = _add(Ledger("problems", "问题整改", (
 
 DOCUMENTS = _add(Ledger("documents", "监督文书", (
     F("doc_type", "文书类型", CHOICE, choices=DOC_TYPES, required=True),
-    F("doc_no", "文号"),
+    F("doc_no", "文号", check=v.normalize_doc_no, help="如 示司督函〔2026〕3号；草稿不填，签发时自动编号"),
     F("title", "标题", required=True),
     F("recipient", "主送单位", required=True),
     F("body_id", "被监督单位", REF, ref="bodies", in_list=False),
@@ -754,4 +755,6 @@ def _normalize_value(f: Field, raw):
         return raw
     if f.person:
         return v.normalize_person_name(raw) or None
+    if f.check is not None:
+        return f.check(str(raw))
     return str(raw)

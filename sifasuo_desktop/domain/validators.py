@@ -304,3 +304,52 @@ def split_party_id(values: dict) -> dict:
             values["party_id_number"] = code
         values["party_code"] = None
     return values
+
+
+# ---------------------------------------------------------------------------- 文号 (发文字号, GB/T 9704 7.2.4)
+DOC_NO_RE = re.compile(r"^(?P<code>[^〔〕\s]+)〔(?P<year>\d{4})〕(?P<seq>[1-9]\d*)号$")
+DOC_NO_EXAMPLE = "示司督函〔2026〕3号"
+
+
+def doc_no_problem(value: str) -> str | None:
+    """None when `value` is a well-formed 文号 (机关代字〔年份〕序号号: full year in 六角括号, no 第, no leading
+    zero), else a Chinese reason. The one check every entry path (generic form, import, CLI, issue) uses."""
+    text = to_halfwidth(value or "").strip()
+    if not text:
+        return None
+    hint = f"（应写成 机关代字〔年份〕序号号，如“{DOC_NO_EXAMPLE}”）"
+    if any(c.isspace() for c in text):
+        return "文号不能含空格" + hint
+    if "〔" not in text or "〕" not in text:
+        if re.search(r"[\[(（【﹝［]\s*\d{2,4}\s*[\])）】﹞］]", text):
+            return "年份应用六角括号〔〕，不用[]、()、【】" + hint
+        return "文号缺少〔年份〕" + hint
+    code, _, rest = text.partition("〔")
+    year, _, tail = rest.partition("〕")
+    if not code:
+        return "文号缺少机关代字" + hint
+    if any(c in code for c in "〔〕[]【】()（）"):
+        return "机关代字不能含括号" + hint
+    if not re.fullmatch(r"\d{4}", year):
+        return f"年份应为四位数字（〔{year}〕应写成如〔2026〕）" + hint
+    if tail.startswith("第"):
+        return "序号前不加“第”" + hint
+    if not tail.endswith("号"):
+        return "文号应以“号”结尾" + hint
+    seq = tail[:-1]
+    if not seq.isdigit():
+        return f"序号应为阿拉伯数字：“{seq}”" + hint
+    if seq.startswith("0"):
+        return ("序号应从1开始" if not seq.strip("0") else "序号不编虚位（写“1号”，不写“01号”）") + hint
+    if not DOC_NO_RE.match(text):   # pragma: no cover - every other form is caught above
+        return "文号格式不正确" + hint
+    return None
+
+
+def normalize_doc_no(value) -> str | None:
+    """The stored form of a 文号 (full-width digits made half-width); ValueError with the Chinese reason."""
+    text = to_halfwidth(str(value or "")).strip()
+    why = doc_no_problem(text)
+    if why:
+        raise ValueError(why)
+    return text or None

@@ -354,6 +354,23 @@ class DocumentsController:
         self._status("已生成更正文书草稿，签发后原文书标记为“被替代”。")
         return self.edit(row) or row
 
+    # drafting: every type from what it concerns (ui/draft_dialog.py -> documents.drafting.draft)
+    def draft_any(self, key: str | None = None, body: dict | None = None, visit: dict | None = None):
+        from sifasuo_desktop.ui.draft_dialog import DraftDialog
+
+        dlg = DraftDialog(self.window, self.store, key)
+        self.draft_dialog = dlg
+        if body is not None and dlg.body_box.findData(body["id"]) >= 0:
+            dlg.body_box.setCurrentIndex(dlg.body_box.findData(body["id"]))
+        if visit is not None and dlg.visit_box.findData(visit["id"]) >= 0:
+            dlg.source_box.setCurrentIndex(max(dlg.source_box.findData("visit"), 0))
+            dlg.visit_box.setCurrentIndex(dlg.visit_box.findData(visit["id"]))
+        if not dlg.exec() or dlg.created is None:
+            return None
+        row = dlg.created
+        self._status(f"已起草{row.get('doc_type') or ''}：{row.get('title') or ''}")
+        return self._open_draft(row)
+
     # drafting from other ledgers
     def draft_opinion(self, body: dict, key: str = M.YIJIANSHU):
         row = S.draft_for_problems(self.store, body["id"], key)
@@ -474,6 +491,11 @@ def _documents_toolbar(window, c, draft) -> None:
         view = window.ledger_view("documents")
     except (AttributeError, KeyError):
         return
+    draft_btn = QPushButton("起草文书…")
+    draft_btn.setToolTip("按被监督单位的问题、监督检查、评查批次或季度排名起草任一类文书")
+    draft_btn.clicked.connect(lambda _=False: _guard(window, c.draft_any)())
+    view.buttons_layout.insertWidget(0, draft_btn)
+    view.draft_btn = draft_btn
     view.edit_btn.setText("登记信息")
     view.edit_btn.setToolTip("修改草稿的登记信息（文书类型、主送单位、期限等）；正文请用“编辑文书”")
     view.edit_when = draft
@@ -504,6 +526,9 @@ def install(window) -> DocumentsController:
     window.add_record_action("bodies", "起草监督意见书", c.draft_opinion)
     window.add_record_action("bodies", "逾期问题督办函", c.draft_overdue)
     window.add_record_action("visits", "起草监督意见书", c.draft_from_visit)
+    window.add_record_action("bodies", "起草文书…", lambda r: c.draft_any(body=r))
+    window.add_record_action("visits", "起草文书…", lambda r: c.draft_any(visit=r))
+    window.add_menu_action("监督", "起草文书…", g(c.draft_any))
     window.add_menu_action("监督", "起草案卷评查通报…", g(c.draft_review_notice))
     window.add_menu_action("监督", "文书设置…", g(c.settings_dialog))
     window.add_menu_action("监督", "印章图片…", g(c.choose_seal))
