@@ -11,7 +11,6 @@ import random
 import uuid
 
 from sifasuo_desktop.domain.validators import make_id_number, make_uscc
-from sifasuo_desktop.documents.model import DEFAULT_CODES, DUBANHAN, YIJIANSHU, default_township_code, format_doc_no
 
 ANCHOR = dt.date(2026, 11, 20)  # fixed, so a seed always gives the same data
 
@@ -139,6 +138,11 @@ def generate(store, cases: int = 600, seed: int = 1, role: str = "township", pro
     store.set_setting("documents.county_gov", "示范县人民政府")
     store.set_setting("documents.county_short", "示")
     store.set_setting("documents.contact", {"name": "周明", "phone": "0000-1234567"})
+    if role == "county":   # the 季度通报 from the county's own ranking, through drafting and the workflow
+        from .demo_documents import add_quarterly_notice
+
+        if add_quarterly_notice(store, ANCHOR) is not None:
+            counts["documents"] = counts.get("documents", 0) + 1
     return {"org_name": org_name, "org_code": org_code, "role": role, "seed": seed, "counts": counts}
 
 
@@ -451,31 +455,14 @@ def _township(store, g: _Gen, org: str, tname: str, n_cases: int, progress, coun
         put("problems", problems)
         put("problem_steps", steps)
 
-        # supervision documents: the 督办函 / 监督意见书 speak in the county bureau's name, so the county issued
-        # them (county-owned, addressed to this township, numbered in the county's one series per 代字 and
-        # year); the 整改通知单 is the 司法所's own, numbered under its own 机关代字 (示司所〔2026〕1号).
-        docs = []
-        for k, p in enumerate([p for p in problems if p["status"] != "已销号"][:4]):
-            ddate = dt.date.fromisoformat(p["found_date"]) + dt.timedelta(days=3)
-            served = k != 3
-            kind = ("督办函", "监督意见书", "整改通知单")[k % 3]
-            if kind == "整改通知单":
-                code, series, owner = default_township_code(tname), (org, ddate.year), org
-            else:
-                code = "示" + DEFAULT_CODES[DUBANHAN if kind == "督办函" else YIJIANSHU]
-                series, owner = (code, ddate.year), county
-            numbers[series] = numbers.get(series, 0) + 1
-            docs.append({"id": g.uid(), "doc_type": kind, "owner_org": owner,
-                         "doc_no": format_doc_no(code, ddate.year, numbers[series]),
-                         "title": f"关于督促整改“{p['description'][:12]}”问题的"
-                                  f"{ {'督办函': '函', '监督意见书': '监督意见书', '整改通知单': '整改通知'}[kind] }",
-                         "recipient": f"{tname}人民政府", "body_id": p["body_id"], "target_org": org,
-                         "subject": p["description"], "content": p["requirement"], "signer": "周明",
-                         "doc_date": ddate.isoformat(), "reply_deadline": (ddate + dt.timedelta(days=15)).isoformat(),
-                         "status": "已送达" if served else "已签发",
-                         "served_date": (ddate + dt.timedelta(days=1)).isoformat() if served else None,
-                         "served_method": "直接送达" if served else None, "served_receiver": g.name() if served else None})
-        put("documents", docs)
+        # supervision documents: one issued document of every type, 送达/反馈 in every state (demo_documents.py)
+        from .demo_documents import add_documents, add_township_quarterly_copy
+
+        add_documents(put, g, org, tname, county, numbers, bodies, problems,
+                      {"id": batch_id, "name": "2026年度行政执法案卷评查", "year": 2026, "mode": "集中评查"}, reviews,
+                      ANCHOR, drafts_owner=org if store.org.role == "township" else county)
+        if store.org.role == "township":
+            add_township_quarterly_copy(put, g, org, tname, county, numbers, ANCHOR)
 
         # three-year plan tasks and volunteer supervisors
         tasks = [("1", "全面落实行政执法三项制度", "建立行政执法公示、全过程记录、重大执法决定法制审核台账", "2025-12-31", "已完成"),
