@@ -141,3 +141,47 @@ def test_a_township_is_not_offered_the_quarterly_notice(qtbot, township_ds):
     dlg = DraftDialog(w, store)
     qtbot.addWidget(dlg)
     assert dlg.type_box.findData(M.JIDU) < 0 and dlg.type_box.findData(M.ZHENGGAI) >= 0
+
+
+def test_issue_asks_the_date_and_the_print_date(qtbot, window):
+    from PySide6.QtCore import QDate
+    from PySide6.QtWidgets import QMessageBox
+
+    from .test_ui import click
+
+    w, (store, _body_row, _other, _probs) = window
+    row = S.create_draft(store, M.TONGBAO, {"review": {"year": 2026, "units": 1, "cases": 1, "permit": 0,
+                                                        "penalty": 1, "other": 0, "excellent": 1, "good": 0,
+                                                        "passed": 0, "failed": 0, "rows": [{"unit": "青山镇"}]},
+                                             "deadline": S._date("2027-01-31")})
+    c = w.documents_controller
+    seen = []
+
+    st2 = {}
+
+    def confirm(day, printed, then=None):
+        def act(box):
+            c.issue_date.setDate(QDate(*day))
+            assert c.print_date is not None           # a 通报 has a 版记: its 印发日期 is asked
+            c.print_date.setDate(QDate(*printed))
+            if then:
+                st2["s"] = when_modal(then)           # the refusal that follows
+            box.button(QMessageBox.Yes).click()
+        return act
+
+    def warned(box):
+        seen.append(box.text())
+        box.accept()
+
+    st = when_modal(confirm((2026, 11, 20), (2026, 11, 19), warned))
+    click(w, "documents", row["id"], "签发")
+    check(st)
+    check(st2["s"])
+    assert any("不能早于成文日期" in t for t in seen)
+    assert store.get("documents", row["id"])["status"] == S.DRAFT
+    st = when_modal(confirm((2026, 11, 20), (2026, 11, 23)))
+    click(w, "documents", row["id"], "签发")
+    check(st)
+    doc = S.load_document(store, row["id"])
+    assert store.get("documents", row["id"])["status"] == S.ISSUED
+    assert doc.date.isoformat() == "2026-11-20" and doc.print_date.isoformat() == "2026-11-23"

@@ -215,3 +215,20 @@ def test_quarterly_notice_is_not_drafted_at_a_township(store):
     with pytest.raises(UserError) as e:
         D.draft(store, "季度通报", year=2026, quarter=3)
     assert "县司法局" in e.value.message
+
+
+def test_import_refuses_a_malformed_doc_number(capsys, county, monkeypatch, tmp_path):
+    """The Excel/CSV import (and 粘贴Excel行, same planner) runs the same 文号 check; the generic form shows the
+    文号 read-only (a workflow field: assigned by 签发)."""
+    monkeypatch.setenv("SIFASUO_USER", "admin")
+    monkeypatch.setenv("SIFASUO_PASSWORD", "demo1234")
+    f = tmp_path / "docs.csv"
+    f.write_text("文书类型,文号,标题,主送单位,成文日期\n"
+                 "督办函,〔2026〕第01号,关于督促整改的函,青石镇人民政府,2026-03-01\n"
+                 "督办函,示司督函[2025]7号,关于督促整改的函,青石镇人民政府,2025-03-01\n", encoding="utf-8")
+    before = json.loads(run(capsys, "docs", "list", "--json", "--data-dir", county)[1])
+    code, out, err = run(capsys, "import-xlsx", str(f), "--ledger", "documents", "--json", "--data-dir", county)
+    assert code == 1
+    msgs = [e["message"] for e in json.loads(out)["errors"]]
+    assert any("缺少机关代字" in m for m in msgs) and any("六角括号" in m for m in msgs)
+    assert json.loads(run(capsys, "docs", "list", "--json", "--data-dir", county)[1]) == before
