@@ -193,7 +193,7 @@ def cmd_draft(args) -> int:
 
     from sifasuo_desktop.documents import drafting as D
 
-    key = _doc_key(args.doc_type)
+    key = args.doc_type if args.doc_type.strip() == "通报" else _doc_key(args.doc_type)   # 通报: by --batch/--quarter
     store = open_store(args, write=True)
     try:
         body_id = _body_id(store, args.body) if args.body else None

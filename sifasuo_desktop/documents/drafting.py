@@ -263,7 +263,9 @@ def draft(store, key: str, *, body_id: str | None = None, problem_ids: list[str]
     """Draft a document of type `key` (a template key or what type_key accepts) from what it concerns:
     a body (optionally only `problem_ids`), a visit, a review batch or the ranking of (`year`, `quarter`).
     Returns the new draft row; UserError (Chinese) when the records give nothing to write. Every entry path
-    (CLI, the 起草 dialog) calls this."""
+    (CLI, the 起草 dialog) calls this. A bare "通报" is the 评查通报 with a batch, the 季度通报 with a quarter."""
+    if (key or "").strip() == "通报" and (batch_id or quarter is not None):
+        key = M.TONGBAO if batch_id else M.JIDU
     key = type_key(key)
     if key == M.TONGBAO:
         if not batch_id:

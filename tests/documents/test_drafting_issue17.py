@@ -211,6 +211,16 @@ def test_quarterly_notice_needs_a_quarter(capsys, county, monkeypatch, argv, why
     assert code == 1 and why in err
 
 
+def test_a_bare_tongbao_is_read_from_what_it_concerns(capsys, county, monkeypatch):
+    monkeypatch.setenv("SIFASUO_USER", "admin")
+    monkeypatch.setenv("SIFASUO_PASSWORD", "demo1234")
+    code, out, err = run(capsys, "docs", "draft", "--type", "通报", "--year", "2026", "--quarter", "2", "--json",
+                         "--data-dir", county)
+    assert code == 0 and json.loads(out)["type"] == "季度通报", err
+    code, _out, err = run(capsys, "docs", "draft", "--type", "通报", "--body", "青石镇人民政府", "--data-dir", county)
+    assert code == 1 and "评查通报 或 季度通报" in err
+
+
 def test_quarterly_notice_is_not_drafted_at_a_township(store):
     with pytest.raises(UserError) as e:
         D.draft(store, "季度通报", year=2026, quarter=3)
