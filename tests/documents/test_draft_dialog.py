@@ -185,3 +185,16 @@ def test_issue_asks_the_date_and_the_print_date(qtbot, window):
     doc = S.load_document(store, row["id"])
     assert store.get("documents", row["id"])["status"] == S.ISSUED
     assert doc.date.isoformat() == "2026-11-20" and doc.print_date.isoformat() == "2026-11-23"
+
+
+def test_quarterly_notice_without_townships_is_explained(qtbot, window):
+    w, (store, *_rest) = window
+    dlg = DraftDialog(w, store, M.JIDU)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    before = store.count("documents")
+    dlg.year_box.setValue(2026)
+    dlg.quarter_box.setValue(3)
+    dlg.buttons.button(dlg.buttons.StandardButton.Ok).click()
+    assert "没有可排名的乡镇" in dlg.error.text() and dlg.created is None
+    assert store.count("documents") == before
