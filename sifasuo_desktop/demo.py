@@ -460,9 +460,9 @@ def _township(store, g: _Gen, org: str, tname: str, n_cases: int, progress, coun
 
         add_documents(put, g, org, tname, county, numbers, bodies, problems,
                       {"id": batch_id, "name": "2026年度行政执法案卷评查", "year": 2026, "mode": "集中评查"}, reviews,
-                      ANCHOR, drafts_owner=org if store.org.role == "township" else county)
+                      ANCHOR, drafts_owner=org if store.org.role == "township" else county, store=store)
         if store.org.role == "township":
-            add_township_quarterly_copy(put, g, org, tname, county, numbers, ANCHOR)
+            add_township_quarterly_copy(put, g, org, tname, county, numbers, ANCHOR, store=store)
 
         # three-year plan tasks and volunteer supervisors
         tasks = [("1", "全面落实行政执法三项制度", "建立行政执法公示、全过程记录、重大执法决定法制审核台账", "2025-12-31", "已完成"),

@@ -29,6 +29,22 @@ def _code(key: str, tname: str) -> str:
     return M.default_township_code(tname) if key == M.ZHENGGAI else "示" + M.DEFAULT_CODES[key]
 
 
+def _next_number(store, numbers: dict, series, code: str, year: int) -> int:
+    """The next serial of a series. A series not in `numbers` yet starts after the highest one already stored
+    (a caller that builds a county township by township without sharing `numbers`, e.g. bench/county.py, still
+    never prints a 文号 twice)."""
+    if series not in numbers:
+        numbers[series] = 0
+        if store is not None:
+            prefix = f"{code}〔{int(year)}〕"
+            for (no,) in store.conn.execute("SELECT doc_no FROM documents WHERE doc_no LIKE ?", (prefix + "%",)):
+                parsed = M.parse_doc_no(no or "")
+                if parsed and parsed[0] == code:
+                    numbers[series] = max(numbers[series], parsed[2])
+    numbers[series] += 1
+    return numbers[series]
+
+
 def _pf(p: dict, deadline: dt.date | None = None) -> dict:
     return {"category": p.get("category") or "", "description": p.get("description") or "",
             "requirement": p.get("requirement") or "", "deadline": deadline}
@@ -36,7 +52,7 @@ def _pf(p: dict, deadline: dt.date | None = None) -> dict:
 
 def add_documents(put, g, org: str, tname: str, county: str, numbers: dict, bodies: list[dict],
                   problems: list[dict], batch: dict | None, reviews: list[dict], anchor: dt.date,
-                  drafts_owner: str | None = None) -> list[dict]:
+                  drafts_owner: str | None = None, store=None) -> list[dict]:
     """Put the township's documents (and their 送达回证 records); returns the document rows."""
     from sifasuo_desktop.documents.service import _row_values
 
@@ -65,8 +81,7 @@ def add_documents(put, g, org: str, tname: str, county: str, numbers: dict, bodi
         if not draft:
             code = _code(key, tname)
             series = (org, day.year) if key == M.ZHENGGAI else (code, M.number_series(key), day.year)
-            numbers[series] = numbers.get(series, 0) + 1
-            doc_no = M.format_doc_no(code, day.year, numbers[series])
+            doc_no = M.format_doc_no(code, day.year, _next_number(store, numbers, series, code, day.year))
             doc.doc_no = doc_no
             if doc.printed_by:
                 doc.print_date = day
@@ -160,7 +175,8 @@ def add_documents(put, g, org: str, tname: str, county: str, numbers: dict, bodi
     return docs
 
 
-def add_township_quarterly_copy(put, g, org: str, tname: str, county: str, numbers: dict, anchor: dt.date) -> dict:
+def add_township_quarterly_copy(put, g, org: str, tname: str, county: str, numbers: dict, anchor: dt.date,
+                                store=None) -> dict:
     """The township demo's copy of the county's 季度通报 (as it arrives in the county's package): the township
     cannot rank the others, so the table is the county's, written here as history."""
     from sifasuo_desktop.documents.service import _row_values
@@ -177,8 +193,7 @@ def add_township_quarterly_copy(put, g, org: str, tname: str, county: str, numbe
                            "ranking": {"year": 2026, "quarter": 3, "indicator_labels": labels, "rows": rows}})
     code = _code(M.JIDU, tname)
     series = (code, M.number_series(M.JIDU), day.year)
-    numbers[series] = numbers.get(series, 0) + 1
-    doc.doc_no = M.format_doc_no(code, day.year, numbers[series])
+    doc.doc_no = M.format_doc_no(code, day.year, _next_number(store, numbers, series, code, day.year))
     doc.print_date = day
     row = _row_values(doc, {"ranking": ["2026Q3"]})
     row.update(id=g.uid(), owner_org=county, doc_no=doc.doc_no, target_org=org, signer=CONTACT, status="已签发",
