@@ -11,7 +11,7 @@ from PySide6.QtGui import QImage, QKeySequence, QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
                                QInputDialog, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QPushButton,
-                               QVBoxLayout, QWidget)
+                               QVBoxLayout)
 
 from sifasuo_desktop.documents import model as M
 from sifasuo_desktop.documents import service as S
@@ -259,6 +259,27 @@ class ReplyDialog(FitDialog):
         self.accept()
 
 
+class IssueDatesDialog(FitDialog):
+    """成文日期 and 印发日期 of a document with a 版记, asked at 签发 (the 印发日期 is never before the 成文日期)."""
+
+    def __init__(self, parent, record: dict):
+        super().__init__(parent)
+        self.setWindowTitle("签发日期 — " + (record.get("title") or ""))
+        lay = QVBoxLayout(self)
+        form = QFormLayout()
+        self.date = _date_edit()
+        self.print_date = _date_edit()
+        form.addRow("成文日期", self.date)
+        form.addRow("印发日期（版记）", self.print_date)
+        lay.addLayout(form)
+        lay.addWidget(QLabel("印发日期不能早于成文日期。"))
+        b = _zh_buttons(QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel))
+        b.accepted.connect(self.accept)
+        b.rejected.connect(self.reject)
+        self.buttons = b
+        lay.addWidget(b)
+
+
 # ---------------------------------------------------------------------------- controller
 class DocumentsController:
     def __init__(self, window):
@@ -299,27 +320,21 @@ class DocumentsController:
             raise UserError("只有所长/负责人或管理员可以签发文书。")
         if (record.get("status") or S.DRAFT) != S.DRAFT:
             raise UserError(f"{S.state_phrase(record.get('status'))}，不能重复签发。")
-        # the confirmation asks the 成文日期 and, for a 通报 with 版记, the 印发日期: both are set at issue
-        box = QMessageBox(QMessageBox.Question, "签发文书",
-                          f"确定签发《{record.get('title')}》吗？签发后将分配文号，内容不能再修改。",
-                          QMessageBox.Yes | QMessageBox.No, self.window)
-        box.setDefaultButton(QMessageBox.No)
-        dates = QWidget(box)
-        form = QFormLayout(dates)
-        self.issue_date = _date_edit()
-        form.addRow("成文日期", self.issue_date)
-        self.print_date = None
+        # a 通报 prints a 版记: its 成文日期 and 印发日期 are chosen here, at issue (never fixed at draft time)
+        day = printed = None
+        self.issue_dates = None
         if S.load_document(self.store, record["id"]).printed_by:
-            self.print_date = _date_edit()
-            form.addRow("印发日期（版记，不早于成文日期）", self.print_date)
-        grid = box.layout()
-        grid.addWidget(dates, grid.rowCount(), 0, 1, grid.columnCount())
-        self.issue_box = box
-        box.exec()
-        if box.clickedButton() is not box.button(QMessageBox.Yes):
+            dlg = IssueDatesDialog(self.window, record)
+            self.issue_dates = dlg
+            if not dlg.exec():
+                return None
+            day, printed = _iso(dlg.date.date()), _iso(dlg.print_date.date())
+        answer = QMessageBox.question(self.window, "签发文书",
+                                      f"确定签发《{record.get('title')}》吗？签发后将分配文号，内容不能再修改。",
+                                      QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
+        if answer != QMessageBox.Yes:
             return None
-        row = S.issue(self.store, record["id"], _iso(self.issue_date.date()),
-                      _iso(self.print_date.date()) if self.print_date is not None else None)
+        row = S.issue(self.store, record["id"], day, printed)
         self._status(f"已签发：{row['doc_no']}")
         return row
 

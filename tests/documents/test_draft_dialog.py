@@ -154,34 +154,41 @@ def test_issue_asks_the_date_and_the_print_date(qtbot, window):
                                                         "penalty": 1, "other": 0, "excellent": 1, "good": 0,
                                                         "passed": 0, "failed": 0, "rows": [{"unit": "青山镇"}]},
                                              "deadline": S._date("2027-01-31")})
-    c = w.documents_controller
     seen = []
+
+    def dates(day, printed, then):
+        def act(dlg):
+            assert isinstance(dlg, U.IssueDatesDialog)   # a 通报 has a 版记: both dates are asked at issue
+            dlg.date.setDate(QDate(*day))
+            dlg.print_date.setDate(QDate(*printed))
+            st2["s"] = when_modal(then)
+            dlg.buttons.button(dlg.buttons.StandardButton.Ok).click()
+        return act
 
     st2 = {}
 
-    def confirm(day, printed, then=None):
-        def act(box):
-            c.issue_date.setDate(QDate(*day))
-            assert c.print_date is not None           # a 通报 has a 版记: its 印发日期 is asked
-            c.print_date.setDate(QDate(*printed))
-            if then:
-                st2["s"] = when_modal(then)           # the refusal that follows
-            box.button(QMessageBox.Yes).click()
-        return act
+    def yes(box):
+        box.button(QMessageBox.Yes).click()
+
+    def yes_then_warned(box):
+        st2["w"] = when_modal(warned)
+        box.button(QMessageBox.Yes).click()
 
     def warned(box):
         seen.append(box.text())
         box.accept()
 
-    st = when_modal(confirm((2026, 11, 20), (2026, 11, 19), warned))
+    st = when_modal(dates((2026, 11, 20), (2026, 11, 19), yes_then_warned))
     click(w, "documents", row["id"], "签发")
     check(st)
     check(st2["s"])
+    check(st2["w"])
     assert any("不能早于成文日期" in t for t in seen)
     assert store.get("documents", row["id"])["status"] == S.DRAFT
-    st = when_modal(confirm((2026, 11, 20), (2026, 11, 23)))
+    st = when_modal(dates((2026, 11, 20), (2026, 11, 23), yes))
     click(w, "documents", row["id"], "签发")
     check(st)
+    check(st2["s"])
     doc = S.load_document(store, row["id"])
     assert store.get("documents", row["id"])["status"] == S.ISSUED
     assert doc.date.isoformat() == "2026-11-20" and doc.print_date.isoformat() == "2026-11-23"
