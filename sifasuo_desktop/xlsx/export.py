@@ -29,9 +29,11 @@ def export_fields(ledger: Ledger):
 
 
 def township_column(ledger: Ledger) -> str:
-    """The county export's leading column: 乡镇, or 所属乡镇 where the ledger has its own 乡镇 field
-    (年度监督计划: the township a plan item targets)."""
-    return "所属乡镇" if any(f.label == "乡镇" for f in ledger.fields) else "乡镇"
+    """The county export's leading column: 乡镇, or 所属乡镇 where a 乡镇 header means one of the ledger's fields
+    on import (年度监督计划's own 乡镇, 赋权事项's 承接主体), so the sheet still imports back unchanged."""
+    from .headers import match_header
+
+    return "所属乡镇" if match_header(ledger, "乡镇") is not None else "乡镇"
 
 
 def ledger_rows(store, query: LedgerQuery, full_personal: bool = False):
