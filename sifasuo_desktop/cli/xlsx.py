@@ -52,7 +52,8 @@ def cmd_import(args) -> int:
     else:
         _print_summary(plan, summary, args.dry_run)
     if plan.errors:
-        sys.stderr.write(f"错误：文件未导入——发现{len(plan.errors)}处问题，未写入任何数据。\n")
+        sys.stderr.write(f"错误：文件未导入——发现{len(plan.errors)}处问题（{plan.errors[0]}"
+                         f"{'…' if len(plan.errors) > 1 else ''}），未写入任何数据。\n")
         return 1
     return 0
 
@@ -67,6 +68,8 @@ def _print_summary(plan, s: dict, dry_run: bool) -> None:
     verb = "将" if dry_run or plan.errors else "已"
     out.write(f"读取{s['rows_read']}行：{verb}新增{s['created']}条，{verb}更新{s['updated']}条，"
               f"无变化{s['unchanged']}条，有问题{s['rejected']}行\n")
+    if s.get("history"):
+        out.write(f"其中{s['history']}条（已销号的问题、已签发/送达的文书）{verb}作为“历史导入”记录保存，状态只读\n")
     if s["created_bodies"]:
         out.write(f"{verb}新建执法主体：{'、'.join(s['created_bodies'])}\n")
     if s["unmatched_officers"]:

@@ -386,6 +386,8 @@ PROBLEMS = _add(Ledger("problems", "问题整改", (
     F("responsible", "责任人", in_list=False),
     F("status", "整改状态", CHOICE, choices=PROBLEM_STATUS),
     F("closed_date", "销号日期", DATE),
+    # issue 12: 1 = imported from an old sheet with its state (read-only, see domain/record_state.py)
+    F("state_imported", "历史导入", BOOL, synonyms=("历史记录",)),
 ), number_field="problem_no", date_field="found_date", status_field="status"))
 
 DOCUMENTS = _add(Ledger("documents", "监督文书", (
@@ -409,6 +411,7 @@ DOCUMENTS = _add(Ledger("documents", "监督文书", (
     F("reply_date", "反馈日期", DATE),
     F("reply_content", "反馈内容", LONGTEXT, in_list=False),
     F("supersedes_id", "替代文书", in_list=False),
+    F("state_imported", "历史导入", BOOL, synonyms=("历史记录",)),
 ), number_field="doc_no", date_field="doc_date", status_field="status"))
 
 COMPLAINTS = _add(Ledger("complaints", "投诉举报/线索", (

@@ -29,6 +29,7 @@ ACTION_LABELS = {
     "account_update": "修改账号", "account_unlock": "解锁账号", "password_reset": "重置密码",
     "password_change": "修改密码", "recovery_code_new": "更换恢复码", "recovery_used": "用恢复码重设密码",
     "login": "登录", "login_failed": "密码错误", "account_locked": "账号锁定", "restore": "从备份恢复",
+    "import_history": "导入历史记录",
 }
 HIDDEN_FIELDS = {"version", "updated_at", "updated_by", "created_at", "owner_org", "id"}
 

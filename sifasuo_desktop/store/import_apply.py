@@ -31,7 +31,9 @@ def apply_plan(store, plan, progress=None) -> dict:
     check_plan(store, plan)
     total = sum(len(s.actions) for s in plan.sheets) or 1
     done = 0
-    with store.transaction():
+    # history_import: rows the planner marked 历史导入 (record_state.as_history) may keep their old state;
+    # every other row and every update is checked by the store as for any caller
+    with store.transaction(), store.history_import():
         if plan.new_bodies:
             store.bulk_insert("bodies", [{k: v for k, v in b.items() if v is not None} for b in plan.new_bodies],
                               action="import")

@@ -514,10 +514,37 @@ class Store:
         finally:
             self._workflow_depth -= 1
 
+    @contextlib.contextmanager
+    def history_import(self):
+        """The Excel import's history path (issue 12): inside it, NEW rows marked
+        record_state.HISTORY_FIELD = 1 may carry their old state (closed problems, issued documents); they are
+        audited as "import_history". Nothing else is relaxed: unmarked rows and updates are checked as always."""
+        self._history_depth = getattr(self, "_history_depth", 0) + 1
+        try:
+            yield self
+        finally:
+            self._history_depth -= 1
+
+    def _history_row(self, table: str, before: dict | None, values: dict) -> bool:
+        return (before is None and getattr(self, "_history_depth", 0) > 0 and table in _state.HISTORY_TABLES
+                and _state.is_history(values))
+
     def _check_state(self, table: str, before: dict | None, values: dict) -> None:
         if self._workflow_depth or table not in _state.PROTECTED:
             return
+        if self._history_row(table, before, values):
+            return
         _state.check_write(table, before, values)
+
+    @staticmethod
+    def _derive_case_status(before: dict | None, values: dict) -> None:
+        """办理状态 of a case follows its dates on every write (domain.record_state.case_status)."""
+        merged = dict(before or {}, **values)
+        status = _state.case_status(merged)
+        if before is None or status != before.get("status"):
+            values["status"] = status
+        elif "status" in values:
+            values["status"] = status
 
     def _clean(self, table: str, values: dict) -> dict:
         cols = self.columns(table)
@@ -539,6 +566,8 @@ class Store:
         rec["id"] = values.get("id") or new_id()
         rec["owner_org"] = owner_org or values.get("owner_org") or self._meta.get("org_code") or "local"
         rec.update(version=1, deleted=0, created_at=now, updated_at=now, updated_by=self.actor.username)
+        if table == "cases":
+            self._derive_case_status(None, rec)
         cols = list(rec)
         self._check_state(table, None, rec)
         with self.transaction():
@@ -549,7 +578,8 @@ class Store:
                                   [rec[c] for c in cols])
             except sqlite3.IntegrityError as exc:
                 raise StoreError(integrity_error_text(exc)) from exc
-            self._after_write(table, rec["id"], "insert", None, rec, now)
+            op = _state.HISTORY_AUDIT_ACTION if self._history_row(table, None, rec) else "insert"
+            self._after_write(table, rec["id"], "insert", None, rec, now, audit_action=op)
             self._run_hooks(table, rec["id"], None)
         return self.get(table, rec["id"])
 
@@ -575,6 +605,8 @@ class Store:
                 raise ConflictError("该记录已被其他人修改，请重新打开后再编辑。")
             changes = {k: v for k, v in values.items() if k not in ("id", "owner_org", "version", "created_at",
                                                                     "updated_at", "updated_by")}
+            if table == "cases" and changes.get("deleted") != 1:
+                self._derive_case_status(before, changes)
             changed = {k: v for k, v in changes.items() if before.get(k) != v}
             if not changed:
                 return before
@@ -625,10 +657,12 @@ class Store:
                     values[key] = normalize_number(values[key])
             if table == "cases":
                 split_party_id(values)
+                self._derive_case_status(None, values)
             rec = {k: v for k, v in values.items() if k not in SYNC_COLUMN_NAMES}
             rec["id"] = values.get("id") or new_id()
             rec["owner_org"] = values.get("owner_org") or org
             rec.update(version=1, deleted=0, created_at=now, updated_at=now, updated_by=user)
+            self._check_state(table, None, rec)   # every row: no bulk path around the workflow (issue 12)
             prepared.append(rec)
         cols = self.columns(table)
         used = [c for c in cols if any(c in r for r in prepared[:1])] or cols
@@ -661,15 +695,17 @@ class Store:
         row = self.conn.execute("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
         return row[0] if row else GENESIS_HASH
 
-    def _after_write(self, table: str, record_id: str, op: str, before: dict | None, after: dict, now: str) -> None:
+    def _after_write(self, table: str, record_id: str, op: str, before: dict | None, after: dict, now: str,
+                     audit_action: str | None = None) -> None:
         prev = self._last_hash()
         b = canonical_json(before) if before is not None else None
         a = canonical_json(after)
         actor = self.actor.username
-        h = audit_hash(prev, now, actor, op, table, record_id, b, a)
+        action = audit_action or op
+        h = audit_hash(prev, now, actor, action, table, record_id, b, a)
         self.conn.execute(
             "INSERT INTO audit_log(ts, actor, action, table_name, record_id, before, after, prev_hash, hash) "
-            "VALUES (?,?,?,?,?,?,?,?,?)", (now, actor, op, table, record_id, b, a, prev, h))
+            "VALUES (?,?,?,?,?,?,?,?,?)", (now, actor, action, table, record_id, b, a, prev, h))
         self.conn.execute(
             "INSERT INTO change_log(stream_id, table_name, record_id, version, op, ts) VALUES (?,?,?,?,?,?)",
             (self.stream_id, table, record_id, after["version"], op, now))
@@ -684,8 +720,9 @@ class Store:
         sid = self.stream_id
         for rec in records:
             a = canonical_json(rec)
-            h = audit_hash(prev, now, actor, "insert", table, rec["id"], None, a)
-            audit_rows.append((now, actor, "insert", table, rec["id"], None, a, prev, h))
+            action = _state.HISTORY_AUDIT_ACTION if self._history_row(table, None, rec) else "insert"
+            h = audit_hash(prev, now, actor, action, table, rec["id"], None, a)
+            audit_rows.append((now, actor, action, table, rec["id"], None, a, prev, h))
             prev = h
             change_rows.append((sid, table, rec["id"], rec["version"], "insert", now))
         self.conn.executemany(

@@ -80,6 +80,17 @@ def fetch_rows(conn, table: str, ids: Iterable[str]) -> dict[str, dict]:
     return out
 
 
+def rows_referring(conn, table: str, column: str, ids: Iterable[str]) -> list[dict]:
+    """Rows of `table` whose `column` is one of `ids` (a problem's steps, a document's service receipts)."""
+    ids = list(ids)
+    out = []
+    for i in range(0, len(ids), CHUNK):
+        part = ids[i:i + CHUNK]
+        out.extend(dict(r) for r in conn.execute(
+            f"SELECT * FROM {table} WHERE {column} IN ({','.join('?' * len(part))})", part))
+    return out
+
+
 def owned_rows(conn, table: str, owner_org: str) -> Iterator[dict]:
     for r in conn.execute(f"SELECT * FROM {table} WHERE owner_org = ? ORDER BY id", (owner_org,)):
         yield dict(r)

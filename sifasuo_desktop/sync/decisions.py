@@ -60,6 +60,9 @@ def resolve_conflict(store, conflict_id: int, action: str) -> None:
                 raise UserError("归属不符的数据不能直接采用，请通知对方按规定流程处理。")
             row = _checked_row(store, c)
             stored = store.get(c["table_name"], c["record_id"])
+            why = _state_refusal(store, c["table_name"], stored, row)
+            if why:
+                raise UserError(f"不能采用对方数据：{why}。")
             apply_remote_rows(store, c["table_name"], [(stored, row)], f"sync:{c['sender_org']}")
         sq.resolve_conflict(store.conn, conflict_id, "采用对方数据" if action == "accept" else "保留本机数据",
                             store.actor.username, now_utc())
@@ -93,6 +96,8 @@ def unlock_period(store, org_code: str, period: str) -> int:
             if policy.period_of(c["table_name"], row) != period:
                 continue
             stored = store.get(c["table_name"], c["record_id"])
+            if _state_refusal(store, c["table_name"], stored, row):
+                continue        # stays an open conflict: the state came without its workflow records
             if stored is None or row["version"] > stored["version"]:
                 apply_remote_rows(store, c["table_name"], [(stored, row)], f"sync:{org_code}")
                 applied += 1
@@ -116,6 +121,15 @@ def _checked_row(store, c: dict) -> dict:
     RecordChecker(c["sender_org"] or "", sender_role,
                   lambda t: store.columns(t) if t in tables else None).row(c["table_name"], row)
     return row
+
+
+def _state_refusal(store, table: str, stored: dict | None, row: dict) -> str | None:
+    """Issue 12: the county does not take a 销号/签发/送达 that came without its workflow records."""
+    if store.org.role != "county":
+        return None
+    from .records_check import state_refusals
+
+    return state_refusals(store.conn, table, [(stored, row)], {}).get(row.get("id"))
 
 
 def _check_period(period: str) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 
 from ..domain import limits
+from ..domain import record_state
 from ..domain.ledgers import BOOL, DATE, FLOAT, INT, LEDGERS, MONEY
 from . import errors as E
 from ..domain.errors import UserError
@@ -153,3 +154,30 @@ class RecordChecker:
         sha = row.get("sha256")
         if sha is not None and not (isinstance(sha, str) and limits.HEX64.match(sha)):
             raise _refuse("attachments", row, "sha256", "不是64位十六进制")
+
+
+# the rows the workflow writes together with a state (domain/record_state.sync_refusal)
+STATE_EVIDENCE = {"problems": ("problem_steps", "problem_id"), "documents": ("service_receipts", "doc_id")}
+
+
+def state_refusals(conn, table: str, items: list[tuple[dict | None, dict]], block: dict[str, list[dict]]) -> dict:
+    """{record id: Chinese reason} for received rows whose 销号/签发/送达 state came without its workflow
+    records (issue 12). `block`: the rows of the package block being applied, by table (a step precedes its
+    problem in a package, so it is either stored already or in the same block)."""
+    if table not in STATE_EVIDENCE or not items:
+        return {}
+    from ..store import sync_queries as sq
+
+    ev_table, col = STATE_EVIDENCE[table]
+    ids = [row["id"] for _, row in items]
+    related = sq.rows_referring(conn, ev_table, col, ids) + [r for r in block.get(ev_table, ())
+                                                             if r.get(col) in set(ids)]
+    by_id: dict[str, list[dict]] = {}
+    for r in related:
+        by_id.setdefault(r.get(col), []).append(r)
+    out = {}
+    for stored, row in items:
+        why = record_state.sync_refusal(table, row, stored, by_id.get(row["id"], []))
+        if why:
+            out[row["id"]] = why
+    return out

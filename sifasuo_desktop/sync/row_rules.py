@@ -10,7 +10,7 @@ from ..store.sync_apply import apply_remote_rows
 from . import errors as E
 from . import policy
 from .errors import SyncError
-from .records_check import RecordChecker
+from .records_check import RecordChecker, state_refusals
 
 
 class RowApplier:
@@ -77,7 +77,25 @@ class RowApplier:
                 if self.fail_after is not None and self.done >= self.fail_after:
                     apply_remote_rows(self.store, table, items, self.actor)
                     raise RuntimeError(f"injected failure after {self.done} rows")
+            if self.me.role == "county":     # issue 12: no 销号/签发/送达 without its workflow records
+                items = self._refuse_bare_states(conn, table, items, by_table)
             apply_remote_rows(self.store, table, items, self.actor)
+
+    def _refuse_bare_states(self, conn, table: str, items: list, block: dict) -> list:
+        """Rows whose 销号/签发/送达 came without the workflow's records (domain.record_state.sync_refusal)
+        become hard conflicts with the Chinese reason in the report; the stored row stays as it is."""
+        refused = state_refusals(conn, table, items, block)
+        if not refused:
+            return items
+        for stored, row in items:
+            if row["id"] in refused:
+                self.conflict("hard", refused[row["id"]], table, row, stored)
+                self.summary.warnings.append(refused[row["id"]])
+                if stored is None:
+                    self.summary.imported -= 1
+                else:
+                    self.summary.updated -= 1
+        return [it for it in items if it[1]["id"] not in refused]
 
     def decide(self, table: str, row: dict, stored: dict | None) -> str | None:
         county = self.me.role == "county"

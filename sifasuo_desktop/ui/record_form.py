@@ -11,6 +11,7 @@ from sifasuo_desktop.domain.errors import UserError, ValidationError
 from sifasuo_desktop.domain.ledgers import (BOOL, CHOICE, DATE, FLOAT, IDNO, INT, JSON, LONGTEXT, MONEY,
                                             NAMES, REF, Ledger, normalize)
 from sifasuo_desktop.domain.permissions import allowed
+from sifasuo_desktop.domain import record_state as _state
 from sifasuo_desktop.domain.record_state import ANCHOR, HOW, PROTECTED
 from sifasuo_desktop.store.lookups import ids_by_number, link_officers, live_ids
 
@@ -51,6 +52,13 @@ class RecordForm(FitDialog):
         scroll.setWidget(inner)
         outer.addWidget(scroll, 1)
         full_personal = allowed(window.actor, "view_personal_full")
+        self.history_label = None
+        if _state.is_history(record):
+            # issue 12: a record imported with its old state (历史导入): the state stays as the sheet had it
+            self.history_label = QLabel(_state.history_note(ledger.table, record))
+            self.history_label.setWordWrap(True)
+            self.history_label.setStyleSheet("color: #6d4c41; background: #fff8e1; padding: 4px;")
+            outer.insertWidget(0, self.history_label)
         group = ""
         self.section_heads: dict[str, QLabel] = {}
         for section, f in sectioned_fields(ledger):
@@ -72,9 +80,12 @@ class RecordForm(FitDialog):
                 # issue 12: a state field changes only through its workflow (the ledger's/form's buttons)
                 w.setEnabled(False)
                 w.setToolTip(f"“{f.label}”只能通过办理流程修改：{HOW.get(ledger.table, '')}")
+            if f.name in _state.DERIVED.get(ledger.table, {}):
+                self._derived_widget(f, w)
             if f.kind == IDNO and record and not full_personal:
                 # the form shows full values only to roles allowed to see them
                 w.setEchoMode(QLineEdit.PasswordEchoOnEdit)
+        self._connect_derived()
         if len(self.section_heads) > 2:
             self.jump_bar.addWidget(QLabel("跳到："))
             for title, head in self.section_heads.items():
@@ -134,6 +145,35 @@ class RecordForm(FitDialog):
             row.addWidget(btn)
             self.state_buttons[text] = btn
         return box
+
+    def _derived_widget(self, f, w) -> None:
+        """办理状态 of a case (issue 12): the value its dates give, refreshed as dates are typed; only 已撤销
+        can be chosen (the store derives it again on save, whatever a widget holds)."""
+        w.setToolTip(_state.CASE_STATUS_HOW)
+
+        def refresh(*_):
+            current = w.value()
+            dates = {n: (self.widgets[n].text() if n in self.widgets else (self.record or {}).get(n))
+                     for n in ("decision_date", "closed_date")}
+            derived = _state.case_status({k: (v or "").strip() or None for k, v in dates.items()})
+            w.blockSignals(True)
+            w.clear()
+            w.addItem(f"{derived}（按日期）", derived)
+            w.addItem(_state.CASE_VOID, _state.CASE_VOID)
+            w.setCurrentIndex(1 if current == _state.CASE_VOID else 0)
+            w.blockSignals(False)
+
+        self._refresh_derived = refresh
+        refresh()
+
+    def _connect_derived(self) -> None:
+        refresh = getattr(self, "_refresh_derived", None)
+        if refresh is None:
+            return
+        for n in ("decision_date", "closed_date"):
+            dw = self.widgets.get(n)
+            if dw is not None and hasattr(dw, "changed"):
+                dw.changed.connect(refresh)
 
     def jump_to(self, head: QLabel) -> None:
         """Scroll so the section heading is at the top of the form."""

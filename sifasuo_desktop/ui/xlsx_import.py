@@ -187,6 +187,8 @@ class XlsxImportDialog(FitDialog):
         plan = self.plan
         s = plan.summary()
         parts = [f"读取 {s['rows_read']} 行：新增 {s['created']} 条，更新 {s['updated']} 条，无变化 {s['unchanged']} 条"]
+        if s.get("history"):
+            parts.append(f"其中 {s['history']} 条已销号的问题或已签发/送达的文书作为“历史导入”记录保存（状态只读）")
         if plan.errors:
             parts.append(f"<span style='color:#c62828'><b>有问题 {s['rejected']} 行（共 {len(plan.errors)} 处）"
                          "——改正文件后重新选择，问题未解决前不能导入</b></span>")
@@ -298,6 +300,8 @@ class XlsxImportDialog(FitDialog):
         progress.close()
         self.result_summary = s
         msg = f"已导入：新增 {s['created']} 条，更新 {s['updated']} 条，无变化 {s['unchanged']} 条。"
+        if s.get("history"):
+            msg += f"\n其中 {s['history']} 条作为“历史导入”记录保存（已销号/已签发等状态按原台账，只读）。"
         if s["created_bodies"]:
             msg += f"\n新建执法主体：{'、'.join(s['created_bodies'])}"
         QMessageBox.information(self, "导入完成", msg)

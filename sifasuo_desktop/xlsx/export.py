@@ -7,6 +7,7 @@ from sifasuo_desktop.domain.errors import UserError
 from sifasuo_desktop.domain.ledgers import (BOOL, DATE, FLOAT, IDNO, INT, JSON, LEDGERS, LONGTEXT, MONEY, PHONE,
                                             REF, Ledger)
 from sifasuo_desktop.domain.permissions import allowed
+from sifasuo_desktop.domain.record_state import HISTORY_FIELD
 from sifasuo_desktop.domain.validators import mask_id_number, mask_phone
 from sifasuo_desktop.store.ledger_queries import (LedgerQuery, count_rows, county_townships, is_county, iter_rows,
                                                   township_display)
@@ -20,7 +21,7 @@ def export_fields(ledger: Ledger):
     """Fields written to a sheet: everything a re-import needs, minus internal links."""
     out = []
     for f in ledger.fields:
-        if f.kind == JSON:
+        if f.kind == JSON or f.name == HISTORY_FIELD:   # 历史导入 is decided by the import (record_state)
             continue
         if f.kind == REF and f.ref not in ("bodies", "powers"):
             continue  # officer/batch/case links are rebuilt from names on import

@@ -15,6 +15,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sifasuo_desktop.domain import record_state as _state
 from sifasuo_desktop.domain.errors import UserError, ValidationError
 from sifasuo_desktop.domain.ledgers import (BOOL, DATE, IDNO, LEDGERS, MONEY, NAMES, REF, Ledger,
                                             normalize)
@@ -160,6 +161,8 @@ class ImportPlan:
                                     for c in s.detection.columns}} for s in self.sheets],
             "rows_read": sum(s.rows_read for s in self.sheets),
             "created": self.count("create"),
+            "history": sum(1 for s in self.sheets for a in s.actions
+                           if a.op == "create" and _state.is_history(a.values)),
             "updated": self.count("update"),
             "unchanged": self.count("unchanged"),
             "rejected": sum(len(s.rejected_rows) for s in self.sheets),
@@ -492,11 +495,20 @@ def _plan_sheet(plan: ImportPlan, idx: _Indexes, grid: SheetGrid, det: Detection
                     where = _col_label(col) if col else f.label
                     if where not in flagged:
                         row_errors.append(Problem(sheet, excel_row, where, "必填"))
+        if target is not None:
+            # an import never moves an existing record's workflow state (issue 12): said at planning time
+            before = idx.records[table][target]
+            bad = _state.refused_fields(table, before, {k: v for k, v in values.items()
+                                                        if _differs(before.get(k), v)})
+            if bad:
+                row_errors.append(Problem(sheet, excel_row, "", f"不能通过导入修改已有记录的“{'、'.join(bad)}”，"
+                                                                f"{_state.HOW[table]}"))
         if row_errors:
             err.extend(row_errors)
             sp.rejected_rows.add(excel_row)
             continue
         if target is None:
+            values = _state.as_history(table, values)   # closed/issued rows come in as 历史导入 (issue 12)
             rec = dict(values, id=str(uuid.uuid4()))
             idx.register(table, rec)
             claimed[rec["id"]] = excel_row

@@ -48,7 +48,9 @@ def test_writer_government_look(tmp_path):
 
 def _comparable(store, table):
     led = LEDGERS[table]
-    names = [f.name for f in led.fields if f.kind != JSON and not (f.kind == REF and f.ref not in ("bodies", "powers"))]
+    # 历史导入 is not exported: a closed problem imported into a fresh store becomes history (issue 12)
+    names = [f.name for f in led.fields if f.kind != JSON and not (f.kind == REF and f.ref not in ("bodies", "powers"))
+             and f.name != "state_imported"]
     bodies = store.ref_names("bodies")
     powers = store.ref_names("powers")
     out = []
@@ -86,6 +88,8 @@ def test_export_reimports_to_same_records(demo, tmp_path, table):
         assert plan.errors == []
         apply_plan(fresh, plan)
         assert _comparable(fresh, table) == _comparable(demo, table)
+        if table == "problems":
+            assert fresh.count("problems", "state_imported = 1") == demo.count("problems", "status <> '待整改'") > 0
     finally:
         fresh.close()
 
