@@ -256,6 +256,9 @@ def apply_package(store, pkg: VerifiedPackage, summary: ImportSummary, dry_run: 
             if ctx.checker.out_of_range:
                 summary.warnings.append(f"{ctx.checker.out_of_range} 条记录含超出范围的日期或金额，已导入并在预警中"
                                         "列为“DQ-01 数据异常”，请对方更正")
+            if ctx.checker.case_status_off:
+                summary.warnings.append(f"{ctx.checker.case_status_off} 条案件的办理状态与其日期不符（应按决定日期、"
+                                        "结案日期确定），已按原样导入，请对方用新版本保存后重新同步")
             if me.role == "county":
                 from sifasuo_desktop.store.documents_queries import duplicate_doc_nos
 

@@ -67,6 +67,7 @@ class RecordChecker:
         self.columns = columns          # table -> list of local column names
         self.out_of_range = 0
         self.catalog_rows: dict[str, int] = {}
+        self.case_status_off = 0        # cases whose 办理状态 is not what their dates give (issue 12)
 
     def entry(self, e) -> tuple[str, dict]:
         if not isinstance(e, dict) or not isinstance(e.get("row"), dict) or not isinstance(e.get("table"), str):
@@ -97,6 +98,8 @@ class RecordChecker:
             if not _scalar_ok(val):
                 raise _refuse(table, row, k, "的值类型不正确（列表、对象、无穷大或过长的文本）")
         self._ledger_fields(table, row)
+        if table == "cases" and not row.get("deleted") and row.get("status") != record_state.case_status(row):
+            self.case_status_off += 1
         if table == "attachments":
             self._attachment(row)
         if table in _CATALOG_CHECKS:

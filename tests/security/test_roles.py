@@ -122,8 +122,9 @@ def test_staff_cannot_close_an_existing_problem_by_importing_a_spreadsheet(sec_d
         rc = main(["import-xlsx", str(path), "--data-dir", str(sec_dir), "--ledger", "problems"])
         with Store.open(sec_dir) as s:
             status = s.get("problems", p["id"])["status"]
-        if user == "clerk":
-            assert rc == 1 and "无权问题销号" in capsys.readouterr().err
+        if user == "clerk":   # refused at planning now (issue 12: the state rule holds for every role)
+            err = capsys.readouterr().err
+            assert rc == 1 and ("无权问题销号" in err or "整改状态" in err), err
             assert status == wf.REPORTED
         else:   # issue 12: not even a leader closes a problem by import; only `problem step` does
             assert rc == 1 and "整改状态" in capsys.readouterr().err

@@ -109,3 +109,18 @@ def test_cli_sync_import_reports_the_refusal(world, tmp_path, capsys):
     with Store.open(cdir) as s:
         assert s.get("problems", bad["id"]) is None
     world.county = Store.open(cdir)
+
+
+def test_case_whose_status_contradicts_its_dates_is_reported(world):
+    """An older build let a clerk type 已结案 without a 结案日期: the county is told (the row is the owner's)."""
+    town = world.town
+    c = town.insert("cases", {"case_no": "示罚〔2026〕7号", "case_type": "行政处罚(一般程序)"})
+    assert c["status"] == "办理中"
+    with town.transaction():     # what an older build stored (no derivation), as its change log recorded it
+        town.conn.execute("UPDATE cases SET status = '已结案', version = 2 WHERE id = ?", (c["id"],))
+        town.conn.execute("INSERT INTO change_log(stream_id, table_name, record_id, version, op, ts) "
+                          "VALUES (?, 'cases', ?, 2, 'update', '2026-05-01T00:00:00+00:00')",
+                          (town.stream_id, c["id"]))
+    s = world.up()
+    assert s.status == "applied"
+    assert any("办理状态" in w and "1 条" in w for w in s.warnings), s.warnings
