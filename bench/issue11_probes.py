@@ -295,7 +295,7 @@ def g_modes(ctx, g: Group):
         g.case(f"{p.relative_to(ctx.tmp)} {oct(mode)}", [f"mode {oct(mode)}, wanted {oct(want)}"] if bad else [])
 
 
-INIT_ARGS = ["--role", "township", "--org-name", "甲镇司法所", "--org-code", "J1", "--admin-user", "chief"]
+INIT_ARGS = ["--role", "township", "--org-name", "甲镇司法所", "--org-code", "379901103000", "--admin-user", "chief"]
 
 
 def _org_state(d: Path) -> tuple[bool, bool]:

@@ -21,8 +21,9 @@ def register(sub, common):
     p = sub.add_parser("init", parents=[common], help="初始化数据文件夹（机构信息）")
     p.add_argument("--role", choices=["township", "county"], required=True, help="township 乡镇司法所 / county 县司法局")
     p.add_argument("--org-name", required=True, help="机构名称，如 示范镇司法所")
-    p.add_argument("--org-code", required=True, help="机构代码（字母数字）")
-    p.add_argument("--parent-code", help="上级机构代码（乡镇填县司法局的代码）")
+    p.add_argument("--org-code", required=True,
+                   help="机构代码（行政区划代码，设置后不能更改）：县司法局6位，乡镇司法所9位或12位（如 379901101000）")
+    p.add_argument("--parent-code", help="上级机构代码（乡镇填县司法局的6位代码，乡镇代码须以它开头）")
     p.add_argument("--doc-code", help="乡镇：本所的机关代字（本所文号用，如 青司所；默认取名称首字 + 司所）")
     p.add_argument("--admin-user", help="第一个管理员账号")
     p.add_argument("--admin-password", help=f"管理员密码（不推荐：其他用户可见；请用环境变量 {ADMIN_PASS_ENV}、"
@@ -50,6 +51,7 @@ def cmd_init(args) -> int:
     args.admin_password = read_secret(args.admin_password, args.admin_password_file, ADMIN_PASS_ENV,
                                       "管理员密码", "--admin-password")
     _check_admin_flags(args)
+    _check_org_code(args)
     doc_code = _check_doc_code(args)
     if db_path(data_dir).exists():
         with Store.open(data_dir) as s:
@@ -74,6 +76,20 @@ def cmd_init(args) -> int:
         sync_after_init(store)      # this installation's sync keys
     print(f"已初始化：{org.name}（{org.code}，{org.role_label}），数据文件夹：{data_dir}")
     return 0
+
+
+def _check_org_code(args) -> None:
+    """--org-code / --parent-code (issue 12): a plausible 行政区划代码, checked before anything is written (the
+    code can never change afterwards). The rule: domain.validators.validate_org_code."""
+    from sifasuo_desktop.domain.validators import normalize_org_code, validate_org_code
+
+    args.org_code = normalize_org_code(args.org_code)
+    args.parent_code = normalize_org_code(args.parent_code) or None
+    why = validate_org_code(args.org_code, args.role, args.parent_code)
+    if why is None and args.role == "county" and args.parent_code:
+        why = "县司法局不填写 --parent-code"
+    if why:
+        raise UserError(why + "。")
 
 
 def _check_doc_code(args) -> str | None:

@@ -353,3 +353,53 @@ def normalize_doc_no(value) -> str | None:
     if why:
         raise ValueError(why)
     return text or None
+
+
+# ---- 机构代码 (issue 12): set once at setup, never changed (every record and package carries it) -------------
+# first two digits of a 行政区划代码 (GB/T 2260): the provinces, autonomous regions and municipalities
+PROVINCE_CODES = frozenset({"11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
+                            "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64",
+                            "65", "71", "81", "82"})
+
+
+def validate_org_code(code, role: str, parent_code=None) -> str | None:
+    """None when `code` can be this organisation's 机构代码, else a Chinese reason. The code is the county-assigned
+    行政区划代码: a county bureau its county's 6 digits (or the 12-digit 统计用区划代码 ending 000000); a township
+    9 digits (county + 3-digit 乡镇) or the 12-digit 统计用区划代码 ending 000; a township's code begins with its
+    county's code when that is given."""
+    text = to_halfwidth(str(code or "")).strip()
+    if not text:
+        return "机构代码不能为空"
+    if not text.isdigit():
+        return f"机构代码“{text[:20]}”只能由数字组成（行政区划代码，如 379901 或 379901101000）"
+    if len(text) not in (6, 9, 12):
+        return f"机构代码应为6位、9位或12位数字（行政区划代码），“{text}”是{len(text)}位"
+    if text[:2] not in PROVINCE_CODES:
+        return f"机构代码“{text}”的前两位不是省级行政区划代码"
+    county = text[:6]
+    if county[4:] == "00":
+        return (f"机构代码“{text}”的前六位以00结尾，是地市级而不是县级区划代码"
+                if len(text) == 6 or role == "township" else f"机构代码“{text}”的前六位不是县级区划代码")
+    if role == "county":
+        if len(text) == 9 or (len(text) == 12 and text[6:] != "000000"):
+            return f"县司法局的机构代码应为本县的6位行政区划代码（如 {county}），“{text}”是乡镇级代码"
+    else:
+        if len(text) == 6:
+            return f"乡镇司法所的机构代码应为9位或12位（县代码 + 乡镇代码，如 {text}101），“{text}”是县级代码"
+        if text[6:9] == "000":
+            return f"机构代码“{text}”的第7–9位为000，不是乡镇级区划代码"
+        if len(text) == 12 and text[9:] != "000":
+            return f"12位机构代码的最后三位应为000（乡镇级统计用区划代码），“{text}”是村级代码"
+        if parent_code:
+            parent = to_halfwidth(str(parent_code)).strip()
+            why = validate_org_code(parent, "county")
+            if why:
+                return "上级机构代码：" + why
+            if not text.startswith(parent[:6]):
+                return f"乡镇的机构代码应以所属县的代码“{parent[:6]}”开头，“{text}”不是"
+    return None
+
+
+def normalize_org_code(code) -> str:
+    """The 机构代码 as stored: half-width digits, no surrounding blanks."""
+    return to_halfwidth(str(code or "")).strip()

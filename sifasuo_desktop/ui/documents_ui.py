@@ -455,6 +455,7 @@ class DocumentsController:
         form.addRow("机关代字前缀（县简称）", short)
         form.addRow("联系人", cname)
         form.addRow("联系电话", cphone)
+        self.code_edits = self._township_code_rows(form)
         from sifasuo_desktop.documents import fonts as F
 
         prefs = S.font_preferences(store)
@@ -473,8 +474,12 @@ class DocumentsController:
                 box.setCurrentIndex(k)
             self.font_boxes[role] = box
             form.addRow(f"{F.ROLE_LABELS[role]}字体", box)
+        self.settings_error = QLabel("")
+        self.settings_error.setWordWrap(True)
+        self.settings_error.setStyleSheet("color: #c62828;")
+        form.addRow(self.settings_error)
         b = _zh_buttons(QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel))
-        b.accepted.connect(dlg.accept)
+        b.accepted.connect(lambda: self._save_township_codes() and dlg.accept())
         b.rejected.connect(dlg.reject)
         form.addRow(b)
         if dlg.exec():
@@ -483,6 +488,44 @@ class DocumentsController:
             store.set_setting(S.S_CONTACT, {"name": cname.text().strip(), "phone": cphone.text().strip()})
             store.set_setting(S.S_FONTS, {r: b.currentData() for r, b in self.font_boxes.items() if b.currentData()})
             self._status("文书设置已保存。")
+
+    def _township_code_rows(self, form) -> dict:
+        """机关代字 (issue 12): a township's own (read-only once the county has assigned it); at the county every
+        registered township's. The same checks as `sifasuo docs code` (documents.service.set_township_code)."""
+        store = self.store
+        org = store.org
+        edits = {}
+        assigned = store.get_setting(S.S_TOWNSHIP_CODES, {}) or {}
+        for row in S.township_codes(store):
+            edit = QLineEdit(row["code"])
+            edit.original = row["code"]
+            if org.role == "township":
+                label = "本所机关代字（本所文号用）"
+                if assigned.get(org.code):
+                    edit.setReadOnly(True)
+                    edit.setToolTip("已由县司法局确定，如需变更请联系县司法局")
+            else:
+                label = f"{row['name'] or row['org_code']}机关代字"
+            form.addRow(label, edit)
+            edits[row["org_code"]] = edit
+        return edits
+
+    def _save_township_codes(self) -> bool:
+        """Store the changed 机关代字 all together; a refused one keeps the dialog open with the reason."""
+        changed = {o: e.text().strip() for o, e in self.code_edits.items()
+                   if not e.isReadOnly() and e.text().strip() != e.original}
+        if not changed:
+            return True
+        try:
+            with self.store.transaction():
+                for org_code, code in changed.items():
+                    S.set_township_code(self.store, code, org_code)
+        except UserError as exc:
+            self.settings_error.setText(exc.message)
+            return False
+        for org_code, code in changed.items():
+            self.code_edits[org_code].original = code
+        return True
 
     def choose_seal(self):
         path, _ = QFileDialog.getOpenFileName(self.window, "选择印章图片（仅保存在本机）", "",

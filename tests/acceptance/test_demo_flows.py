@@ -123,27 +123,27 @@ def test_restore_refuses_another_organisations_backup(tmp_path, capsys):
     from sifasuo_desktop.store import Store
 
     a, b = tmp_path / "a", tmp_path / "b"
-    assert run(capsys, "init", "--data-dir", a, "--role", "county", "--org-name", "甲县司法局", "--org-code", "A1")[0] == 0
-    assert run(capsys, "init", "--data-dir", b, "--role", "township", "--org-name", "乙镇司法所", "--org-code", "B1",
-               "--parent-code", "A1")[0] == 0
+    assert run(capsys, "init", "--data-dir", a, "--role", "county", "--org-name", "甲县司法局", "--org-code", "379901")[0] == 0
+    assert run(capsys, "init", "--data-dir", b, "--role", "township", "--org-name", "乙镇司法所", "--org-code", "379901105000",
+               "--parent-code", "379901")[0] == 0
     assert run(capsys, "backup", "--data-dir", a, "--out", tmp_path / "a.bak")[0] == 0
     before = (b / "sifasuo.sqlite3").read_bytes()
     code, _, err = run(capsys, "restore", tmp_path / "a.bak", "--data-dir", b)
     assert code == 1 and "不能用它覆盖" in err and "甲县司法局" in err
     assert (b / "sifasuo.sqlite3").read_bytes() == before and not (b / "sifasuo.sqlite3.restoring").exists()
     with Store.open(b) as s:
-        assert s.org.code == "B1"
+        assert s.org.code == "379901105000"
     # into a new folder it restores
     assert run(capsys, "restore", tmp_path / "a.bak", "--data-dir", tmp_path / "new")[0] == 0
     with Store.open(tmp_path / "new") as s:
-        assert s.org.code == "A1"
+        assert s.org.code == "379901"
 
 
 def test_sync_export_to_a_missing_folder_is_refused(tmp_path, capsys):
     t, c = tmp_path / "t", tmp_path / "c"
-    assert run(capsys, "init", "--data-dir", t, "--role", "township", "--org-name", "乙镇司法所", "--org-code", "B1",
-               "--parent-code", "A1")[0] == 0
-    assert run(capsys, "init", "--data-dir", c, "--role", "county", "--org-name", "甲县司法局", "--org-code", "A1")[0] == 0
+    assert run(capsys, "init", "--data-dir", t, "--role", "township", "--org-name", "乙镇司法所", "--org-code", "379901105000",
+               "--parent-code", "379901")[0] == 0
+    assert run(capsys, "init", "--data-dir", c, "--role", "county", "--org-name", "甲县司法局", "--org-code", "379901")[0] == 0
     assert run(capsys, "identity", "--data-dir", c, "--out", tmp_path / "c.id")[0] == 0
     assert run(capsys, "trust", tmp_path / "c.id", "--data-dir", t, "--yes")[0] == 0
     code, _, err = run(capsys, "sync", "export", "--data-dir", t, "--out", f"{tmp_path / 'usb'}/")

@@ -20,13 +20,13 @@ def run(*args, env_extra=None, timeout=120):
 
 def test_init_then_refuse_second_init(tmp_path):
     d = tmp_path / "t"
-    r = run("init", "--data-dir", str(d), "--role", "township", "--org-name", "测试镇司法所", "--org-code", "T01",
-            "--parent-code", "C01")
+    r = run("init", "--data-dir", str(d), "--role", "township", "--org-name", "测试镇司法所", "--org-code", "379901101000",
+            "--parent-code", "379901")
     assert r.returncode == 0, r.stderr
     assert "已初始化" in r.stdout
     with Store.open(d) as s:
-        assert (s.org.code, s.org.role, s.org.parent_code) == ("T01", "township", "C01")
-    r = run("init", "--data-dir", str(d), "--role", "county", "--org-name", "乙", "--org-code", "C9")
+        assert (s.org.code, s.org.role, s.org.parent_code) == ("379901101000", "township", "379901")
+    r = run("init", "--data-dir", str(d), "--role", "county", "--org-name", "乙", "--org-code", "379902")
     assert r.returncode == 1 and "已初始化" in r.stderr
 
 

@@ -91,10 +91,10 @@ def test_county_demo_holds_no_duplicate_doc_no(tmp_path, capsys):
 def test_init_takes_the_townships_code(tmp_path, capsys):
     d = tmp_path / "t"
     code, _, err = run(capsys, "init", "--data-dir", d, "--role", "township", "--org-name", "青石镇司法所",
-                       "--org-code", "T01", "--parent-code", "C1", "--doc-code", "青〔")
+                       "--org-code", "379901101000", "--parent-code", "379901", "--doc-code", "青〔")
     assert code == 1 and "括号" in err and not (d / "sifasuo.db").exists()
     code, _, err = run(capsys, "init", "--data-dir", d, "--role", "township", "--org-name", "青石镇司法所",
-                       "--org-code", "T01", "--parent-code", "C1", "--doc-code", "青石所")
+                       "--org-code", "379901101000", "--parent-code", "379901", "--doc-code", "青石所")
     assert code == 0, err
     with Store.open(d) as s:
         assert S.township_code(s) == "青石所"

@@ -70,8 +70,8 @@ INSP = [
 @pytest.fixture
 def data_dir(tmp_path, capsys):
     d = str(tmp_path / "d")
-    assert main(["init", "--data-dir", d, "--role", "township", "--org-name", "示范镇司法所", "--org-code", "T01",
-                 "--parent-code", "C01"]) == 0
+    assert main(["init", "--data-dir", d, "--role", "township", "--org-name", "示范镇司法所", "--org-code", "379901101000",
+                 "--parent-code", "379901"]) == 0
     files = [
         (xlsx(tmp_path / "items.xlsx", ITEM_HEADERS, ITEMS, title="行政检查事项目录"), "行政检查事项目录"),
         (xlsx(tmp_path / "plans.xlsx", PLAN_HEADERS, PLANS), "涉企检查计划"),

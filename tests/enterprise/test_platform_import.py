@@ -61,8 +61,8 @@ def _rows(d):
 
 def test_platform_export_maps_and_links_officers_by_cert_no(tmp_path, capsys):
     d = str(tmp_path / "d")
-    assert main(["init", "--data-dir", d, "--role", "township", "--org-name", "示范镇司法所", "--org-code", "T01",
-                 "--parent-code", "C01"]) == 0
+    assert main(["init", "--data-dir", d, "--role", "township", "--org-name", "示范镇司法所", "--org-code", "379901101000",
+                 "--parent-code", "379901"]) == 0
     assert main(["import-xlsx", _officers(tmp_path / "o.xlsx"), "--data-dir", d]) == 0
     capsys.readouterr()
     assert main(["import-xlsx", _platform(tmp_path / "p.xlsx"), "--data-dir", d]) == 0
@@ -90,8 +90,8 @@ def test_platform_export_maps_and_links_officers_by_cert_no(tmp_path, capsys):
 
 def test_platform_export_without_inspection_date_uses_the_scan_time(tmp_path, capsys):
     d = str(tmp_path / "d")
-    assert main(["init", "--data-dir", d, "--role", "township", "--org-name", "示范镇司法所", "--org-code", "T01",
-                 "--parent-code", "C01"]) == 0
+    assert main(["init", "--data-dir", d, "--role", "township", "--org-name", "示范镇司法所", "--org-code", "379901101000",
+                 "--parent-code", "379901"]) == 0
     capsys.readouterr()
     assert main(["import-xlsx", _platform(tmp_path / "p.xlsx"), "--data-dir", d]) == 0
     _, insp = _rows(d)

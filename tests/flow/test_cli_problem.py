@@ -16,7 +16,7 @@ CLOSE_ARGS = ["--verify-method", "实地核查", "--verifier", "王核查", "--v
 def data(tmp_path, capsys):
     d = tmp_path / "d"
     assert main(["init", "--data-dir", str(d), "--role", "township", "--org-name", "示范镇司法所",
-                 "--org-code", "T1"]) == 0
+                 "--org-code", "379901101000"]) == 0
     with Store.open(d) as s:
         s.actor = SYSTEM
         p = ops.create_problem(s, {"found_date": "2026-05-01", "source": "监督检查", "description": "未按期公示",

@@ -9,7 +9,7 @@ from sifasuo_desktop.cli import main
 def _init(tmp_path):
     d = tmp_path / "d"
     assert main(["init", "--data-dir", str(d), "--role", "township", "--org-name", "示范镇司法所",
-                 "--org-code", "T1"]) == 0
+                 "--org-code", "379901101000"]) == 0
     return d
 
 

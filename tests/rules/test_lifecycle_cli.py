@@ -38,8 +38,8 @@ def _xlsx(path, title, headers, rows):
 @pytest.fixture
 def data_dir(tmp_path, capsys):
     d = str(tmp_path / "d")
-    assert main(["init", "--data-dir", d, "--role", "township", "--org-name", "示范镇司法所", "--org-code", "T01",
-                 "--parent-code", "C01"]) == 0
+    assert main(["init", "--data-dir", d, "--role", "township", "--org-name", "示范镇司法所", "--org-code", "379901101000",
+                 "--parent-code", "379901"]) == 0
     officers = _xlsx(tmp_path / "officers.xlsx", "执法人员", OFFICER_HEADERS,
                      [(n, BODY, *rest) for n, *rest in OFFICERS])
     events = _xlsx(tmp_path / "events.xlsx", "证件履历", ["姓名", "事件类型", "日期", "文号", "事由/原因", "结果"], [
@@ -120,7 +120,7 @@ def test_reimport_does_not_duplicate_events(data_dir, tmp_path, capsys):
 
 def test_staffing_accepts_the_new_kinds_and_refuses_others(tmp_path, capsys):
     d = str(tmp_path / "d2")
-    assert main(["init", "--data-dir", d, "--role", "township", "--org-name", "乙所", "--org-code", "T02"]) == 0
+    assert main(["init", "--data-dir", d, "--role", "township", "--org-name", "乙所", "--org-code", "379901102000"]) == 0
     ok = _xlsx(tmp_path / "ok.xlsx", "执法人员", ["姓名", "编制类型"],
                [("甲", "合同工"), ("乙", "临时工"), ("丙", "劳务派遣"), ("丁", "辅助人员")])
     assert main(["import-xlsx", ok, "--ledger", "执法人员与证件", "--data-dir", d]) == 0

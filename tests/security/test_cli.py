@@ -12,7 +12,7 @@ from sifasuo_desktop.store import Store
 
 def test_init_with_admin_flags_creates_admin_and_prints_recovery_code(tmp_path, capsys, login):
     d = tmp_path / "d"
-    rc = main(["init", "--data-dir", str(d), "--role", "township", "--org-name", "甲镇司法所", "--org-code", "J1",
+    rc = main(["init", "--data-dir", str(d), "--role", "township", "--org-name", "甲镇司法所", "--org-code", "379901103000",
                "--admin-user", "chief", "--admin-password", "chief-pass-1"])
     out = capsys.readouterr().out
     assert rc == 0 and "已创建管理员账号：chief" in out and "恢复码" in out
@@ -24,7 +24,7 @@ def test_init_with_admin_flags_creates_admin_and_prints_recovery_code(tmp_path, 
 
 def test_init_without_terminal_or_flags_warns_and_cli_acts_as_system(tmp_path, capsys, login):
     d = tmp_path / "d"
-    rc = main(["init", "--data-dir", str(d), "--role", "township", "--org-name", "乙镇司法所", "--org-code", "Y1"])
+    rc = main(["init", "--data-dir", str(d), "--role", "township", "--org-name", "乙镇司法所", "--org-code", "379901104000"])
     err = capsys.readouterr().err
     assert rc == 0 and "未创建管理员账号" in err
     with Store.open(d) as s:
@@ -37,11 +37,11 @@ def test_init_without_terminal_or_flags_warns_and_cli_acts_as_system(tmp_path, c
 
 def test_init_with_weak_password_is_refused_before_anything_is_written(tmp_path, capsys, login):
     d = tmp_path / "d"
-    rc = main(["init", "--data-dir", str(d), "--role", "township", "--org-name", "丙镇司法所", "--org-code", "B1",
+    rc = main(["init", "--data-dir", str(d), "--role", "township", "--org-name", "丙镇司法所", "--org-code", "379901105000",
                "--admin-user", "chief", "--admin-password", "123"])
     assert rc == 1 and "至少需要8个字符" in capsys.readouterr().err
     assert not d.exists()
-    rc = main(["init", "--data-dir", str(d), "--role", "township", "--org-name", "丙镇司法所", "--org-code", "B1",
+    rc = main(["init", "--data-dir", str(d), "--role", "township", "--org-name", "丙镇司法所", "--org-code", "379901105000",
                "--admin-user", "chief", "--admin-password", "chief-pass-1"])
     assert rc == 0
     with Store.open(d) as s:
@@ -112,7 +112,7 @@ def test_accounts_cli_admin_only(sec_dir, capsys, login):
 
 def test_recover_cli_without_login(tmp_path, capsys, login):
     d = tmp_path / "d"
-    main(["init", "--data-dir", str(d), "--role", "county", "--org-name", "某县司法局", "--org-code", "C9",
+    main(["init", "--data-dir", str(d), "--role", "county", "--org-name", "某县司法局", "--org-code", "379902",
           "--admin-user", "chief", "--admin-password", "chief-pass-1"])
     code = capsys.readouterr().out.split("请抄下来锁好）：")[1].split()[0]
     assert main(["accounts", "recover", "--data-dir", str(d), "--user", "chief", "--code", "WRONG-CODE",

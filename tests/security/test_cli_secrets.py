@@ -8,7 +8,7 @@ from sifasuo_desktop.cli import main
 from sifasuo_desktop.security import accounts
 from sifasuo_desktop.store import Store
 
-INIT = ["--role", "township", "--org-name", "甲镇司法所", "--org-code", "J1", "--admin-user", "chief"]
+INIT = ["--role", "township", "--org-name", "甲镇司法所", "--org-code", "379901103000", "--admin-user", "chief"]
 
 
 def test_init_reads_the_admin_password_from_a_file_without_warning(tmp_path, capsys, login):

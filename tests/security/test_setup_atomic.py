@@ -11,13 +11,13 @@ from sifasuo_desktop.cli import main
 from sifasuo_desktop.security import accounts
 from sifasuo_desktop.store import Store
 
-INIT = ["--role", "township", "--org-name", "甲镇司法所", "--org-code", "J1"]
+INIT = ["--role", "township", "--org-name", "甲镇司法所", "--org-code", "379901103000"]
 
 
 def test_org_without_admin_left_by_an_interrupted_setup_cannot_be_claimed(tmp_path, capsys, login):
     d = tmp_path / "d"
     with Store.open(d) as s:           # an older version's init killed between the org and the admin
-        s.init_org("township", "甲镇司法所", "J1")
+        s.init_org("township", "甲镇司法所", "379901103000")
     rc = main(["accounts", "add", "--data-dir", str(d), "--user", "intruder", "--role", "admin",
                "--password", "intruder-pass"])
     assert rc == 1 and "初始化可能被中断" in capsys.readouterr().err

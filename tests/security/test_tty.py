@@ -43,7 +43,7 @@ def _run_in_pty(argv, answers, timeout=60.0):
 def test_init_prompts_for_admin_then_write_command_prompts_for_login(tmp_path):
     d = tmp_path / "d"
     code, out = _run_in_pty(
-        ["init", "--data-dir", str(d), "--role", "township", "--org-name", "终端所", "--org-code", "TTY1"],
+        ["init", "--data-dir", str(d), "--role", "township", "--org-name", "终端所", "--org-code", "379901106000"],
         [("管理员用户名", "chief"), ("设置密码", "chief-pass-1"), ("再输入一次", "chief-pass-1")])
     assert code == 0, out
     assert "已创建管理员账号：chief" in out and "恢复码" in out

@@ -29,8 +29,8 @@ def _xlsx(path, title, headers, rows, title_row=None):
 @pytest.fixture
 def data_dir(tmp_path, capsys):
     d = str(tmp_path / "d")
-    assert main(["init", "--data-dir", d, "--role", "township", "--org-name", "示范镇司法所", "--org-code", "T01",
-                 "--parent-code", "C01"]) == 0
+    assert main(["init", "--data-dir", d, "--role", "township", "--org-name", "示范镇司法所", "--org-code", "379901101000",
+                 "--parent-code", "379901"]) == 0
     sheets = [
         (_xlsx(tmp_path / "tasks.xlsx", "Sheet1", ["任务编号", "任务内容", "责任单位", "时间节点", "进度"], [
             ("RW1", "建立行政执法监督员制度", "司法所", "2026-04-10", "推进中"),    # red

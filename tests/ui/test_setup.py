@@ -21,14 +21,14 @@ def test_first_start_runs_setup(qtbot, tmp_path, monkeypatch):
         dialog._ok()
         seen["error"] = dialog.error.text()
         dialog.code.clear()
-        qtbot.keyClicks(dialog.code, "C3799")
+        qtbot.keyClicks(dialog.code, "379901")
         dialog._ok()
 
     state = when_modal(qtbot, fill)
     store = app_module.open_or_setup(tmp_path / "new")
     assert state["error"] is None, state["error"]
     assert "机构代码" in seen["error"]
-    assert store.org.role == "county" and store.org.name == "测试县司法局" and store.org.code == "C3799"
+    assert store.org.role == "county" and store.org.name == "测试县司法局" and store.org.code == "379901"
     store.close()
 
 
