@@ -15,6 +15,20 @@ def register(sub, common):
     p.add_argument("--json", action="store_true", help="以JSON数组输出（节假日数据缺失的提示写到标准错误）")
     p.add_argument("--rule", action="append", metavar="CODE", help="只运行指定规则（可重复，如 --rule GS-01）")
     p.set_defaults(func=cmd_check)
+    hs = p.add_subparsers(dest="check_command", metavar="ACTION", required=False)
+    for name, text in (("handle", "处置一条预警（已知悉/已纠正/无法纠正，须填写理由；所长/负责人或管理员）"),
+                       ("unhandle", "取消一条预警的处置（该预警重新计入待办）")):
+        q = hs.add_parser(name, parents=[common], help=text)
+        q.add_argument("code", metavar="CODE", help="规则代码，如 GS-01")
+        q.add_argument("--record-type", required=True, metavar="T",
+                       help="记录类型：数据表名（cases、problems…）或台账名称（执法案件…），同 check --json 的 record_type")
+        q.add_argument("--record-id", required=True, metavar="ID",
+                       help="记录编号（check --json 的 record_id），或唯一的案号/问题编号/名称")
+        if name == "handle":
+            q.add_argument("--as", dest="disposition", required=True, metavar="处置",
+                           help="已知悉、已纠正 或 无法纠正")
+            q.add_argument("--reason", required=True, help="处置理由（必填，最多500字）")
+        q.set_defaults(func=cmd_handle if name == "handle" else cmd_unhandle)
 
     p = sub.add_parser("holidays", parents=[common], help="节假日安排（程序未收录年份）")
     hs = p.add_subparsers(dest="holidays_command", metavar="ACTION", required=True)
@@ -57,6 +71,57 @@ def cmd_check(args) -> int:
         return 0
 
 
+def _record_ref(store, record_type: str, record_id: str) -> tuple[str, str]:
+    """(table, record uid) from what was typed: a table name or ledger title; a uid or a unique number."""
+    from sifasuo_desktop.domain.handling import RECORD_TYPES
+    from sifasuo_desktop.domain.ledgers import LEDGERS
+    from sifasuo_desktop.store.lookups import ids_by_number
+
+    table = (record_type or "").strip()
+    if table not in RECORD_TYPES:
+        by_title = {lg.title: lg.table for lg in LEDGERS.values()}
+        if by_title.get(table) not in RECORD_TYPES:
+            raise UserError(f"未知的记录类型“{table[:40]}”（可用：{'、'.join(sorted(RECORD_TYPES))}）。")
+        table = by_title[table]
+    rid = (record_id or "").strip()
+    if store.get(table, rid) is None and table in LEDGERS:
+        ids = ids_by_number(store, table, rid)
+        if len(ids) > 1:
+            raise UserError(f"“{rid[:40]}”对应多条记录，请改用 check --json 中的 record_id。")
+        if ids:
+            rid = ids[0]
+    return table, rid
+
+
+def cmd_handle(args) -> int:
+    from sifasuo_desktop.domain.handling import handling_text
+    from sifasuo_desktop.store.handling_ops import handle_finding
+
+    store = open_store(args, write=True)
+    try:
+        table, rid = _record_ref(store, args.record_type, args.record_id)
+        row = handle_finding(store, args.code, table, rid, (args.disposition or "").strip(), args.reason)
+    finally:
+        store.close()
+    print(f"已处置 {row['rule_code']}（{table} {rid}）：{handling_text(row)}")
+    return 0
+
+
+def cmd_unhandle(args) -> int:
+    from sifasuo_desktop.store.handling_ops import unhandle_finding
+
+    store = open_store(args, write=True)
+    try:
+        table, rid = _record_ref(store, args.record_type, args.record_id)
+        done = unhandle_finding(store, args.code, table, rid)
+    finally:
+        store.close()
+    if not done:
+        raise UserError(f"预警 {args.code.strip().upper()}（{table} {rid}）没有处置记录，无需取消。")
+    print(f"已取消处置 {args.code.strip().upper()}（{table} {rid}），该预警重新计入待办。")
+    return 0
+
+
 def _print_result(result, as_json: bool) -> int:
     from sifasuo_desktop.domain.rules import SEVERITY_LABELS
 
@@ -67,7 +132,9 @@ def _print_result(result, as_json: bool) -> int:
         return 0
     counts = result.counts()
     out = sys.stdout
-    out.write(f"检查日期：{result.today}  红色预警 {counts['red']} 条，黄色预警 {counts['yellow']} 条\n")
+    handled = sum(1 for f in result.findings if f.handled)
+    out.write(f"检查日期：{result.today}  红色预警 {counts['red']} 条，黄色预警 {counts['yellow']} 条"
+              + (f"（其中已处置 {handled} 条）" if handled else "") + "\n")
     for n in result.notices:
         out.write(f"提示：{n}\n")
     current = None
@@ -79,7 +146,8 @@ def _print_result(result, as_json: bool) -> int:
             out.write(f"\n【{SEVERITY_LABELS[f.severity]}】{f.code} {f.title}（{n}条）\n")
         due = f"  期限：{f.due_date}" if f.due_date else ""
         body = f"  [{f.body}]" if f.body else ""
-        out.write(f"  {f.ref}：{f.message}{due}{body}\n")
+        done = f"  【已处置：{f.handling}】" if f.handled else ""
+        out.write(f"  {f.ref}：{f.message}{due}{body}{done}\n")
     if not result.findings:
         out.write("没有预警。\n")
     return 0

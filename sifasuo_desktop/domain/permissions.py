@@ -27,6 +27,9 @@ ACTIONS: dict[str, set[str]] = {
     "sync": {ADMIN, LEADER, STAFF, SYSTEM_ROLE},
     "backup": {ADMIN, LEADER, STAFF, SYSTEM_ROLE},
     "restore": {ADMIN, SYSTEM_ROLE},
+    # issue 12: mark a warning 已知悉/已纠正/无法纠正; bring a deleted record back from the 回收站
+    "handle_finding": {ADMIN, LEADER, SYSTEM_ROLE},
+    "restore_deleted": {ADMIN, LEADER, SYSTEM_ROLE},
 }
 
 ACTION_LABELS = {
@@ -34,6 +37,7 @@ ACTION_LABELS = {
     "issue_document": "签发文书", "close_problem": "问题销号", "settings": "修改设置",
     "accounts": "管理账号", "keys": "管理密钥", "import": "导入数据", "sync": "同步",
     "backup": "备份", "restore": "恢复备份",
+    "handle_finding": "处置预警", "restore_deleted": "从回收站恢复记录",
 }
 
 

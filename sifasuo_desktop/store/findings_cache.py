@@ -86,6 +86,15 @@ def counted_tables(conn, tables) -> bool:
     return all(table not in names or all(f"chk_{table}_{op}" in names for op in _TRIGGER_OPS) for table in tables)
 
 
+def _handlings_state(conn) -> list:
+    """Handled findings (issue 12) are part of the result: any handling written, taken back or received by sync
+    changes this (a small table: count, versions, newest stamp)."""
+    try:
+        return list(conn.execute("SELECT count(*), total(version), max(updated_at) FROM finding_handlings").fetchone())
+    except Exception:   # no table (older schema)
+        return []
+
+
 def state_key(store, today, params: dict, tables) -> str | None:
     """What a cached result must have been computed for; None when nothing may be cached."""
     conn = store.conn
@@ -97,9 +106,10 @@ def state_key(store, today, params: dict, tables) -> str | None:
             return None
         st = os.stat(Path(store.data_dir) / "sifasuo.sqlite3")
         meta = {k: store.meta(k) for k in ("org_code", "role", "parent_code", "audit_head")}
+        handled = _handlings_state(conn)
     except Exception:  # an old or odd database: no cache
         return None
-    raw = json.dumps({"n": n[0], "file": [st.st_dev, st.st_ino], "meta": meta, "today": str(today),
+    raw = json.dumps({"n": n[0], "file": [st.st_dev, st.st_ino], "meta": meta, "today": str(today), "handled": handled,
                       "params": params, "program": _program_signature()}, sort_keys=True, ensure_ascii=False,
                      default=str)
     return hashlib.sha256(raw.encode()).hexdigest()

@@ -163,6 +163,7 @@ def _run(store, today: dt.date, params: dict, codes) -> tuple[list[Finding], lis
     finally:
         if was_enabled:
             gc.enable()
+    findings = apply_handlings(store, findings)   # issue 12: 已处置 (the cache key covers the handlings)
     # the years the checks look at (last year, this year, next year) are announced too, if missing
     for y in (today.year,):
         if not cal.known_year(y):
@@ -231,6 +232,27 @@ def check_store(store, today=None, codes=None, use_cache: bool = True) -> CheckR
         findings_cache.write(store.data_dir, today, key, (findings_cache.finding_line(f) for f in findings),
                              notices)
     return CheckResult(findings, notices, today)
+
+
+def apply_handlings(store, findings: list[Finding]) -> list[Finding]:
+    """Findings a leader handled (issue 12) carry handled=True and the handling text; they stay in the list
+    (statistics count them) and leave only the to-do lists."""
+    from dataclasses import replace
+
+    from sifasuo_desktop.domain.handling import handling_text
+    from sifasuo_desktop.store.handling_ops import handlings
+
+    try:
+        done = handlings(store)
+    except Exception:  # a broken table must not stop the checks
+        return findings
+    if not done:
+        return findings
+    out = []
+    for f in findings:
+        h = done.get((f.code, f.record_type, f.record_id))
+        out.append(f if h is None else replace(f, handled=True, handling=handling_text(h)))
+    return out
 
 
 def stored_rule_settings(store) -> dict:

@@ -147,9 +147,14 @@ def week_items(store, today: _dt.date, check_result=None) -> dict:
 
     res = check_result if check_result is not None else check_store(store, today=today)
     notices = list(res.notices)
-    items = [{"severity": f.severity, "record_type": f.record_type, "record_id": f.record_id, "ref": f.ref,
-              "message": f.message, "due_date": f.due_date, "code": f.code, "title": getattr(f, "title", "")}
-             for f in res.findings]
+    items = []
+    handled = 0
+    for f in res.findings:
+        if getattr(f, "handled", False):   # issue 12: handled findings leave the to-do list (not the stats)
+            handled += 1
+            continue
+        items.append({"severity": f.severity, "record_type": f.record_type, "record_id": f.record_id, "ref": f.ref,
+                      "message": f.message, "due_date": f.due_date, "code": f.code, "title": getattr(f, "title", "")})
     # red first, the most recently broken on top (the oldest ones are usually long-standing); then yellow,
     # the nearest deadline on top
     reds = sorted((i for i in items if i["severity"] == "red"), key=lambda i: (i.get("due_date") or "", i.get("ref") or ""),
@@ -163,7 +168,8 @@ def week_items(store, today: _dt.date, check_result=None) -> dict:
         t = by_type.setdefault(i["record_type"], {"red": 0, "yellow": 0})
         t[i["severity"]] = t.get(i["severity"], 0) + 1
         by_rule[i["code"]] = by_rule.get(i["code"], 0) + 1
-    return {"items": items, "by_type": by_type, "by_rule": dict(sorted(by_rule.items())), "notices": notices}
+    return {"items": items, "by_type": by_type, "by_rule": dict(sorted(by_rule.items())), "notices": notices,
+            "handled": handled}
 
 
 def _month_group(store, table: str, date_col: str, year: int, extra: str = "", group_col: str | None = None):

@@ -104,6 +104,8 @@ class RecordChecker:
             self._attachment(row)
         if table in _CATALOG_CHECKS:
             self._catalog(table, row)
+        if table == "finding_handlings":   # issue 12: a handled warning, checked as hostile input
+            self._handling(row)
         if table == "orgs" and self.sender_role == "township":
             if row.get("code") != self.sender or row.get("role") != "township":
                 raise SyncError(E.BAD_RECORD, f"乡镇同步包中含有其他机构（{str(row.get('code'))[:40]}）的机构信息，"
@@ -144,6 +146,14 @@ class RecordChecker:
             check(row)
         except UserError as exc:
             raise _refuse(table, row, what, f"不正确（{exc.message[:200]}）") from None
+
+    def _handling(self, row: dict) -> None:
+        from ..domain.handling import row_problem
+        from ..domain.rules import CODES
+
+        why = row_problem(row, known_codes=set(CODES))
+        if why:
+            raise _refuse("finding_handlings", row, "处置", f"不正确（{why}）")
 
     def _attachment(self, row: dict) -> None:
         if row.get("deleted"):

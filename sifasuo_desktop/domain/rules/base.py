@@ -29,6 +29,8 @@ class Finding:
     township: str = ""
     owner_org: str = ""
     title: str = ""          # the rule's title
+    handled: bool = False    # issue 12: a leader marked it 已知悉/已纠正/无法纠正 (domain/handling.py)
+    handling: str = ""       # "已知悉：理由…", empty when not handled
 
     def to_dict(self) -> dict:
         return {name: getattr(self, name) for name in _FIELD_NAMES}

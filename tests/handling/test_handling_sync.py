@@ -1,0 +1,71 @@
+"""A township's handled findings travel to the county; a forged handling row is refused whole."""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import pytest
+
+from sifasuo_desktop.domain import handling as H
+from sifasuo_desktop.store.handling_ops import handle_finding
+from sifasuo_desktop.store.rules_queries import check_store
+from sifasuo_desktop.sync import engine
+
+from tests.sync.helpers import CJK
+from tests.sync.test_malicious import entry, forge, with_
+from tests.sync.world import World, add_cases, dump
+
+TODAY = dt.date(2026, 12, 3)
+
+
+@pytest.fixture()
+def world(tmp_path):
+    w = World(tmp_path, n_townships=1)
+    yield w
+    w.close()
+
+
+def _finding(store):
+    cid = add_cases(store, 1, decision_date="2024-03-01", published_date=None)[0]
+    res = check_store(store, today=TODAY)
+    mine = [f for f in res.findings if f.record_id == cid]
+    assert mine, "the test case should raise a warning"
+    return mine[0]
+
+
+def test_handling_travels_to_the_county(world):
+    town = world.town
+    f = _finding(town)
+    handle_finding(town, f.code, f.record_type, f.record_id, "无法纠正", "2024年的公示无法补做")
+    s = engine.import_file(world.county, world.export(town))
+    assert s.status == "applied", s.rejected_reason
+    got = [g for g in check_store(world.county, today=TODAY).findings
+           if (g.code, g.record_id) == (f.code, f.record_id)]
+    assert got and got[0].handled and got[0].handling == "无法纠正：2024年的公示无法补做"
+
+
+def _handling_row(world, f, **kw):
+    town = world.town
+    row = handle_finding(town, f.code, f.record_type, f.record_id, "已知悉", "理由")
+    return with_(dict(row), **kw)
+
+
+def test_forged_handlings_are_refused(world):
+    f = _finding(world.town)
+    engine.import_file(world.county, world.export(world.town))
+    before = dump(world.county)
+    cases = {
+        "unknown disposition": dict(disposition="已删除"),
+        "overlong reason": dict(reason="长" * (H.MAX_REASON + 1)),
+        "empty reason": dict(reason=""),
+        "unknown record type": dict(record_type="accounts"),
+        "unknown rule": dict(rule_code="XX-01"),
+        "id does not match the identity": dict(id=str(uuid.uuid4())),
+        "reason is a number": dict(reason=5),
+    }
+    for label, kw in cases.items():
+        row = _handling_row(world, f, version=50, **kw)
+        s = engine.import_file(world.county, forge(world, [entry(row, H.TABLE)]))
+        assert s.status == "rejected" and s.exit_code == 4, (label, s.status)
+        assert CJK.search(s.rejected_reason), label
+        assert dump(world.county) == before, label
