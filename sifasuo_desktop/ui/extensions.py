@@ -20,4 +20,5 @@ EXTENSIONS: list[str] = [
     "sifasuo_desktop.ui.exemplary_ui",
     "sifasuo_desktop.ui.security_gui",
     "sifasuo_desktop.ui.first_run_ui",
+    "sifasuo_desktop.ui.handling_ui",
 ]

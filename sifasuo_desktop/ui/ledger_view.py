@@ -573,7 +573,9 @@ class LedgerView(QWidget):
         rec = self.selected_record()
         if not rec:
             return
-        answer = QMessageBox.question(self, "删除记录", "确定删除所选记录吗？删除后可在修改历史中查到。",
+        # the record goes to the 回收站 (a tombstone); a leader or admin can restore it exactly (issue 12)
+        answer = QMessageBox.question(self, "删除记录", "确定删除所选记录吗？删除的记录放入回收站，"
+                                      "所长/负责人或管理员可以从回收站（台账菜单或本页的“回收站…”）恢复。",
                                       QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
         if answer != QMessageBox.Yes:
             return

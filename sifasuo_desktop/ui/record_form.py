@@ -16,13 +16,14 @@ from sifasuo_desktop.domain.record_state import ANCHOR, HOW, PROTECTED
 from sifasuo_desktop.store.lookups import ids_by_number, link_officers, live_ids
 
 from .form_sections import sectioned_fields
+from .unsaved import DiscardGuard, remember
 from .widgets import ChoiceBox, DateEdit, FitDialog, LongText
 
 REF_COMBO_MAX = 2000
 ERROR_STYLE = "border: 1px solid #d32f2f; background: #fff5f5;"
 
 
-class RecordForm(FitDialog):
+class RecordForm(DiscardGuard, FitDialog):
     """Add (record=None) or edit a record. `saved_record` holds the stored row after a successful save."""
 
     def __init__(self, window, ledger: Ledger, record: dict | None = None, defaults: dict | None = None):
@@ -114,7 +115,7 @@ class RecordForm(FitDialog):
         self.buttons.button(QDialogButtonBox.Save).setText("保存 (Ctrl+S)")
         self.buttons.button(QDialogButtonBox.Cancel).setText("取消")
         self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons.rejected.connect(self.cancel)
         outer.addWidget(self.buttons)
         QShortcut(QKeySequence.Save, self, activated=self.save)
         if not allowed(window.actor, "edit"):
@@ -125,6 +126,7 @@ class RecordForm(FitDialog):
         wanted = inner.sizeHint().height() + chrome + 2 * scroll.frameWidth() + 4
         if wanted < self.height():
             self.resize(self.width(), max(wanted, 240))
+        remember(self, self.values)   # Esc/取消/close with changes asks 放弃修改？ (issue 12)
 
     def _with_state_buttons(self, f, w):
         """Beside a read-only state field: the workflow buttons that change it (整改流程…, 签发…, 评分表…)."""

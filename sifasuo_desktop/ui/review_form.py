@@ -16,12 +16,13 @@ from sifasuo_desktop.domain.errors import UserError, ValidationError
 from sifasuo_desktop.domain.permissions import allowed
 from sifasuo_desktop.store import workflow_ops as ops
 
+from .unsaved import DiscardGuard, remember
 from .widgets import DateEdit, FitDialog, LongText
 
 GRADE_COLORS = {"优秀": "#2e7d32", "良好": "#1565c0", "合格": "#6d4c41", "不合格": "#c62828"}
 
 
-class ReviewScoringDialog(FitDialog):
+class ReviewScoringDialog(DiscardGuard, FitDialog):
     """Score one case file against its batch's standard. `review` (a reviews row) opens an existing review."""
 
     def __init__(self, window, batch_id: str | None = None, review: dict | None = None,
@@ -84,7 +85,7 @@ class ReviewScoringDialog(FitDialog):
         bb.button(QDialogButtonBox.Save).setText("保存评分")
         bb.button(QDialogButtonBox.Cancel).setText("关闭")
         bb.accepted.connect(self.save)
-        bb.rejected.connect(self.reject)
+        bb.rejected.connect(self.cancel)
         lay.addWidget(bb)
         self.save_button = bb.button(QDialogButtonBox.Save)
         self.save_button.setEnabled(allowed(window.actor, "edit"))
@@ -94,6 +95,11 @@ class ReviewScoringDialog(FitDialog):
         self._standard_changed()
         if review:
             self._load_review(review)
+        remember(self, self._form_state)   # Esc/关闭 with changes asks 放弃修改？ (issue 12)
+
+    def _form_state(self):
+        return (self.batch.currentData(), self.case_no.text(), self.reviewers.text(), self.date.text(),
+                self.comment.text(), self.current_input())
 
     # ------------------------------------------------------------------ batches / standard
     def _load_batches(self, select_id: str | None) -> None:

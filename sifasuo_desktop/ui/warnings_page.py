@@ -10,6 +10,8 @@ from sifasuo_desktop.domain.rules import CODES, RED, SEVERITY_LABELS, YELLOW
 
 CHUNK = 500  # findings added per expansion / "显示更多"
 KIND, FINDING, MORE, RULE_KEY = Qt.UserRole, Qt.UserRole + 1, Qt.UserRole + 2, Qt.UserRole + 3
+FINDING_OBJ = Qt.UserRole + 4   # the Finding itself (处置 needs its code)
+HANDLED_COLOR = QColor("#8a8a8a")
 COLORS = {RED: QColor("#c62828"), YELLOW: QColor("#b26a00")}
 RECORD_LABELS = {"cases": "执法案件", "inspections": "行政检查", "officers": "执法人员", "bodies": "执法主体",
                  "powers": "赋权事项", "problems": "问题整改", "documents": "监督文书"}
@@ -33,6 +35,11 @@ class WarningsPage(QWidget):
         self.open_button = QPushButton("打开记录")
         self.open_button.setEnabled(False)
         self.open_button.clicked.connect(self.open_current)
+        # issue 12: a leader marks a finding 已知悉/已纠正/无法纠正 (greyed, out of 本周要办的事, still counted)
+        self.handle_button = QPushButton("处置…")
+        self.handle_button.setEnabled(False)
+        self.handle_button.setToolTip("所长/负责人或管理员：标记为已知悉、已纠正或无法纠正并写明理由")
+        self.handle_button.clicked.connect(lambda _=False: self.handle_current())
         self.expand_button = QPushButton("全部展开规则")
         self.expand_button.clicked.connect(self._expand_rules)
 
@@ -48,13 +55,13 @@ class WarningsPage(QWidget):
         self.tree.setColumnWidth(3, 190)
         self.tree.itemExpanded.connect(self._on_expanded)
         self.tree.itemActivated.connect(self._on_activated)
-        self.tree.currentItemChanged.connect(lambda cur, _prev: self.open_button.setEnabled(
-            cur is not None and cur.data(0, KIND) == FINDING))
+        self.tree.currentItemChanged.connect(lambda cur, _prev: self._current_changed(cur))
 
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
         top.addWidget(self.expand_button)
         top.addWidget(self.open_button)
+        top.addWidget(self.handle_button)
         top.addWidget(self.recheck_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -77,7 +84,9 @@ class WarningsPage(QWidget):
         for f in res.findings:
             self._groups.setdefault((f.severity, f.code), []).append(f)
         counts = res.counts()
-        self.summary.setText(f"检查日期 {res.today}：红色预警 {counts['red']} 条，黄色预警 {counts['yellow']} 条")
+        handled = sum(1 for f in res.findings if getattr(f, "handled", False))
+        self.summary.setText(f"检查日期 {res.today}：红色预警 {counts['red']} 条，黄色预警 {counts['yellow']} 条"
+                             + (f"（其中已处置 {handled} 条）" if handled else ""))
         self.notices.setText("\n".join(res.notices))
         self.notices.setVisible(bool(res.notices))
         self.tree.setUpdatesEnabled(False)
@@ -142,10 +151,16 @@ class WarningsPage(QWidget):
         batch = []
         for f in findings[start:start + CHUNK]:
             label = RECORD_LABELS.get(f.record_type, f.record_type)
-            item = QTreeWidgetItem([f.ref or f"（{label}）", f.message, f.due_date or "", f.body or f.township])
+            handled = getattr(f, "handled", False)
+            text = f"【已处置：{f.handling}】{f.message}" if handled else f.message
+            item = QTreeWidgetItem([f.ref or f"（{label}）", text, f.due_date or "", f.body or f.township])
             item.setData(0, KIND, FINDING)
             item.setData(0, FINDING, (f.record_type, f.record_id))
-            item.setToolTip(1, f.message)
+            item.setData(0, FINDING_OBJ, f)
+            item.setToolTip(1, text)
+            if handled:
+                for c in range(4):
+                    item.setForeground(c, QBrush(HANDLED_COLOR))
             batch.append(item)
         node.addChildren(batch)
         shown = start + len(batch)
@@ -170,6 +185,25 @@ class WarningsPage(QWidget):
             self.window_.open_record(table, record_id)
         elif kind == MORE:
             self._add_chunk(item.parent())
+
+    def _current_changed(self, cur) -> None:
+        is_finding = cur is not None and cur.data(0, KIND) == FINDING
+        self.open_button.setEnabled(is_finding)
+        f = cur.data(0, FINDING_OBJ) if is_finding else None
+        self.handle_button.setEnabled(f is not None)
+        self.handle_button.setText("取消处置" if getattr(f, "handled", False) else "处置…")
+
+    def handle_current(self):
+        """处置… (or 取消处置 of a handled one) for the selected finding; the rules engine recomputes after."""
+        from .handling_ui import handle_finding_dialog, unhandle_finding_dialog
+
+        item = self.tree.currentItem()
+        f = item.data(0, FINDING_OBJ) if item is not None and item.data(0, KIND) == FINDING else None
+        if f is None:
+            return None
+        if getattr(f, "handled", False):
+            return unhandle_finding_dialog(self.window_, f, self)
+        return handle_finding_dialog(self.window_, f, self)
 
     def open_current(self) -> None:
         item = self.tree.currentItem()

@@ -69,3 +69,39 @@ def test_forged_handlings_are_refused(world):
         assert s.status == "rejected" and s.exit_code == 4, (label, s.status)
         assert CJK.search(s.rejected_reason), label
         assert dump(world.county) == before, label
+
+
+def test_a_restored_record_comes_back_at_the_county_with_the_same_values(world):
+    from sifasuo_desktop.store.handling_ops import restore_record
+
+    town = world.town
+    cid = add_cases(town, 1)[0]
+    engine.import_file(world.county, world.export(town))
+    original = dict(world.county.get("cases", cid))
+    town.delete("cases", cid)
+    engine.import_file(world.county, world.export(town))
+    assert world.county.get("cases", cid)["deleted"] == 1
+    restore_record(town, "cases", cid)
+    s = engine.import_file(world.county, world.export(town))
+    assert s.status == "applied"
+    back = world.county.get("cases", cid)
+    skip = {"version", "updated_at", "updated_by", "deleted"}
+    assert back["deleted"] == 0 and back["version"] == original["version"] + 2
+    assert {k: v for k, v in back.items() if k not in skip} == {k: v for k, v in original.items() if k not in skip}
+
+
+def test_restoring_a_case_whose_number_is_in_use_again_is_refused(world):
+    from sifasuo_desktop.domain.errors import UserError
+    from sifasuo_desktop.store.handling_ops import deleted_records, restore_record
+
+    town = world.town
+    cid = add_cases(town, 1)[0]
+    rec = town.get("cases", cid)
+    town.delete("cases", cid)
+    assert [r["id"] for r in deleted_records(town, "cases")] == [cid]
+    town.insert("cases", {"case_no": rec["case_no"], "body_id": rec["body_id"], "case_type": rec["case_type"]})
+    with pytest.raises(UserError) as exc:
+        restore_record(town, "cases", cid)
+    assert "案号" in exc.value.message and town.get("cases", cid)["deleted"] == 1
+    with pytest.raises(UserError):
+        restore_record(town, "accounts", cid)
