@@ -59,7 +59,8 @@ class DiscardGuard:
         super().keyPressEvent(event)
 
     def closeEvent(self, event) -> None:
-        if self.isVisible() and not may_discard(self):
+        # only the window's own close button (a spontaneous event) asks; a program closing the form does not
+        if event.spontaneous() and self.isVisible() and not may_discard(self):
             event.ignore()
             return
         super().closeEvent(event)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 
 from sifasuo_desktop.domain.ledgers import LEDGERS
@@ -220,6 +221,13 @@ def test_staff_cannot_restore(qtbot, demo_store):
         dispose(qtbot, w)
 
 
+class _WindowClose(QCloseEvent):
+    """What the window system sends for the title bar's close button (offscreen has none to click)."""
+
+    def spontaneous(self):
+        return True
+
+
 def test_esc_with_changes_asks_before_discarding(qtbot, window):
     rec = window.store.rows("cases", limit=1)[0]
     form = RecordForm(window, LEDGERS["cases"], rec)
@@ -240,8 +248,9 @@ def test_esc_with_changes_asks_before_discarding(qtbot, window):
     form.buttons.button(QDialogButtonBox.Cancel).click()                # 取消 asks too
     assert st["error"] is None and form.isVisible()
     st = when_modal(qtbot, _answer("继续编辑"))
-    form.close()                                                    # the window's close button
-    assert st["error"] is None and form.isVisible()
+    ev = _WindowClose()                                             # the window's close button
+    form.closeEvent(ev)
+    assert st["error"] is None and not ev.isAccepted() and form.isVisible()
     st = when_modal(qtbot, _answer("放弃修改"))
     qtbot.keyClick(form, Qt.Key_Escape)
     assert st["error"] is None and not form.isVisible()
@@ -252,15 +261,17 @@ def test_new_record_form_and_scoring_form_ask_only_with_changes(qtbot, window):
     form = RecordForm(window, LEDGERS["supervisors"])
     qtbot.addWidget(form)
     form.show()
-    form.close()
-    assert not form.isVisible()
+    ev = _WindowClose()
+    form.closeEvent(ev)                                             # nothing typed: closes, no question
+    assert ev.isAccepted() and not form.isVisible()
     form = RecordForm(window, LEDGERS["supervisors"])
     qtbot.addWidget(form)
     form.show()
     type_text(form.widgets["name"], "张")
     st = when_modal(qtbot, _answer("放弃修改"))
-    form.close()
-    assert st["error"] is None and not form.isVisible()
+    ev = _WindowClose()
+    form.closeEvent(ev)
+    assert st["error"] is None and ev.isAccepted() and not form.isVisible()
 
     from sifasuo_desktop.ui.review_form import ReviewScoringDialog
     dlg = ReviewScoringDialog(window)
