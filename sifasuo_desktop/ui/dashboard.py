@@ -315,7 +315,8 @@ class DashboardPage(QWidget):
         new_red = sum(1 for i in items if i["severity"] == "red" and week_ago <= (i.get("due_date") or "") < t)
         self.summary_label.setText(
             f"今天是 {today.isoformat()}（本周至 {end.isoformat()}）。本周内到期 {due_week} 项，近 7 天新逾期 {new_red} 项；"
-            f"共需处理：逾期或已违反 {red} 项，即将到期 {yellow} 项。")
+            f"共需处理：逾期或已违反 {red} 项，即将到期 {yellow} 项。"
+            + (f"（另有已处置的预警 {week['handled']} 项，不再列入。）" if week.get("handled") else ""))
         self.all_button.setText(f"全部\n红 {red} · 黄 {yellow}")
         self._week_range = (t, e)
         self.week_button.setText(f"本周内到期\n{due_week} 项")
