@@ -51,6 +51,8 @@ def problem(code, record_type, record_id, disposition, reason, known_codes=None)
         return "必须填写处置理由"
     if len(reason) > MAX_REASON:
         return f"处置理由太长（{len(reason)}字），最多{MAX_REASON}字"
+    if not reason.isprintable():   # stored reasons are cleaned: no line breaks, tabs, NUL or other controls
+        return "处置理由含有控制字符"
     return None
 
 

@@ -66,8 +66,7 @@ class HandleDialog(QDialog):
     def check_and_accept(self) -> None:
         disposition, reason = self.values()
         f = self.finding
-        why = H.problem(f.code, f.record_type, f.record_id, disposition, H.clean_reason(reason)) \
-            or (None if len(reason) <= H.MAX_REASON else f"处置理由太长（{len(reason)}字），最多{H.MAX_REASON}字")
+        why = H.problem(f.code, f.record_type, f.record_id, disposition, H.clean_reason(reason))
         if why:
             self.error.setText(why + "。")
             return

@@ -59,6 +59,8 @@ def test_handled_finding_leaves_the_todo_list_but_stays_counted(demo_store):
     (dict(reason=" \n\t "), "理由"),
     (dict(reason="长" * (H.MAX_REASON + 1)), "太长"),
     (dict(code="ZZ-99"), "未知的预警规则"),
+    (dict(reason="理由\x00隐藏"), "控制字符"),
+    (dict(reason="\u202e理由"), "控制字符"),
     (dict(code="GS-01'; DROP TABLE cases;--"), "规则"),
     (dict(record_type="sqlite_master"), "记录类型"),
     (dict(record_type="cases", record_id=str(uuid.uuid4())), "找不到"),

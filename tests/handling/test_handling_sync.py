@@ -62,6 +62,7 @@ def test_forged_handlings_are_refused(world):
         "unknown rule": dict(rule_code="XX-01"),
         "id does not match the identity": dict(id=str(uuid.uuid4())),
         "reason is a number": dict(reason=5),
+        "reason with a line break": dict(reason="第一行\n第二行"),
     }
     for label, kw in cases.items():
         row = _handling_row(world, f, version=50, **kw)
