@@ -344,11 +344,13 @@ def install(window) -> None:
         window.add_form_hook(key, _form_hook)
     window.add_menu_action("台账", "回收站…", lambda: open_recycle_bin(
         window, getattr(window.current_ledger_view(), "ledger", None) and window.current_ledger_view().ledger.table))
-    for key, view in getattr(window, "_ledger_views", {}).items():
-        if not allowed(window.actor, "edit") and not allowed(window.actor, "restore_deleted"):
-            continue
-        b = QPushButton("回收站…")
-        b.setToolTip("已删除的记录：谁、何时删除；所长/负责人或管理员可恢复")
-        b.clicked.connect(lambda _=False, t=view.ledger.table: open_recycle_bin(window, t))
-        view.buttons_layout.addWidget(b)
-        view.recycle_button = b
+    if allowed(window.actor, "edit") or allowed(window.actor, "restore_deleted"):
+        window.add_view_hook(lambda view: _add_recycle_button(window, view))
+
+
+def _add_recycle_button(window, view) -> None:
+    b = QPushButton("回收站…")
+    b.setToolTip("已删除的记录：谁、何时删除；所长/负责人或管理员可恢复")
+    b.clicked.connect(lambda _=False, t=view.ledger.table: open_recycle_bin(window, t))
+    view.buttons_layout.addWidget(b)
+    view.recycle_button = b
