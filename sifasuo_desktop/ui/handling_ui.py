@@ -345,7 +345,8 @@ def install(window) -> None:
     window.add_menu_action("台账", "回收站…", lambda: open_recycle_bin(
         window, getattr(window.current_ledger_view(), "ledger", None) and window.current_ledger_view().ledger.table))
     if allowed(window.actor, "edit") or allowed(window.actor, "restore_deleted"):
-        window.add_view_hook(lambda view: _add_recycle_button(window, view))
+        for key in LEDGERS:   # on each ledger page when it is built (pages are built when first shown)
+            window.on_ledger_view(key, lambda view: _add_recycle_button(window, view))
 
 
 def _add_recycle_button(window, view) -> None:

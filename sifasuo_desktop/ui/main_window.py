@@ -88,8 +88,6 @@ class MainWindow(QMainWindow):
         for fn in self.__dict__.get("_view_hooks", {}).get(key, ()):
             fn(view)
         self._ledger_views[key] = view
-        for fn in self.__dict__.get("_view_hooks", ()):   # e.g. the 回收站… button (ui/handling_ui.py)
-            fn(view)
         del self._unbuilt[key]
         current = self.stack.currentWidget() is holder
         self.stack.insertWidget(self.stack.indexOf(holder), view)
@@ -213,12 +211,6 @@ class MainWindow(QMainWindow):
 
     def form_hooks(self, ledger_key: str) -> list:
         return list(self.__dict__.get("_form_hooks", {}).get(ledger_key, []))
-
-    def add_view_hook(self, fn) -> None:
-        """`fn(view)` runs when a ledger page is built (pages are built when first shown or asked for)."""
-        self.__dict__.setdefault("_view_hooks", []).append(fn)
-        for view in list(self._ledger_views.values()):
-            fn(view)
 
     def add_badge_provider(self, fn) -> None:
         self._badge_providers.append(fn)
