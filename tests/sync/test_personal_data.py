@@ -2,7 +2,7 @@
 import pytest
 
 from sifasuo_desktop.domain.validators import make_id_number
-from sifasuo_desktop.sync import policy
+from sifasuo_desktop.sync import engine, policy
 
 from .world import World
 
@@ -65,3 +65,27 @@ def test_cli_sets_and_refuses(tmp_path):
     from sifasuo_desktop.store import Store
     with Store.open(d) as s:
         assert s.get_setting(policy.PERSONAL_SETTING) == ["complaints.phone"]
+
+
+def test_a_persons_id_number_never_travels_in_full(world):
+    """Issue 12: a 自然人's 身份证号 typed where the 统一社会信用代码 goes is stored as 当事人身份证号 and the
+    package carries it masked (nowhere in the decrypted package in full)."""
+    import gzip
+
+    from sifasuo_desktop.sync.package import open_package
+
+    pid = make_id_number("37990119900101123")
+    case = world.town.insert("cases", {"case_no": "青罚〔2026〕7号", "case_type": "行政处罚(简易程序)", "party": "张三",
+                                       "party_type": "自然人", "party_code": pid, "filed_date": "2026-10-15"})
+    pkg = world.export(world.town)
+    opened = open_package(pkg, engine.local_keys(world.county), engine.trust_lookup(world.county),
+                          engine.schema_version())
+    plain = b"".join(gzip.decompress(b) if b[:2] == b"\x1f\x8b" else b for b in opened.files.values())
+    assert b"37990119" in plain or "张三".encode() in plain     # the case is in there …
+    assert pid.encode() not in plain                            # … but not the full 身份证号
+    s = engine.import_file(world.county, pkg)
+    assert s.status == "applied", s.warnings
+    at_county = world.county.get("cases", case["id"])
+    assert at_county["party_code"] is None
+    assert at_county["party_id_number"] == pid[:3] + "*" * 11 + pid[-4:]
+    assert world.town.get("cases", case["id"])["party_id_number"] == pid   # the township keeps its full value
