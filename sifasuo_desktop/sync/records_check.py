@@ -191,6 +191,25 @@ def state_refusals(conn, table: str, items: list[tuple[dict | None, dict]], bloc
     out = {}
     for stored, row in items:
         why = record_state.sync_refusal(table, row, stored, by_id.get(row["id"], []))
+        if not why and table == "documents":
+            why = township_issued_refusal(row, stored)
         if why:
             out[row["id"]] = why
     return out
+
+
+def township_issued_refusal(row: dict, stored: dict | None) -> str | None:
+    """A township's package may not bring a 文号 on a document issued in the county bureau's name (issue 12:
+    those are numbered only at the county; documents.model.issued_at_county). History records travel as they are;
+    a 文号 already stored here is not re-checked."""
+    from ..documents import model as M
+
+    no = row.get("doc_no")
+    if (row.get("deleted") or record_state.is_history(row) or not no
+            or (stored is not None and stored.get("doc_no") == no)):
+        return None
+    key = M.DOC_TYPE_BY_LABEL.get(row.get("doc_type") or "")
+    if key is None or not M.issued_at_county(key):
+        return None
+    return (f"文书“{str(no)[:40]}”（{M.DOC_TYPE_SHORT.get(key, key)}）以县司法局名义制发，只能由县司法局编号签发，"
+            "乡镇同步包却带来了已编号的文书，该条未导入，本机保存的内容不变；请乡镇把草稿报送县司法局签发")

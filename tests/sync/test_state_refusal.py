@@ -124,3 +124,26 @@ def test_case_whose_status_contradicts_its_dates_is_reported(world):
     s = world.up()
     assert s.status == "applied"
     assert any("办理状态" in w and "1 条" in w for w in s.warnings), s.warnings
+
+
+def test_township_cannot_bring_a_county_numbered_document(world):
+    """A 督办函 is issued only at the county (`docs issue` refuses at a township); a township that numbers one
+    behind the workflow's back (old build, script, edited database) with its receipt and all is refused at the
+    county, while its own 整改通知单, issued the same way, travels."""
+    town, county = world.town, world.county
+    ids = {}
+    for kind, no in (("督办函", "示司督函〔2026〕9号"), ("整改通知单", "青司所〔2026〕2号")):
+        d = town.insert("documents", {"doc_type": kind, "title": kind, "recipient": "某部门", "status": "草稿"})
+        _behind_the_back(town, "documents", d["id"], {"status": "已签发", "doc_no": no, "signer": "张所长",
+                                                      "doc_date": "2026-05-02"})
+        ids[kind] = d["id"]
+    s = world.up()
+    assert s.status == "applied"
+    assert any("督办函" in w and "只能由县司法局" in w and "未导入" in w for w in s.warnings), s.warnings
+    assert county.get("documents", ids["督办函"]) is None
+    assert county.get("documents", ids["整改通知单"])["doc_no"] == "青司所〔2026〕2号"
+    # the draft itself travels (a township drafts, the county issues)
+    d = town.insert("documents", {"doc_type": "督办函", "title": "草稿督办函", "recipient": "某部门", "status": "草稿"})
+    s = world.up()
+    assert s.status == "applied", s.warnings
+    assert county.get("documents", d["id"])["status"] == "草稿", s.warnings
