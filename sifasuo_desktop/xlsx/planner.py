@@ -19,9 +19,9 @@ from sifasuo_desktop.domain import record_state as _state
 from sifasuo_desktop.domain.errors import UserError, ValidationError
 from sifasuo_desktop.domain.ledgers import (BOOL, DATE, IDNO, LEDGERS, MONEY, NAMES, REF, Ledger,
                                             normalize)
-from sifasuo_desktop.domain.validators import (mask_id_number, normalize_person_name, split_names,
-                                               split_person_names, to_halfwidth, validate_id_number,
-                                               validate_uscc)
+from sifasuo_desktop.domain.validators import (NUMBER_FIELDS, mask_id_number, normalize_number,
+                                               normalize_person_name, split_names, split_person_names,
+                                               to_halfwidth, validate_id_number, validate_uscc)
 
 from .headers import IMPORTABLE, ColumnMap, Detection, apply_manual, detect, norm_header
 from .reader import SheetGrid, load_grids
@@ -189,6 +189,8 @@ def _key_value(table: str, key: str, v) -> str:
     led = LEDGERS.get(table)
     if led is not None and led.has(key) and led.field(key).person:
         return normalize_person_name(v)
+    if key in NUMBER_FIELDS:   # 青综执罚【2026】第003号 finds the stored 青综执罚〔2026〕3号 (issue 12)
+        return _key_text(normalize_number(_key_text(v)))
     return _key_text(v)
 
 
@@ -471,7 +473,11 @@ def _plan_sheet(plan: ImportPlan, idx: _Indexes, grid: SheetGrid, det: Detection
             if len(ids) > 1 and values.get("body_id") and "body_id" not in key_used[0]:
                 ids = [i for i in ids if idx.records[table][i].get("body_id") == values["body_id"]] or ids
             free = [i for i in ids if i not in claimed]
-            if ids and not free:
+            if ids and not free and table == "cases":
+                # one 案号 is one case in its body (issue 12; the store refuses a second): the file contradicts itself
+                row_errors.append(Problem(sheet, excel_row, "", f"与第{claimed[ids[0]]}行的{names}“{shown_key}”重复："
+                                                                "同一执法主体的案号只能对应一件案件，请合并为一行后再导入"))
+            elif ids and not free:
                 # the same number twice in one file: kept as two records (the app allows it and its
                 # checks flag it), but said out loud
                 prev = claimed[ids[0]]
