@@ -103,3 +103,38 @@ def test_document_form_issues_through_the_workflow_and_only_a_draft(qtbot, windo
                       issued)
     qtbot.addWidget(form)
     assert "签发…" not in form.state_buttons
+
+
+def test_new_case_with_a_stored_case_no_spelled_another_way_is_refused(qtbot, window, monkeypatch):
+    """Issue 12 through 新增 on the 执法案件 page: 【2026】第003号 is the stored 〔2026〕3号 of the same body, so the
+    form says so in Chinese, stays open with everything typed, and no second case is added."""
+    store = window.store
+    body = store.insert("bodies", {"name": "测试执法中队"})
+    store.insert("cases", {"case_no": "测综执罚〔2026〕3号", "body_id": body["id"], "case_type": "行政处罚(一般程序)"})
+    before = store.count("cases", "deleted = 0")
+    warned = []
+    monkeypatch.setattr("sifasuo_desktop.ui.record_form.QMessageBox.warning",
+                        lambda parent, title, text, *a, **k: warned.append(text))
+    window.show_page("cases")
+    view = window.ledger_view("cases")
+    view.ensure_loaded()
+    seen = {}
+
+    def fill(dlg):
+        dlg.widgets["case_no"].setText("测综执罚【2026】第003号")
+        dlg.widgets["body_id"].set_value(body["id"])
+        dlg.widgets["case_type"].setCurrentText("行政处罚(一般程序)")
+        dlg.widgets["party"].setText("张三")
+        dlg.save()
+        seen["open"] = dlg.isVisible()
+        seen["error"] = dlg.error_label.text()
+        seen["typed"] = dlg.widgets["party"].text()
+        dlg.reject()
+
+    state = when_modal(qtbot, fill)
+    view.add_record()
+    qtbot.waitUntil(lambda: state["done"])
+    assert state["error"] is None, state["error"]
+    assert seen["open"] and seen["typed"] == "张三"
+    assert "已存在" in seen["error"] and warned and "已存在" in warned[0], (seen, warned)
+    assert store.count("cases", "deleted = 0") == before
