@@ -513,6 +513,15 @@ def _plan_sheet(plan: ImportPlan, idx: _Indexes, grid: SheetGrid, det: Detection
             err.extend(row_errors)
             sp.rejected_rows.add(excel_row)
             continue
+        if table == "cases" and values.get("status"):
+            # 办理状态 follows the dates (issue 12): a typed state the dates contradict is said, then derived
+            merged = dict(idx.records[table][target] if target is not None else {}, **values)
+            derived = _state.case_status(merged)
+            if derived != values["status"]:
+                col = label_to_col.get(led.field("status").label)
+                plan.warnings.append(Problem(sheet, excel_row, _col_label(col) if col else "办理状态",
+                                             f"办理状态“{values['status']}”与日期不符，按日期记为“{derived}”"
+                                             f"（{_state.CASE_STATUS_HOW}）"))
         if target is None:
             values = _state.as_history(table, values)   # closed/issued rows come in as 历史导入 (issue 12)
             rec = dict(values, id=str(uuid.uuid4()))

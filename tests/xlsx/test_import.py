@@ -304,3 +304,20 @@ def test_old_excel_xls_files(store, tmp_path):
     o = store.rows("officers", "name = '孙七'")[0]
     assert (o["cert_no"], o["cert_expiry"], o["id_number"]) == ("37990020230001", "2028-03-04",
                                                                  make_id_number("37990119800101567"))
+
+
+def test_a_typed_case_state_the_dates_contradict_is_said_then_derived(store, tmp_path):
+    """Issue 12: 办理状态 follows the dates; an old sheet's 已结案 without a 结案日期 is stored as 办理中 and the
+    plan says so (row and column), while a consistent row passes silently."""
+    rows = [["案号", "案件类型", "当事人", "立案日期", "办理状态", "结案日期"],
+            ["测罚〔2026〕21号", "行政处罚(一般程序)", "甲", "2026-03-02", "已结案", None],
+            ["测罚〔2026〕22号", "行政处罚(一般程序)", "乙", "2026-03-02", "已结案", "2026-04-01"]]
+    f = make_book(tmp_path / "c.xlsx", {"案件": (rows, [])})
+    plan = plan_import(store, f)
+    s = plan.summary()
+    assert s["errors"] == [] and s["created"] == 2
+    assert [(w["row"], w["column"]) for w in s["warnings"]] == [(2, "E 办理状态")]
+    assert "按日期记为“办理中”" in s["warnings"][0]["message"]
+    apply_plan(store, plan)
+    got = {r["case_no"]: r["status"] for r in store.rows("cases")}
+    assert got == {"测罚〔2026〕21号": "办理中", "测罚〔2026〕22号": "已结案"}
