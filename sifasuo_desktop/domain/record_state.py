@@ -122,12 +122,34 @@ def history_note(table: str, rec: dict) -> str:
             f"{'其他内容可以修改。' if table in HISTORY_TABLES else ''}")
 
 
+# ---- deletion (issue 18): an issued document is a fact of the office's work. It can only be 作废 (its 文号 stays
+# taken), never deleted, whichever caller asks (form, CLI, import, sync). A history row (HISTORY_FIELD) is a copy
+# of an old sheet, not issued here: a wrong import may be deleted.
+UNDELETABLE: dict[str, tuple[str, ...]] = {"documents": ("已签发", "已送达", "已反馈", "已作废", "被替代")}
+DELETE_HOW: dict[str, str] = {"documents": "已签发的文书只能作废，不能删除（选中文书后使用“作废”）"}
+
+
+def delete_refusal(table: str, before: dict | None) -> str | None:
+    """Why the stored record `before` may not be deleted (None when it may)."""
+    states = UNDELETABLE.get(table)
+    if not states or not before or before.get("deleted") or is_history(before):
+        return None
+    if before.get("status") not in states:
+        return None
+    name = before.get("doc_no") or before.get("title") or str(before.get("id"))[:12]
+    return f"文书“{name}”{before['status']}：{DELETE_HOW[table]}；本次没有删除任何内容。"
+
+
 # ---- sync (issue 12): a township package may not bring a state the workflow did not produce -------------------
 def sync_refusal(table: str, row: dict, stored: dict | None, related: list[dict]) -> str | None:
     """Why a received row's state is refused (None when it is fine). `related`: the rows that the workflow
     writes with that state - a problem's problem_steps, a document's service_receipts - as stored here or
     carried in the same package. History records (HISTORY_FIELD = 1) travel as they are; a row whose state
     equals what is stored here already is not re-checked."""
+    if row.get("deleted") in (1, True, "1") and stored is not None:
+        why = delete_refusal(table, stored)
+        if why:
+            return why.replace("本次没有删除任何内容", "同步包中的删除未执行，本机保存的内容不变")
     if table not in ("problems", "documents") or row.get("deleted") or is_history(row):
         return None
     fields = [n for n in PROTECTED[table] if n != HISTORY_FIELD]

@@ -612,6 +612,10 @@ class Store:
                 return before
             for extra in field_change_actions(table, before, changed):
                 require(self.actor, extra)
+            if changed.get("deleted") == 1:   # every caller, workflow or not (issue 18: issued documents)
+                refusal = _state.delete_refusal(table, before)
+                if refusal:
+                    raise _state.RecordStateError(refusal)
             self._check_state(table, before, changed)
             now = utc_now()
             changed.update(version=before["version"] + 1, updated_at=now, updated_by=self.actor.username)

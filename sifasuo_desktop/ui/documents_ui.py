@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QMarginsF, Qt
-from PySide6.QtGui import QImage, QKeySequence, QPageLayout, QPageSize, QPainter
+from PySide6.QtGui import QImage, QKeySequence, QPageLayout, QPageSize, QPainter, QShortcut
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
                                QInputDialog, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QPushButton,
@@ -384,6 +384,17 @@ class DocumentsController:
         self._status("已生成更正文书草稿，签发后原文书标记为“被替代”。")
         return self.edit(row) or row
 
+    def void(self, record: dict):
+        """作废: the only way an issued document leaves use (it cannot be deleted); its 文号 stays taken."""
+        name = record.get("doc_no") or record.get("title") or ""
+        if QMessageBox.question(self.window, "作废文书", f"确定作废文书“{name}”吗？作废后文号不再使用，"
+                                "文书仍保留在台账中（状态“已作废”），不能恢复。",
+                                QMessageBox.Yes | QMessageBox.No, QMessageBox.No) != QMessageBox.Yes:
+            return None
+        row = S.void(self.store, record["id"])
+        self._status(f"文书“{name}”已作废。")
+        return row
+
     # drafting: every type from what it concerns (ui/draft_dialog.py -> documents.drafting.draft)
     def draft_any(self, key: str | None = None, body: dict | None = None, visit: dict | None = None):
         from sifasuo_desktop.ui.draft_dialog import DraftDialog
@@ -440,7 +451,9 @@ class DocumentsController:
         self.edit(row)
         return row
 
-    def settings_dialog(self):
+    def settings_dialog(self, focus: str | None = None):
+        """`focus="code"`: open with the cursor in the field the first-run checklist asks for (机关代字, or
+        the 发文机关 / 联系人 still missing)."""
         store = self.store
         dlg = QDialog(self.window)
         self.settings_dlg = dlg
@@ -478,6 +491,16 @@ class DocumentsController:
         self.settings_error.setWordWrap(True)
         self.settings_error.setStyleSheet("color: #c62828;")
         form.addRow(self.settings_error)
+        dlg.focus_target = None
+        if focus == "code":
+            own = [e for e in self.code_edits.values() if not e.isReadOnly() and not e.text().strip()]
+            wanted = ([issuer] if store.org.role == "county" and not issuer.text().strip() else []) + own + \
+                ([short] if store.org.role == "county" and not short.text().strip() else []) + \
+                [e for e in (cname, cphone) if not e.text().strip()] + list(self.code_edits.values())[:1]
+            if wanted:
+                dlg.focus_target = wanted[0]
+                wanted[0].setFocus()
+                wanted[0].selectAll()
         b = _zh_buttons(QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel))
         b.accepted.connect(lambda: self._save_township_codes() and dlg.accept())
         b.rejected.connect(dlg.reject)
@@ -501,6 +524,8 @@ class DocumentsController:
             edit.original = row["code"]
             if org.role == "township":
                 label = "本所机关代字（本所文号用）"
+                if not (assigned.get(org.code) or store.get_setting(S.S_OWN_CODE, "")):
+                    edit.original = ""   # the shown default is only a proposal: 保存 confirms it (first-run step)
                 if assigned.get(org.code):
                     edit.setReadOnly(True)
                     edit.setToolTip("已由县司法局确定，如需变更请联系县司法局")
@@ -557,6 +582,33 @@ def _print_shortcut(window) -> None:
             b.setToolTip("打印预览所选文书（Ctrl+P）")
 
 
+OUTPUT_GROUP = ("导出/打印 ▾", ["预览/打印", "导出PDF", "导出DOCX", "送达回证"])
+AMEND_GROUP = ("更正/作废 ▾", ["制发更正文书", "作废"])
+
+
+def _group_outputs(window) -> None:
+    """At 1366×768 the record actions fit one row only with the outputs in one menu button (issue 18);
+    Ctrl+P still previews/prints the selected document."""
+    try:
+        view = window.ledger_view("documents")
+    except (AttributeError, KeyError):
+        return
+    amend = view.group_record_buttons(*AMEND_GROUP)
+    if amend is not None:
+        amend.setToolTip("制发更正文书（签发后原文书被替代）、作废（文号保留，不再使用）")
+    label, texts = OUTPUT_GROUP
+    group = view.group_record_buttons(label, texts)
+    if group is None:
+        return
+    group.setToolTip("预览/打印（Ctrl+P）、导出PDF、导出DOCX、送达回证")
+    preview = next((b for b in group.members if b.text() == "预览/打印"), None)
+    if preview is not None:
+        preview.setShortcut(QKeySequence())
+        sc = QShortcut(QKeySequence(QKeySequence.Print), view)
+        sc.activated.connect(lambda: preview.isEnabled() and preview.click())
+        view.print_shortcut = sc
+
+
 def _documents_toolbar(window, c, draft) -> None:
     """One 编辑 on the 监督文书 page: the generic record form (登记信息) only for drafts, a double click opens the
     document editor (read-only once issued)."""
@@ -592,15 +644,20 @@ def install(window) -> DocumentsController:
             ("导出PDF", lambda r: c.export(r, ".pdf"), None), ("导出DOCX", lambda r: c.export(r, ".docx"), None),
             ("登记送达", c.serve, issued), ("登记反馈", c.reply, issued),
             ("送达回证", lambda r: c.preview_print(r, receipt=True), issued),
-            ("制发更正文书", c.supersede, issued)):
+            ("制发更正文书", c.supersede, issued), ("作废", c.void, issued)):
         window.add_record_action("documents", text, cb, when)
     _documents_toolbar(window, c, draft)
     _print_shortcut(window)
+    _group_outputs(window)
     window.add_record_action("bodies", "起草监督意见书", c.draft_opinion)
     window.add_record_action("bodies", "逾期问题督办函", c.draft_overdue)
     window.add_record_action("visits", "起草监督意见书", c.draft_from_visit)
     window.add_record_action("bodies", "起草文书…", lambda r: c.draft_any(body=r))
     window.add_record_action("visits", "起草文书…", lambda r: c.draft_any(visit=r))
+    # one menu button for the drafting actions, so the 执法主体 and 监督检查 rows fit 1366 pixels (issue 18)
+    window.on_ledger_view("bodies", lambda v: v.group_record_buttons(
+        "起草文书 ▾", ["起草监督意见书", "逾期问题督办函", "起草文书…"]))
+    window.on_ledger_view("visits", lambda v: v.group_record_buttons("起草文书 ▾", ["起草监督意见书", "起草文书…"]))
     window.add_menu_action("监督", "起草文书…", g(c.draft_any))
     window.add_menu_action("监督", "起草案卷评查通报…", g(c.draft_review_notice))
     window.add_menu_action("监督", "文书设置…", g(c.settings_dialog))

@@ -6,6 +6,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel,
                                QLineEdit, QMenu, QMessageBox, QPushButton, QTableView, QVBoxLayout, QWidget)
 
+from sifasuo_desktop.domain import record_state
 from sifasuo_desktop.domain.errors import UserError
 from sifasuo_desktop.domain.ledgers import DATE, FLOAT, INT, LEDGERS, LONGTEXT, MONEY
 from sifasuo_desktop.domain.permissions import allowed
@@ -498,19 +499,62 @@ class LedgerView(QWidget):
         self.edit_btn.setEnabled(edit_ok)
         if self.edit_when is not None:
             self.edit_btn.setVisible(edit_ok)
-        self.delete_btn.setEnabled(has and allowed(self.window_.actor, "edit"))
+        # an issued document can only be 作废 (domain.record_state.delete_refusal; the store refuses it as well)
+        refusal = record_state.delete_refusal(self.ledger.table, rec) if has else None
+        self.delete_btn.setEnabled(has and refusal is None and allowed(self.window_.actor, "edit"))
+        self.delete_btn.setToolTip(record_state.DELETE_HOW.get(self.ledger.table, "").split("（")[0] + "。"
+                                   if refusal else "删除所选记录（放入回收站，可以恢复）")
         self.bulk_btn.setEnabled(bool(self.table.selectionModel().selectedRows()))
         for b in self.record_buttons:
             when = getattr(b, "when", None)
             ok = has and (when is None or bool(when(rec)))
             b.setEnabled(ok)
-            if when is not None:   # an action the record's state does not allow is not shown at all
+            if when is not None and getattr(b, "menu_group", None) is None:   # not allowed by the state: not shown
                 b.setVisible(ok)
+        for g in getattr(self, "group_buttons", []):
+            ok = any(b.isEnabled() for b in g.members)
+            g.setEnabled(ok)
+            if all(getattr(b, "when", None) is not None for b in g.members):   # state-bound: shown only then
+                g.setVisible(ok)
 
     def row_actions(self) -> list[QPushButton]:
         """The buttons that apply to the selected record, in toolbar order (the row context menu)."""
         candidates = [self.edit_btn, *self.record_buttons, self.delete_btn]
-        return [b for b in candidates if b.isEnabled() and not b.isHidden()]
+        return [b for b in candidates
+                if b.isEnabled() and (getattr(b, "menu_group", None) is not None or not b.isHidden())]
+
+    def group_record_buttons(self, label: str, texts: list[str]) -> QPushButton | None:
+        """Put the record buttons named `texts` into one menu button `label` (where the record actions would
+        not fit a 1366-pixel screen). The menu lists the ones the selected record allows; the row context
+        menu keeps them all."""
+        members = [b for t in texts for b in self.record_buttons if b.text() == t]
+        if not members:
+            return None
+        menu_btn = QPushButton(label)
+        menu_btn.setObjectName("record_group")
+        menu = QMenu(menu_btn)
+
+        def fill():
+            menu.clear()
+            for b in members:
+                if b.isEnabled():
+                    act = menu.addAction(b.text(), b.click)
+                    if not b.shortcut().isEmpty():
+                        act.setShortcut(b.shortcut())
+
+        menu.aboutToShow.connect(fill)
+        menu_btn.setMenu(menu)
+        menu_btn.members = members
+        index = self.buttons_layout.indexOf(members[0])
+        for b in members:
+            b.menu_group = label
+            self.buttons_layout.removeWidget(b)
+            b.hide()
+        self.buttons_layout.insertWidget(index, menu_btn)
+        self.__dict__.setdefault("group_buttons", []).append(menu_btn)
+        menu_btn.setToolTip("、".join(b.text() for b in members))
+        self._update_buttons()
+        return menu_btn
 
     def _row_menu(self, pos) -> None:
         index = self.table.indexAt(pos)
@@ -587,13 +631,21 @@ class LedgerView(QWidget):
         name = rec.get(self.ledger.number_field or "") or rec.get(self.ledger.display_field or "") or ""
         self.show_notice(f"✔ 已删除{('：' + str(name)) if name else ''}（可在修改历史中查到）")
 
+    def _record_insert_index(self) -> int:
+        """After the last record button: right before the row's stretch (groups move buttons out of the row)."""
+        lay = self.buttons_layout
+        for i in range(lay.count()):
+            if lay.itemAt(i).spacerItem() is not None:
+                return i
+        return lay.count()
+
     def add_record_button(self, text: str, callback, when=None) -> QPushButton:
         """A button acting on the selected record (after add/edit/delete and earlier record buttons). `when`
         (record -> bool) says whether the record's state allows the action; the button is shown only then."""
         b = QPushButton(text)
         b.when = when
         b.clicked.connect(lambda _=False, cb=callback: self._run_record_action(cb))
-        self.buttons_layout.insertWidget(3 + len(self.record_buttons), b)
+        self.buttons_layout.insertWidget(self._record_insert_index(), b)
         self.record_buttons.append(b)
         self._update_buttons()
         return b
