@@ -3,7 +3,7 @@
 
 Steps: office details and 机关代字; accounts for the clerks; the old sheets imported (one sub-step per main
 ledger, with its template); identities exchanged with the county (a county: with its townships); the first
-backup to a USB stick (a second backup folder holding a backup). No Qt; reads through the store's API."""
+backup to a USB stick (a second backup folder holding a backup, or a manual backup on another drive). No Qt; reads through the store's API."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field as dc_field
@@ -92,13 +92,22 @@ def _backup_step(store) -> Step:
     found = []
     if second and Path(second).is_dir():
         found = [b for b in bk.list_backups(store.data_dir, [second]) if Path(b.path).parent == Path(second)]
+    # a manual 立即备份 counts too when it went to another drive than the data folder (a USB stick, a share);
+    # one on the PC's own disk does not protect against that disk failing (i18c)
+    manual = bk.manual_backups(store)
+    away = [m for m in manual if m["other_drive"]]
     if found:
         detail = f"U盘/第二备份文件夹 {second} 中已有备份（最新 {found[0].when:%Y-%m-%d %H:%M}）"
+    elif away:
+        detail = f"已手动备份到其他磁盘/U盘：{away[0]['path']}（{away[0]['at'].replace('T', ' ')}）"
+    elif manual:
+        detail = (f"已手动备份到 {manual[0]['path']}，但它与数据在同一块磁盘上，硬盘损坏时会一起丢失："
+                  "请插入U盘后“立即备份”到U盘")
     elif second:
         detail = f"已设置第二备份文件夹 {second}，但其中还没有备份：请插好U盘后“立即备份”"
     else:
         detail = "请插入U盘，在“工具 → 备份设置…”中把它设为第二备份文件夹，再“文件 → 立即备份…”"
-    return Step("backup", "第一次备份到U盘", bool(found), detail)
+    return Step("backup", "第一次备份到U盘", bool(found or away), detail)
 
 
 def checklist(store) -> list[Step]:

@@ -45,6 +45,8 @@ META_SALT = "backup.enc_salt"
 META_SECOND = "backup.second_dir"
 META_LAST_SEQ = "backup.last_seq"
 META_LAST_AT = "backup.last_at"
+META_MANUAL = "backup.manual"   # JSON list of the last manual backups [{path, at}] (first-run checklist)
+MANUAL_KEEP = 10
 
 
 def backups_dir(data_dir) -> Path:
@@ -214,11 +216,46 @@ def make_backup(store, out, passphrase: str | None = None) -> Path:
         salt = os.urandom(16)
         key_salt = (derive_key(passphrase, salt), salt)
     try:
-        return _write_backup(store, out, key_salt)
+        written = _write_backup(store, out, key_salt)
+        _note_manual(store, written)
+        return written
     except OSError as exc:
         raise UserError(f"无法写入备份文件“{out}”（{fsutil.os_reason(exc)}），未生成文件；当前数据没有受影响。") from exc
     except sqlite3.Error as exc:
         raise UserError(f"备份失败（{exc}）：请检查目标磁盘是否已满、是否可写。未生成文件；当前数据没有受影响。") from exc
+
+
+def _note_manual(store, path: Path) -> None:
+    """Remember where the user's own backups went (the first-run checklist's "first backup to a USB stick")."""
+    try:
+        done = json.loads(store.meta(META_MANUAL) or "[]")
+    except ValueError:
+        done = []
+    done = [d for d in done if isinstance(d, dict) and d.get("path") != str(path)]
+    done.insert(0, {"path": str(Path(path).resolve()), "at": dt.datetime.now().isoformat(timespec="minutes")})
+    store.set_meta(META_MANUAL, json.dumps(done[:MANUAL_KEEP], ensure_ascii=False))
+
+
+def other_drive(path, data_dir) -> bool:
+    """`path` lies on another drive than the data folder (a USB stick, a network share): a copy that survives
+    the PC's own disk. Compared by device number (drive/volume on Windows, mount on Linux)."""
+    try:
+        return os.stat(Path(path).parent).st_dev != os.stat(data_dir).st_dev
+    except OSError:
+        return False
+
+
+def manual_backups(store) -> list[dict]:
+    """The remembered manual backups whose file still exists, newest first: {path, at, other_drive}."""
+    try:
+        done = json.loads(store.meta(META_MANUAL) or "[]")
+    except ValueError:
+        return []
+    out = []
+    for d in done:
+        if isinstance(d, dict) and d.get("path") and Path(d["path"]).is_file():
+            out.append(dict(d, other_drive=other_drive(d["path"], store.data_dir)))
+    return out
 
 
 def _audit_top(store) -> int:

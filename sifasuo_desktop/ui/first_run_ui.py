@@ -49,6 +49,9 @@ class FirstRunPanel(QGroupBox):
     def _actions(self, key: str) -> list[tuple[str, object]]:
         w = self.window_
         if key == "office":
+            docs = getattr(w, "documents_controller", None)
+            if docs is not None:   # straight to the 机关代字 field (issue 12's field in 文书设置)
+                return [("填写机关代字…", lambda: docs.settings_dialog(focus="code"))]
             return [("文书设置…", lambda: _trigger(w, "监督", "文书设置…"))]
         if key == "accounts":
             return [("账号管理…", lambda: _trigger(w, "工具", "账号管理…"))]

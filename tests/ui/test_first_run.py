@@ -114,3 +114,55 @@ def test_checklist_buttons_open_the_right_dialogs(qtbot, window):
     qtbot.waitUntil(lambda: state["done"])
     assert panel.import_dialog.ledger_box.currentData() == "officers"
     assert seen and "导入" in seen[0]
+
+
+def test_office_step_opens_the_jiguan_daizi_field(qtbot, window):
+    """i18c: the 机关代字 step opens 文书设置 with the cursor in the township's own 机关代字 field."""
+    from PySide6.QtWidgets import QDialogButtonBox, QPushButton
+
+    from .helpers import when_modal
+
+    store = window.store
+    store.set_setting(S.S_CONTACT, {"name": "王所长", "phone": "0731-1234567"})
+    panel = window.page("dashboard").first_run
+    panel.refresh()
+    button = next(b for b in panel.findChildren(QPushButton) if b.text() == "填写机关代字…")
+    docs = window.documents_controller
+
+    def fill(dlg):
+        target = dlg.focus_target
+        assert target is docs.code_edits[store.org.code] and target.isVisible()
+        target.setText("测司所")
+        dlg.findChild(QDialogButtonBox).button(QDialogButtonBox.Save).click()
+
+    state = when_modal(qtbot, fill)
+    button.click()
+    qtbot.waitUntil(lambda: state["done"])
+    assert state["error"] is None, state["error"]
+    assert S.township_code(store) == "测司所"
+    step = next(s for s in checklist(store) if s.key == "office")
+    assert step.done, step.detail
+    qtbot.waitUntil(lambda: "office" in panel.done_keys())
+
+
+def test_manual_backup_to_another_drive_ticks_the_backup_step(qtbot, window, tmp_path, monkeypatch):
+    """i18c: a 立即备份 (make_backup) to a folder on another drive than the data folder ticks the step without a
+    configured second backup folder; one on the same disk does not, and says why."""
+    from sifasuo_desktop.security import backup as bk
+
+    store = window.store
+    same = bk.make_backup(store, tmp_path / "same.sqlite3")
+    step = next(s for s in checklist(store) if s.key == "backup")
+    assert not step.done and "同一块磁盘" in step.detail
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    monkeypatch.setattr(bk, "other_drive", lambda path, data_dir: str(usb) in str(path))
+    made = bk.make_backup(store, usb)
+    step = next(s for s in checklist(store) if s.key == "backup")
+    assert step.done and str(made) in step.detail
+    window.show_page("cases")
+    window.show_page("dashboard")
+    assert "backup" in window.page("dashboard").first_run.done_keys()
+    made.unlink()                                   # the stick's file gone: the step is open again
+    assert not next(s for s in checklist(store) if s.key == "backup").done
+    assert same.is_file()
