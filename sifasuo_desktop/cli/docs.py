@@ -67,6 +67,10 @@ def register(sub, common):
     q.add_argument("--print-date", type=date_arg, help="印发日期（通报的版记；默认同成文日期，不能早于成文日期）")
     q.set_defaults(func=cmd_issue)
 
+    q = ds.add_parser("void", parents=[common], help="作废文书（已签发的文书不能删除，只能作废；文号保留不再使用）")
+    q.add_argument("id")
+    q.set_defaults(func=cmd_void)
+
     q = ds.add_parser("code", parents=[common], help="乡镇的机关代字（乡镇文号用，如 青司所〔2026〕3号）：查看或设置")
     q.add_argument("--org", help="县司法局：乡镇的机构代码")
     q.add_argument("--set", dest="code", help="新的机关代字（县司法局设置后随同步包下发到乡镇）")
@@ -246,6 +250,18 @@ def cmd_issue(args) -> int:
     finally:
         store.close()
     print(f"已签发：{row['doc_no']}　{row['title']}")
+    return 0
+
+
+def cmd_void(args) -> int:
+    from sifasuo_desktop.documents.service import void
+
+    store = open_store(args, write=True)
+    try:
+        row = void(store, args.id)
+    finally:
+        store.close()
+    print(f"已作废：{row.get('doc_no') or row.get('title') or args.id}（文号保留，不再使用）")
     return 0
 
 

@@ -455,10 +455,19 @@ class DocumentsController:
         """`focus="code"`: open with the cursor in the field the first-run checklist asks for (机关代字, or
         the 发文机关 / 联系人 still missing)."""
         store = self.store
-        dlg = QDialog(self.window)
+        dlg = FitDialog(self.window)   # a county's list of townships' 机关代字 scrolls inside at 1366×768
         self.settings_dlg = dlg
         dlg.setWindowTitle("文书设置")
-        form = QFormLayout(dlg)
+        # the fields scroll (a county lists every township's 机关代字), 保存/取消 and the error stay in view
+        from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
+        outer = QVBoxLayout(dlg)
+        inner = QWidget()
+        form = QFormLayout(inner)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.NoFrame)
+        scroll.setWidget(inner)
+        outer.addWidget(scroll, 1)
         issuer = QLineEdit(store.get_setting(S.S_ISSUER, "") or "")
         short = QLineEdit(store.get_setting(S.S_SHORT, "") or "")
         contact = store.get_setting(S.S_CONTACT, {}) or {}
@@ -490,7 +499,9 @@ class DocumentsController:
         self.settings_error = QLabel("")
         self.settings_error.setWordWrap(True)
         self.settings_error.setStyleSheet("color: #c62828;")
-        form.addRow(self.settings_error)
+        outer.addWidget(self.settings_error)
+        hint = inner.sizeHint()
+        scroll.setMinimumSize(hint.width() + 24, min(hint.height() + 4, 560))
         dlg.focus_target = None
         if focus == "code":
             own = [e for e in self.code_edits.values() if not e.isReadOnly() and not e.text().strip()]
@@ -504,7 +515,7 @@ class DocumentsController:
         b = _zh_buttons(QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel))
         b.accepted.connect(lambda: self._save_township_codes() and dlg.accept())
         b.rejected.connect(dlg.reject)
-        form.addRow(b)
+        outer.addWidget(b)
         if dlg.exec():
             store.set_setting(S.S_ISSUER, issuer.text().strip())
             store.set_setting(S.S_SHORT, short.text().strip())

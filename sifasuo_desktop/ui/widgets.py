@@ -25,8 +25,10 @@ class DateEdit(QWidget):
         self.edit = QLineEdit(self)
         self.edit.setPlaceholderText("如 2026-11-23")
         self.button = QToolButton(self)
-        self.button.setText("日历")
+        self.button.setText("日历 ▾")
         self.button.setPopupMode(QToolButton.InstantPopup)
+        # Fusion paints its own small arrow over the text's last character: one arrow, in the text
+        self.button.setStyleSheet("QToolButton::menu-indicator { image: none; width: 0px; }")
         menu = QMenu(self.button)
         self.calendar = QCalendarWidget(menu)
         self.calendar.setGridVisible(True)

@@ -137,3 +137,26 @@ def test_history_row_and_sync_delete():
     assert why and "同步包中的删除未执行" in why
     assert record_state.sync_refusal("documents", dict(issued, deleted=1, status="草稿"),
                                      dict(issued, status="草稿"), []) is None
+
+
+def test_cli_docs_void(tmp_path, capsys):
+    """`sifasuo docs void ID`: the CLI's way out for an issued document (delete is refused by the store)."""
+    from sifasuo_desktop.cli import main
+    from sifasuo_desktop.demo import generate
+    from sifasuo_desktop.store import Store
+
+    data = tmp_path / "demo"
+    s = Store.open(data)
+    generate(s, cases=30, seed=5)
+    doc = next(r for r in s.rows("documents") if r["status"] == S.ISSUED)
+    s.close()
+    capsys.readouterr()
+    assert main(["docs", "void", doc["id"], "--data-dir", str(data)]) == 0
+    out, err = capsys.readouterr()
+    assert "已作废" in out and doc["doc_no"] in out and "Traceback" not in err
+    assert main(["docs", "void", doc["id"], "--data-dir", str(data)]) == 1      # already void: told, exit 1
+    out, err = capsys.readouterr()
+    assert "已作废" in err and "Traceback" not in err
+    s = Store.open(data)
+    assert s.get("documents", doc["id"])["status"] == S.VOID
+    s.close()
