@@ -106,6 +106,8 @@ class FirstRunPanel(QGroupBox):
         box = QHBoxLayout()
         box.setContentsMargins(0, 0, 0, 0)
         for text, cb in self._actions(step.key):
+            if step.done and text == "填写机关代字…":
+                text = "文书设置…"     # done: the same dialog, no call to fill anything in
             b = QPushButton(text)
             b.setStyleSheet("font-weight: normal; padding: 1px 8px;")
             b.clicked.connect(lambda _=False, f=cb: self._run(f))

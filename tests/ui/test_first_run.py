@@ -143,6 +143,9 @@ def test_office_step_opens_the_jiguan_daizi_field(qtbot, window):
     step = next(s for s in checklist(store) if s.key == "office")
     assert step.done, step.detail
     qtbot.waitUntil(lambda: "office" in panel.done_keys())
+    qtbot.wait(20)
+    labels = {b.text() for b in panel.findChildren(QPushButton) if not b.isHidden()}
+    assert "文书设置…" in labels and "填写机关代字…" not in labels
 
 
 def test_manual_backup_to_another_drive_ticks_the_backup_step(qtbot, window, tmp_path, monkeypatch):
