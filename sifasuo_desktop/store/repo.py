@@ -288,6 +288,7 @@ class Store:
                 self.conn.execute("PRAGMA optimize")
         with contextlib.suppress(Exception):
             self.conn.close()
+        _search_grams.forget(self.conn)
         lk, self._folder_lock = self._folder_lock, None
         if lk is not None:
             lk.release()
@@ -385,6 +386,7 @@ class Store:
                 if self._depth == 0:
                     if self.conn.in_transaction:
                         self.conn.execute("ROLLBACK")
+                    _search_grams.discard(self.conn)
                     self._pending = Changes()
                     self._ref_cache.clear()
                     self._load_meta()
@@ -398,11 +400,17 @@ class Store:
                 self._depth -= 1
                 if self._depth == 0:
                     try:
+                        _search_grams.flush(self.conn)   # deferred full-text rows: indexed in this transaction
                         self.conn.execute("COMMIT")
-                    except sqlite3.Error as exc:
+                    except BaseException as exc:
                         if self.conn.in_transaction:
                             self.conn.execute("ROLLBACK")
+                        _search_grams.discard(self.conn)
+                        self._pending = Changes()
+                        self._ref_cache.clear()
                         self._load_meta()
+                        if not isinstance(exc, sqlite3.Error):
+                            raise
                         if friendly_db_error(exc):
                             raise StoreError(friendly_db_error(exc)) from exc
                         raise
@@ -737,12 +745,20 @@ class Store:
             change_rows)
         ledger = LEDGERS.get(table)
         if ledger is not None:
+            self.defer_search_index()
             self.conn.executemany(
                 "INSERT INTO search_index(table_name, record_id, body) VALUES (?,?,?) "
                 "ON CONFLICT(record_id) DO UPDATE SET body=excluded.body",
                 [(table, r["id"], self.search_text(table, r)) for r in records])
         self._pending.tables.add(table)
         self._ref_cache.pop(table, None)
+
+    def defer_search_index(self) -> None:
+        """Inside store.transaction(): rows added to search_index from now on reach both full-text indexes
+        in one pass just before this transaction commits (bulk writes: ~3× less work than per-row triggers)."""
+        if self._depth == 0:
+            raise RuntimeError("defer_search_index must run inside store.transaction()")
+        _search_grams.defer(self.conn)
 
     def search_text(self, table: str, rec: dict) -> str:
         """The text the ledger search box matches: every searchable field, refs resolved to names."""

@@ -49,6 +49,7 @@ def apply_remote_rows(store, table: str, items: list[tuple[dict | None, dict]], 
         change_rows)
     store._ref_cache.pop(table, None)
     if table in LEDGERS:  # same search index rows as Store._index_record, written in bulk
+        store.defer_search_index()   # full-text indexes filled once before the commit
         store.conn.executemany("DELETE FROM search_index WHERE record_id = ?",
                                [(row["id"],) for _, row in items if row["deleted"]])
         store.conn.executemany(
