@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -43,6 +44,9 @@ LETTER_MARK_TOP = 30 * MM  # 信函格式: 机关标志 top edge from the paper 
 LETTER_LINE_LEN = 170 * MM
 LETTER_BOTTOM_LINE = PAGE_H - 20 * MM  # second double line, 20 mm above the paper bottom
 GAP_7_8 = 4.94 * MM  # 7/8 of a 3号 character
+
+# dates that never split across a page break (2026年11月23日, 11月23日, 2026年11月)
+DATE_RE = re.compile(r"\d{4}年\d{1,2}月(?:\d{1,2}日)?|\d{1,2}月\d{1,2}日")
 
 # 避头 (may not start a line) and 避尾 (may not end a line)
 NO_START = set("，。、；：！？）］｝》〉」』】〕〗〙〛”’…—·％‰,.;:!?)]}>%°℃～")
@@ -96,6 +100,7 @@ class Row:
     rules: list[Rule] = field(default_factory=list)
     tag: str = ""  # "sig", "date", "cc", "printed", "docno", "title", "text"
     text_row: bool = True  # counts as text for keep-together
+    keep_next: bool = False  # never the last row of a page: a heading line, or a line ending inside a date
 
     @property
     def text(self) -> str:
@@ -281,6 +286,11 @@ class _Builder:
                   x0: float = LEFT, width: float = BODY_W, color=BLACK, tag: str = "text",
                   hang: bool = True) -> list[Row]:
         toks = self.shaper.tokens(runs, size, color)
+        # character index of every glyph (tokens keep the text order) and the spans of dates in the text
+        index = {id(g): i for i, g in enumerate(g for t in toks for g in t.glyphs)}
+        inside_date = set()
+        for m in DATE_RE.finditer("".join(text for text, _role in runs)):
+            inside_date.update(range(m.start(), m.end() - 1))  # a break after these characters splits the date
         cell = CELL * size / SIZE
         cap_first = width - first_indent * cell - right_indent * cell
         cap_rest = width - rest_indent * cell - right_indent * cell
@@ -305,7 +315,8 @@ class _Builder:
                     g.x = x + g.x
                     glyphs.append(g)
                 x += t.width + (gap if k2 < len(body) - 1 else 0.0)
-            rows.append(Row(glyphs, size, tag=tag))
+            splits_date = bool(glyphs) and not last and index.get(id(glyphs[-1]), -1) in inside_date
+            rows.append(Row(glyphs, size, tag=tag, keep_next=splits_date))
         return rows
 
     def role_runs(self, p: Paragraph, default_role: str) -> list[tuple[str, str]]:
@@ -313,10 +324,12 @@ class _Builder:
 
     def paragraph(self, p: Paragraph) -> list[Row]:
         kind = p.kind
-        if kind == H1:
-            return self.para_rows(self.role_runs(p, F.HEITI), first_indent=2)
-        if kind == H2:
-            return self.para_rows(self.role_runs(p, F.KAITI), first_indent=2)
+        if kind in (H1, H2):
+            rows = self.para_rows(self.role_runs(p, F.HEITI if kind == H1 else F.KAITI), first_indent=2)
+            if len(rows) <= 3:
+                for r in rows:
+                    r.keep_next = True  # a heading never ends a page
+            return rows
         if kind == FLUSH:
             return self.para_rows(self.role_runs(p, F.FANGSONG))
         if kind == CENTER:
@@ -559,8 +572,20 @@ def layout(doc: Document, resolver: F.FontResolver | None = None) -> Layout:
             _shift(sig_rows, target - sx0)
     note_rows = b.para_rows([("（" + doc.note + "）", F.FANGSONG)], first_indent=2, tag="note") if doc.note else []
 
+    # a row that must not end a page (heading, a line ending inside a date) stays with what follows it
+    merged: list[Group] = []
+    for g in groups:
+        if merged and merged[-1].rows and merged[-1].rows[-1].keep_next:
+            merged[-1] = Group([merged[-1].rows + g.rows], keep=True)
+        else:
+            merged.append(g)
+    groups[:] = merged
+
+    sig_group: Group | None = None
+    sig_tail: list[Row] = []
+    sig_rest: list[Row] = []
     if sig_rows or date_rows:
-        # pull the last two text rows of the flow into the signature group
+        # pull the last two text rows of the flow into the signature group (no page holds only the seal)
         tail: list[Row] = []
         while groups and len([r for r in tail if r.text_row]) < 2:
             g = groups[-1]
@@ -570,11 +595,11 @@ def layout(doc: Document, resolver: F.FontResolver | None = None) -> Layout:
             tail = g.rows + tail
         while tail and not tail[-1].text_row:
             tail.pop()
+        sig_tail = tail
+        sig_rest = sig_rows + date_rows + note_rows
         blanks = 2 if doc.sealed else 1
-        alts = []
-        for nb in ([blanks, 1] if blanks > 1 else [blanks]):
-            alts.append(tail + b.blank(nb) + sig_rows + date_rows + note_rows)
-        groups.append(Group(alts, keep=True))
+        sig_group = Group([tail + b.blank(blanks) + sig_rest], keep=True)
+        groups.append(sig_group)
     elif note_rows:
         add(note_rows)
 
@@ -606,65 +631,108 @@ def layout(doc: Document, resolver: F.FontResolver | None = None) -> Layout:
     # ---- pagination ----
     pages: list[PageLayout] = [PageLayout(1, show_number=show_first_number)]
     cur = first_row
-    # the last keep-together group (the signature block) should share its page with the 版记 rather than
-    # leave the 版记 alone on a page of its own
-    footer_need = (1 + len(footer_rows)) if footer_rows else 0
-    for gi, g in enumerate(groups):
-        extra = footer_need if (g.keep and gi == len(groups) - 1) else 0
-        chosen = None
-        if not g.keep:
-            chosen = g.alternatives[0]
-        if chosen is None and extra:
-            for alt in g.alternatives:
-                if cur + len(alt) + extra <= ROWS:
-                    chosen = alt
-                    break
-            if chosen is None and cur > 0 and len(g.alternatives[0]) + extra <= ROWS:
-                pages.append(PageLayout(len(pages) + 1))
-                cur = 0
-                chosen = g.alternatives[0]
-        if chosen is None:
-            for alt in g.alternatives:
-                if cur + len(alt) <= ROWS:
-                    chosen = alt
-                    break
-        if chosen is None:
-            chosen = g.alternatives[0]
-            if len(chosen) <= ROWS and cur > 0:
-                pages.append(PageLayout(len(pages) + 1))
-                cur = 0
-        for row in chosen:
+
+    def new_page(show_number: bool = True) -> None:
+        nonlocal cur
+        pages.append(PageLayout(len(pages) + 1, show_number=show_number))
+        cur = 0
+
+    def put(rows: list[Row]) -> None:
+        nonlocal cur
+        for row in rows:
             if cur >= ROWS:
-                pages.append(PageLayout(len(pages) + 1))
-                cur = 0
+                new_page()
             if cur == 0 and row.tag == "blank" and len(pages) > 1:
                 continue  # no blank rows at the top of a continuation page
             pages[-1].rows[cur] = row
             cur += 1
+
+    def seal_reaches(row: Row) -> bool:
+        """True when the seal (centred on the date) would cover `row` if only one blank row separated it."""
+        if not doc.sealed or not row.glyphs:
+            return False
+        dx0, dx1 = _text_width(date_rows or sig_rows)
+        centre = (dx0 + dx1) / 2
+        _x0, x1 = _text_width([row])
+        return x1 > centre - SEAL_DIAMETER / 2 - 1.0
+
+    for g in groups:
+        if g is sig_group:
+            free = ROWS - cur
+            blanks = 2 if doc.sealed else 1
+            if len(g.rows) <= free:
+                put(g.rows)
+                continue
+            # one blank row less (the seal is then lowered so that it covers no text, see below)
+            if doc.sealed and sig_tail and len(g.rows) - 1 <= free:
+                put(sig_tail + b.blank(1) + sig_rest)
+                continue
+            # the block goes to the next page with two text rows (one when two would leave 4+ empty rows at
+            # the foot of this page); a heading or a line ending inside a date stays with the row after it
+            def carried(k: int) -> int:
+                while 0 < k < len(sig_tail) and sig_tail[-k - 1].keep_next:
+                    k += 1
+                return k
+
+            options = [carried(k) for k in (2, 1) if k <= len([r for r in sig_tail if r.text_row])] or [0]
+            k = next((k for k in options if free - (len(sig_tail) - k) <= 3),
+                     min(options, key=lambda k: (free - (len(sig_tail) - k), -k)))
+            put(sig_tail[:len(sig_tail) - k])
+            if cur > 0:
+                new_page()
+            put(sig_tail[len(sig_tail) - k:] + b.blank(blanks) + sig_rest)
+            continue
+        chosen = g.alternatives[0]
+        if g.keep:
+            for alt in g.alternatives:
+                if cur + len(alt) <= ROWS:
+                    chosen = alt
+                    break
+            else:
+                if len(chosen) <= ROWS and cur > 0:
+                    new_page()
+        put(chosen)
     if footer_rows:
+        # 版记 at the foot of the last even page (双面印刷: it is the back of the last sheet); a blank page is
+        # inserted when the text ends on an even page without room for it. A blank page and the 版记 page after
+        # it carry no page number.
         need = len(footer_rows)
-        if cur + 1 + need > ROWS and cur > 0:
-            pages.append(PageLayout(len(pages) + 1))
+        if len(pages) % 2 == 1:
+            new_page()
+        elif cur + 1 + need > ROWS:
+            new_page(show_number=False)
+            new_page(show_number=False)
         start = ROWS - need
         for k, row in enumerate(footer_rows):
             pages[-1].rows[start + k] = row
 
     seal = None
-    for pi, p in enumerate(pages):
-        for r, row in p.rows.items():
-            if row.tag == "sig" and doc.sealed:
-                dates = [rr for rr in p.rows.values() if rr.tag == "date"]
-                x0, x1 = _text_width(dates or [row])
-                seal = (pi, (x0 + x1) / 2, row_top(r))
-                break
-        if seal:
-            break
-    if seal is None and doc.sealed:
+    if doc.sealed:
         for pi, p in enumerate(pages):
-            for r, row in p.rows.items():
-                if row.tag == "date":
-                    x0, x1 = _text_width([row])
-                    seal = (pi, (x0 + x1) / 2, row_top(r))
+            rows_sorted = sorted(p.rows)
+            sig_r = next((r for r in rows_sorted if p.rows[r].tag == "sig"), None)
+            date_r = next((r for r in rows_sorted if p.rows[r].tag == "date"), None)
+            anchor = sig_r if sig_r is not None else date_r
+            if anchor is None:
+                continue
+            x0, x1 = _text_width([p.rows[date_r]] if date_r is not None else [p.rows[anchor]])
+            cx = (x0 + x1) / 2
+            cy = row_top(anchor)  # 署名 and 成文日期 sit below the seal's centre
+            radius = SEAL_DIAMETER / 2
+            # never cover text above the block (a 联系人/电话 line when only one blank row is left): lower the
+            # seal until its top clears the em box of the lowest text row that reaches under it
+            for r in rows_sorted:
+                if r >= anchor:
+                    break
+                row = p.rows[r]
+                if not row.glyphs or row.tag in ("sig", "date"):
+                    continue
+                rx0, rx1 = _text_width([row])
+                if rx1 > cx - radius and rx0 < cx + radius:
+                    em_bottom = row_top(r) + (PITCH + row.size) / 2
+                    cy = max(cy, em_bottom + radius + 0.5)
+            seal = (pi, cx, cy)
+            break
 
     return Layout(doc, pages, letterhead, lh_y, abs_rules, seal, list(b.shaper.fallbacks.values()),
                   list(b.shaper.missing), resolver)
