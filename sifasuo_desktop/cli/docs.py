@@ -65,6 +65,8 @@ def register(sub, common):
     q.add_argument("id")
     q.add_argument("--date", type=date_arg, help="成文日期（默认今天）")
     q.add_argument("--print-date", type=date_arg, help="印发日期（通报的版记；默认同成文日期，不能早于成文日期）")
+    q.add_argument("--allow-missing-glyphs", action="store_true",
+                   help="文书中有本机字体都没有的字（打印为空框）时仍签发（默认拒绝并列出这些字）")
     q.set_defaults(func=cmd_issue)
 
     q = ds.add_parser("void", parents=[common], help="作废文书（已签发的文书不能删除，只能作废；文号保留不再使用）")
@@ -242,11 +244,14 @@ def cmd_reply(args) -> int:
 
 
 def cmd_issue(args) -> int:
+    from sifasuo_desktop.documents.fonts import MissingGlyphs
     from sifasuo_desktop.documents.service import issue
 
     store = open_store(args, write=True)
     try:
-        row = issue(store, args.id, args.date, args.print_date)
+        row = issue(store, args.id, args.date, args.print_date, allow_missing_glyphs=args.allow_missing_glyphs)
+    except MissingGlyphs as exc:
+        raise UserError(exc.message + "（确需签发请加 --allow-missing-glyphs）") from None
     finally:
         store.close()
     print(f"已签发：{row['doc_no']}　{row['title']}")

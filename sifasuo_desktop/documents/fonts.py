@@ -18,6 +18,8 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from sifasuo_desktop.domain.errors import UserError
+
 # Roles used by the layout engine.
 FANGSONG = "fangsong"  # 正文 仿宋
 HEITI = "heiti"  # 一级标题 黑体
@@ -358,6 +360,55 @@ class FontResolver:
         return out
 
 
+def missing_chars(text: str, resolver: FontResolver | None = None) -> list[str]:
+    """Characters of `text` that no usable font on this machine has (they would print as empty boxes),
+    in the order they first occur. Whitespace and control characters are ignored."""
+    import unicodedata
+
+    resolver = resolver or default_resolver()
+    faces: list[Face] = []
+    for role in ROLES:
+        for face in resolver.chain(role):
+            if all(face.rl_name != f.rl_name for f in faces):
+                faces.append(face)
+    out: list[str] = []
+    for ch in dict.fromkeys(text):
+        if ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf"):
+            continue
+        if not any(f.has(ch) for f in faces):
+            out.append(ch)
+    return out
+
+
+def document_missing_chars(doc, resolver: FontResolver | None = None) -> list[str]:
+    """The characters of a document (title, body, tables, 署名, 版记 ...) no installed font can print."""
+    from .model import format_cn_date
+
+    text = doc.all_text() + (format_cn_date(doc.date) if getattr(doc, "date", None) else "")
+    return missing_chars(text, resolver)
+
+
+def missing_chars_message(chars: list[str]) -> str:
+    shown = "、".join(f"“{c}”（U+{ord(c):04X}）" for c in chars[:12]) + ("等" if len(chars) > 12 else "")
+    return (f"文书中有{len(chars)}个字本机所有字体都没有字形，打印出来是空框：{shown}。"
+            "请改用常用字或安装含这些字的字体后再签发；确需签发时请确认。")
+
+
+class MissingGlyphs(UserError):
+    """The issue workflow refuses a document with characters no font has; `chars` names them."""
+
+    def __init__(self, chars: list[str]):
+        super().__init__(missing_chars_message(chars))
+        self.chars = list(chars)
+
+
+def check_printable(doc, resolver: FontResolver | None = None) -> None:
+    """Refuse (MissingGlyphs, a UserError naming the characters) a document that would print empty boxes."""
+    chars = document_missing_chars(doc, resolver)
+    if chars:
+        raise MissingGlyphs(chars)
+
+
 _default: FontResolver | None = None
 _default_lock = threading.Lock()
 
@@ -393,5 +444,6 @@ def default_resolver_unlocked() -> FontResolver:
 
 __all__ = [
     "FANGSONG", "HEITI", "KAITI", "SONGTI", "XBS", "ROLES", "ROLE_LABELS", "FontResolver", "FontInfo", "Face",
-    "FontError", "FallbackUse", "default_resolver", "font_dirs",
+    "FontError", "FallbackUse", "default_resolver", "font_dirs", "missing_chars", "document_missing_chars",
+    "MissingGlyphs", "check_printable",
 ]

@@ -357,10 +357,13 @@ def signer_problem(store, doc: M.Document, code: str) -> str | None:
     return None
 
 
-def issue(store, doc_id: str, date: _dt.date | str | None = None, print_date: _dt.date | str | None = None) -> dict:
+def issue(store, doc_id: str, date: _dt.date | str | None = None, print_date: _dt.date | str | None = None, *,
+          allow_missing_glyphs: bool = False) -> dict:
     """签发: assign the next 文号 and freeze the document, all in one transaction. The 成文日期 (`date`) and the
     印发日期 (`print_date`, default the 成文日期; printed in the 版记 of a 通报) are both set here, never at draft
-    time, and the 印发日期 is never before the 成文日期."""
+    time, and the 印发日期 is never before the 成文日期. Characters no installed font has (they would print as
+    empty boxes) refuse it with fonts.MissingGlyphs naming them, unless the user confirmed
+    (`allow_missing_glyphs`)."""
     require(store.actor, "issue_document")
     day = _day_arg(date, "成文日期") or _dt.date.today()
     printed = _day_arg(print_date, "印发日期") or day
@@ -377,6 +380,10 @@ def issue(store, doc_id: str, date: _dt.date | str | None = None, print_date: _d
         problems = [p for p in (signer_problem(store, doc, code),) if p] or _placeholder_problems(doc)
         if problems:
             raise UserError("文书还不能签发：" + "；".join(problems) + "。")
+        if not allow_missing_glyphs:
+            from .fonts import check_printable, default_resolver
+
+            check_printable(doc, default_resolver(font_preferences(store) or None))
         seq = Q.take_doc_number(store, code, M.TOWNSHIP_SERIES if township else M.number_series(key), day.year,
                                 exists=lambda s: Q.doc_no_in_use(store, M.format_doc_no(code, day.year, s), doc_id))
         doc.doc_no = M.format_doc_no(code, day.year, seq)

@@ -334,7 +334,19 @@ class DocumentsController:
                                       QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
         if answer != QMessageBox.Yes:
             return None
-        row = S.issue(self.store, record["id"], day, printed)
+        from sifasuo_desktop.documents.fonts import MissingGlyphs
+
+        try:
+            row = S.issue(self.store, record["id"], day, printed)
+        except MissingGlyphs as exc:
+            box = QMessageBox(QMessageBox.Warning, "缺字提示", exc.message, parent=self.window)
+            go = box.addButton("仍然签发", QMessageBox.AcceptRole)
+            box.setDefaultButton(box.addButton("取消", QMessageBox.RejectRole))
+            box.exec()
+            if box.clickedButton() is not go:
+                self._status("未签发：文书中有本机字体没有的字。")
+                return None
+            row = S.issue(self.store, record["id"], day, printed, allow_missing_glyphs=True)
         self._status(f"已签发：{row['doc_no']}")
         return row
 
