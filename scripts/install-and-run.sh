@@ -36,6 +36,10 @@ PY=${PYTHON:-python3}
 [ -x .venv/bin/python ] || step "创建运行环境 (.venv)" "$PY" -m venv .venv
 .venv/bin/pip install -q --upgrade pip >>"$LOG" 2>&1 || true
 step "安装程序及其依赖（首次约需几分钟）" env PIP_DISABLE_PIP_VERSION_CHECK=1 .venv/bin/pip install -q -e ".[test]"
+# free 公文 fonts (FandolFang 仿宋, Noto Serif SC Bold 小标宋, LXGW WenKai 楷体) for PCs without the official ones;
+# once (about a minute), never fatal: without them the app prints with AR PL UMing/UKai and says so
+printf '安装免费公文字体（首次约需1–2分钟）…'
+if bash scripts/install-fonts.sh >>"$LOG" 2>&1; then echo " 完成"; else echo " 跳过（见 $LOG）"; fi
 DATA_DIR=${SIFASUO_DATA_DIR:-$(.venv/bin/python -c 'from sifasuo_desktop.paths import default_data_dir; print(default_data_dir())' 2>>"$LOG")}
 if [ ! -f "$DATA_DIR/sifasuo.sqlite3" ]; then
   DATA_DIR="$PWD/demo-data"

@@ -136,6 +136,8 @@ def cmd_render(args) -> int:
     if hasattr(res, "pages"):
         print(f"已输出：{args.out}（{res.pages}页；字体：" +
               "，".join(f"{k} {v}" for k, v in res.fonts.items()) + "）")
+        if res.substitute_note:
+            sys.stderr.write("注意：" + res.substitute_note + "\n")
         if res.fallback_warning:
             sys.stderr.write("注意：" + res.fallback_warning + "\n")
     else:

@@ -1,9 +1,15 @@
-"""Build a TrueType stand-in for 小标宋 from an installed CFF font (Noto Serif CJK SC Bold, OFL).
+"""Build TrueType copies of free CFF fonts, once, at install time.
 
-reportlab embeds only TrueType (glyf) outlines, and the free CJK serif bold fonts are CFF. This converts
-a subset (GB2312 + ASCII + punctuation + common name characters) to quadratic outlines once and saves it,
-renamed, into the user's font folder, where the resolver finds it by its family name.
-Takes about a minute for the full GB2312 set; nothing is downloaded.
+reportlab embeds only TrueType (glyf) outlines, and the free CJK fonts closest to the 公文 faces are CFF:
+* 小标宋 stand-in: Noto Serif CJK SC Bold (OFL) — a subset (GB2312 + ASCII + punctuation + common name
+  characters) is converted and saved renamed ("Sifasuo Title Serif"); `sifasuo docs build-title-font`.
+  (A ready glyf build, Noto Serif SC Bold from the npm registry, needs no conversion: scripts/install-fonts.sh.)
+* 仿宋: FandolFang (GPL with the font exception, from Debian's texlive-lang-chinese) — every character it
+  has is converted, keeping its family name "FandolFang" (the CFF original, if installed, is skipped by the
+  resolver because reportlab cannot embed it).
+Conversion takes 30–60 s per font; nothing is downloaded here.
+
+    python -m sifasuo_desktop.documents.fontbuild --fandol FandolFang-Regular.otf --out-dir resources/fonts
 """
 from __future__ import annotations
 
@@ -39,7 +45,7 @@ def find_source(resolver) -> tuple[str, int] | None:
 
 
 def convert(src: str, index: int, out: str | Path, text: str | None = None,
-            family: str = STANDIN_FAMILY) -> Path:
+            family: str = STANDIN_FAMILY, style: str = "Bold") -> Path:
     from fontTools import subset
     from fontTools.pens.cu2quPen import Cu2QuPen
     from fontTools.pens.ttGlyphPen import TTGlyphPen
@@ -84,7 +90,7 @@ def convert(src: str, index: int, out: str | Path, text: str | None = None,
     for rec in list(names.names):
         if rec.nameID in (1, 3, 4, 6, 16, 17, 21, 22):
             names.removeNames(nameID=rec.nameID)
-    ps = family.replace(" ", "") + "-Bold"
+    ps = family.replace(" ", "") + "-" + style
     for nid, val in ((1, family), (2, "Regular"), (3, ps), (4, family), (6, ps)):
         names.setName(val, nid, 3, 1, 0x409)
         names.setName(val, nid, 1, 0, 0)
@@ -101,3 +107,47 @@ def build_title_font(resolver, out_dir: str | Path, text: str | None = None) -> 
     if src is None:
         raise UserError("本机没有可转换的粗宋体（如 Noto Serif CJK SC Bold，Debian 软件包 fonts-noto-cjk）。")
     return convert(src[0], src[1], Path(out_dir) / STANDIN_FILE, text)
+
+
+FANDOL_FAMILY = "FandolFang"
+FANDOL_FILE = "FandolFang-Regular-TT.ttf"
+
+
+def all_chars(src: str, index: int = 0) -> str:
+    from fontTools.ttLib import TTFont
+
+    return "".join(chr(c) for c in TTFont(src, fontNumber=index, lazy=True).getBestCmap())
+
+
+def build_fandol(src: str, out_dir: str | Path) -> Path:
+    """FandolFang-Regular.otf (CFF) -> <out_dir>/FandolFang-Regular-TT.ttf with every character it has."""
+    return convert(src, 0, Path(out_dir) / FANDOL_FILE, all_chars(src), family=FANDOL_FAMILY, style="Regular")
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    ap = argparse.ArgumentParser(prog="python -m sifasuo_desktop.documents.fontbuild",
+                                 description="把免费 CFF 字体转换为可嵌入 PDF 的 TrueType 字体（安装时执行一次）")
+    ap.add_argument("--fandol", help="FandolFang-Regular.otf（仿宋替代字体）")
+    ap.add_argument("--title", help="Noto Serif CJK SC Bold .ttc/.otf（小标宋替代字体，转换 GB2312 子集）")
+    ap.add_argument("--index", type=int, default=None, help="--title 为 .ttc 时的字体序号（默认：名称含 SC 的那个）")
+    ap.add_argument("--out-dir", required=True)
+    args = ap.parse_args(argv)
+    if args.fandol:
+        p = build_fandol(args.fandol, args.out_dir)
+        print(f"{p} ({p.stat().st_size // 1024} KB)")
+    if args.title:
+        index = args.index
+        if index is None:
+            from .fonts import _read_faces
+
+            faces = _read_faces(args.title)
+            index = next((f.index for f in faces if any(" SC" in n for n in f.names)), 0)
+        p = convert(args.title, index, Path(args.out_dir) / STANDIN_FILE)
+        print(f"{p} ({p.stat().st_size // 1024} KB)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

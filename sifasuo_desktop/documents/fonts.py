@@ -37,6 +37,7 @@ ROLE_CANDIDATES: dict[str, list[str]] = {
         "仿宋_GB2312", "FangSong_GB2312", "仿宋", "FangSong", "方正仿宋_GBK", "方正仿宋简体",
         "CESI仿宋-GB2312", "CESI仿宋-GB18030", "CESI仿宋-GB13000", "CESI_FS_GB2312", "CESI_FS_GB18030",
         "CESI_FS_GB13000", "GB_FS_GB18030", "Zhuque Fangsong", "朱雀仿宋", "Zhuque Fangsong (technical preview)",
+        "FandolFang",  # converted to TrueType by scripts/install-fonts.sh (the CFF original cannot be embedded)
         "AR PL UMing CN", "AR PL UKai CN",
     ],
     HEITI: [
@@ -47,7 +48,7 @@ ROLE_CANDIDATES: dict[str, list[str]] = {
     KAITI: [
         "楷体_GB2312", "KaiTi_GB2312", "楷体", "KaiTi", "方正楷体_GBK", "方正楷体简体",
         "CESI楷体-GB2312", "CESI楷体-GB18030", "CESI楷体-GB13000", "CESI_KT_GB2312", "CESI_KT_GB18030",
-        "CESI_KT_GB13000", "GB_KT_GB18030", "AR PL UKai CN", "LXGW WenKai", "AR PL UMing CN",
+        "CESI_KT_GB13000", "GB_KT_GB18030", "LXGW WenKai", "AR PL UKai CN", "AR PL UMing CN",
     ],
     SONGTI: [
         "宋体", "SimSun", "新宋体", "NSimSun", "方正书宋_GBK", "CESI宋体-GB2312", "CESI宋体-GB18030",
@@ -58,10 +59,21 @@ ROLE_CANDIDATES: dict[str, list[str]] = {
         "方正小标宋简体", "FZXiaoBiaoSong-B05S", "方正小标宋_GBK", "FZXiaoBiaoSong-B05", "CESI小标宋-GB2312",
         "CESI小标宋-GB18030", "CESI小标宋-GB13000", "CESI_XBS_GB2312", "CESI_XBS_GB18030", "CESI_XBS_GB13000",
         "GB_XBS_GB18030", "GB_XBS_GBT2312", "CESI_小标宋(GB2312-1980)",
+        "Noto Serif SC Bold",  # glyf build from the npm registry (scripts/install-fonts.sh)
         "Sifasuo Title Serif",  # built from Noto Serif CJK SC Bold by `sifasuo docs build-title-font`
         "AR PL UMing CN", "AR PL UKai CN",
     ],
 }
+
+# Fonts a 公文 is meant to be printed with (Windows, 方正, CESI/GB 信创 fonts). Anything else is a free stand-in
+# and the UI/CLI say so when a document is printed with one.
+OFFICIAL_PREFIXES = ("仿宋", "fangsong", "黑体", "simhei", "楷体", "kaiti", "宋体", "simsun", "新宋体", "nsimsun",
+                     "方正", "fz", "cesi", "gb_")
+
+
+def is_official(face: "Face") -> bool:
+    return any(n.casefold().startswith(OFFICIAL_PREFIXES) for n in face.info.names)
+
 
 # Families that are only stand-ins: the XBS role drawn with them gets a synthetic bold stroke.
 _STANDIN_FOR_XBS = {"ar pl uming cn", "ar pl ukai cn", "ar pl uming tw", "ar pl ukai tw"}
@@ -350,6 +362,15 @@ class FontResolver:
         if role != XBS:
             return False
         return any(n.casefold() in _STANDIN_FOR_XBS for n in face.info.names)
+
+    def substitutes(self) -> dict[str, str]:
+        """role label -> free stand-in font printing that role (empty when every role has its official font)."""
+        out = {}
+        for role in ROLES:
+            ch = self.chain(role)
+            if ch and not is_official(ch[0]):
+                out[ROLE_LABELS[role]] = ch[0].display
+        return out
 
     def describe(self) -> dict[str, str]:
         """role label -> primary font display name."""

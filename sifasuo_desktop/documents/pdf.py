@@ -26,6 +26,15 @@ class RenderResult:
     fonts: dict[str, str]  # role label -> font used as primary
     fallbacks: list[F.FallbackUse] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # characters no installed font has
+    substitutes: dict[str, str] = field(default_factory=dict)  # role label -> free stand-in that printed it
+
+    @property
+    def substitute_note(self) -> str:
+        """Chinese note naming the free fonts that stood in for the official 公文 fonts ("" when none did)."""
+        if not self.substitutes:
+            return ""
+        return ("本机没有公文标准字体，本文书由替代字体印制：" +
+                "，".join(f"{k}→{v}" for k, v in self.substitutes.items()) + "。")
 
     @property
     def fallback_warning(self) -> str:
@@ -130,6 +139,7 @@ def render_layout(lay: Layout, seal_image: bytes | str | Path | None = None) -> 
     for pi, page in enumerate(lay.pages):
         if pi == 0 and lay.letterhead:
             _emit_glyphs(c, [(g, lay.letterhead_y[id(g)]) for g in lay.letterhead])
+            used_faces.setdefault(F.ROLE_LABELS[F.XBS], "")
         for ri, rule in lay.rules:
             if ri == pi:
                 c.setStrokeColorRGB(*rule.color)
@@ -151,6 +161,7 @@ def render_layout(lay: Layout, seal_image: bytes | str | Path | None = None) -> 
             _draw_seal(c, seal_image, lay.seal[1], lay.seal[2])
         if page.show_number:
             _page_number(c, lay, page.number)
+            used_faces.setdefault(F.ROLE_LABELS[F.SONGTI], "")
         if doc.draft:
             c.saveState()
             c.setFillColorRGB(0.82, 0.82, 0.82)
@@ -166,6 +177,7 @@ def render_layout(lay: Layout, seal_image: bytes | str | Path | None = None) -> 
         ch = lay.resolver.chain(role)
         if ch:
             fonts_used[label] = ch[0].display
+    substitutes = {k: v for k, v in lay.resolver.substitutes().items() if k in used_faces}
     fb_faces = sorted({f.face for f in lay.fallbacks if f.face})
     c.setTitle(doc.title.replace("\n", ""))
     c.setAuthor(doc.issuer)
@@ -174,11 +186,14 @@ def render_layout(lay: Layout, seal_image: bytes | str | Path | None = None) -> 
     kw = "字体：" + "；".join(f"{k}={v}" for k, v in fonts_used.items())
     if fb_faces:
         kw += "；备用字体：" + "、".join(fb_faces) + "（" + "".join(sorted({f.char for f in lay.fallbacks if f.face})) + "）"
+    if substitutes:
+        kw += "；替代字体：" + "、".join(f"{k}→{v}" for k, v in substitutes.items())
     if lay.missing:
         kw += "；缺字：" + "".join(lay.missing)
     c.setKeywords(kw)
     c.save()
-    return RenderResult(buf.getvalue(), len(lay.pages), fonts_used, list(lay.fallbacks), list(lay.missing))
+    return RenderResult(buf.getvalue(), len(lay.pages), fonts_used, list(lay.fallbacks), list(lay.missing),
+                        substitutes)
 
 
 def render_pdf(doc: Document, out: str | Path | None = None, *, resolver: F.FontResolver | None = None,

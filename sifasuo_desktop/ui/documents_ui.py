@@ -19,7 +19,22 @@ from sifasuo_desktop.domain.errors import UserError
 from sifasuo_desktop.domain.permissions import allowed
 from sifasuo_desktop.ui.widgets import FitDialog, size_to_window
 
-PRINT_DPI = 300
+PRINT_DPI = 600  # what the printer gets (raster path: QtPdf/pdfium render each page, one page at a time)
+PREVIEW_DPI = 200  # what the on-screen preview keeps per page (sharp at 100-200 % zoom, ~30 MB a page, not 139)
+
+
+last_paint_dpi = 0  # the resolution paint_pdf used last (tests)
+
+
+def open_at_actual_size(dlg: QPrintPreviewDialog) -> None:
+    """Open a print preview at 100 % (actual size: 156 mm of 版心 are 156 mm on screen) instead of Qt's fit-to-width;
+    the dialog's own toolbar keeps its zoom in/out, zoom box and fit buttons."""
+    from PySide6.QtPrintSupport import QPrintPreviewWidget
+
+    w = dlg.findChild(QPrintPreviewWidget)
+    if w is not None:
+        w.setZoomMode(QPrintPreviewWidget.ZoomMode.CustomZoom)
+        w.setZoomFactor(1.0)
 
 
 # ---------------------------------------------------------------------------- PDF -> printer
@@ -52,11 +67,19 @@ def make_printer(title: str = "") -> QPrinter:
 
 
 def paint_pdf(printer: QPrinter, data: bytes) -> int:
-    """Paint every page of the PDF 1:1 onto the printer's paper. Returns the number of pages painted."""
-    dpi = min(PRINT_DPI, max(72, printer.resolution()))
+    """Paint every page of the PDF 1:1 onto the printer's paper. Returns the number of pages painted.
+    A real printer gets 600 dpi pages (or its own resolution when lower); the print preview (a QPicture engine)
+    gets PREVIEW_DPI pages."""
+    from PySide6.QtGui import QPaintEngine
+
     painter = QPainter()
     if not painter.begin(printer):
         raise UserError("无法开始打印，请检查打印机。")
+    engine = painter.paintEngine()
+    preview = engine is not None and engine.type() == QPaintEngine.Type.Picture
+    dpi = min(PREVIEW_DPI if preview else PRINT_DPI, max(72, printer.resolution()))
+    global last_paint_dpi
+    last_paint_dpi = dpi
     # the print preview shows the page scaled down: without smoothing, thin 仿宋 strokes break up
     painter.setRenderHint(QPainter.SmoothPixmapTransform, True)
     n = 0
@@ -288,6 +311,7 @@ class DocumentsController:
         self.preview: QPrintPreviewDialog | None = None
         self.pages_painted = 0
         self.last_warning = ""
+        self.font_note = ""  # which free fonts stood in for the official ones in the last rendered document
 
     @property
     def store(self):
@@ -299,8 +323,14 @@ class DocumentsController:
         notify(self.window, text)   # where the clerk looks (issue 18), and in the status bar
 
     def _warn_fonts(self, res) -> None:
+        """Empty boxes (characters no font has) are worth a dialog; characters printed by a second font and free
+        stand-in fonts are said in the status bar (and the preview's title)."""
+        self.font_note = getattr(res, "substitute_note", "") or ""
         self.last_warning = getattr(res, "fallback_warning", "") or ""
-        if self.last_warning:
+        notes = [t for t in (self.font_note, self.last_warning) if t]
+        if notes:
+            self._status(" ".join(notes))
+        if getattr(res, "missing", None):
             QMessageBox.warning(self.window, "字体提示", self.last_warning)
 
     def _render_bytes(self, doc_id: str, receipt: bool = False):
@@ -355,8 +385,11 @@ class DocumentsController:
         self._warn_fonts(res)
         self.printer = make_printer(record.get("title") or "")
         self.preview = QPrintPreviewDialog(self.printer, self.window)
-        self.preview.setWindowTitle("打印预览（实际大小，请勿缩放）")
+        note = getattr(res, "substitute_note", "") or ""
+        self.preview.setWindowTitle("打印预览（100% 实际大小；打印时请选“实际大小”，勿缩放）" +
+                                    ("　" + note if note else ""))
         size_to_window(self.preview, self.window)
+        open_at_actual_size(self.preview)
 
         def paint(printer):
             self.pages_painted = paint_pdf(printer, res.data)
