@@ -15,7 +15,7 @@ from pathlib import Path
 from docx import Document as _NewDocx
 from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
@@ -31,6 +31,26 @@ from .model import (
 GB_FONT_NAMES = {F.FANGSONG: "仿宋_GB2312", F.HEITI: "黑体", F.KAITI: "楷体_GB2312", F.SONGTI: "宋体",
                  F.XBS: "方正小标宋简体"}
 WINDOWS_FONT_NAMES = {F.FANGSONG: "仿宋", F.HEITI: "黑体", F.KAITI: "楷体", F.SONGTI: "宋体", F.XBS: "方正小标宋简体"}
+
+# what to write when the official name is not installed on the PC writing the DOCX (a Windows PC always has
+# 仿宋/楷体/黑体/宋体; 方正小标宋简体 is a commercial font: 华文中宋 (Office) or 宋体 in bold stand in for it)
+FALLBACK_NAMES = {F.FANGSONG: ["仿宋_GB2312", "仿宋"], F.KAITI: ["楷体_GB2312", "楷体"], F.HEITI: ["黑体"],
+                  F.SONGTI: ["宋体"], F.XBS: ["方正小标宋简体", "华文中宋", "宋体"]}
+BOLD_STANDIN = "宋体"  # 小标宋 written as 宋体 is set in bold
+
+
+def detect_font_names(resolver: F.FontResolver | None = None) -> dict[str, str]:
+    """Font names for the DOCX, chosen from what is installed on this PC (name tables, any format): 仿宋_GB2312
+    only where it is installed, else 仿宋; 方正小标宋简体, else 华文中宋, else 宋体 (bold)."""
+    resolver = resolver or F.default_resolver()
+    names = {}
+    for role, options in FALLBACK_NAMES.items():
+        found = next((n for n in options[:-1] if resolver.find(n)), None)
+        if found is None and role == F.FANGSONG and resolver.find("FangSong_GB2312"):
+            found = "仿宋_GB2312"
+        names[role] = found or options[-1]
+    return names
+
 
 LINE_PITCH = 579  # twips: 22 x 579 = 12738 <= 12756 (225 mm)
 CHAR_SPACING = -5  # twentieths of a point (-0.25 pt)
@@ -99,17 +119,47 @@ def _page_field(par) -> None:
     return [r, r2, r3]
 
 
+def _frame_at_foot(par) -> None:
+    """Put the paragraph into a frame as wide as the 版心 at the bottom of the 版心 (consecutive paragraphs with the
+    same frame properties share one frame)."""
+    ppr = par._p.get_or_add_pPr()
+    fp = OxmlElement("w:framePr")
+    for k, v in (("w", "8844"), ("hRule", "auto"), ("wrap", "around"), ("vAnchor", "margin"), ("hAnchor", "margin"),
+                 ("xAlign", "center"), ("yAlign", "bottom")):
+        fp.set(qn(f"w:{k}"), v)
+    ppr.insert(0, fp)
+
+
 def balanced_lines(text: str, per_line: int = 20) -> list[str]:
-    """Split a 2号 title (20 characters fit in 156 mm) into lines of nearly equal length (梯形: longer first)."""
-    n = max(1, -(-len(text) // per_line))
-    size = min(per_line, -(-len(text) // n) + (1 if n > 1 else 0))  # same split as the PDF layout
-    return [text[i:i + size] for i in range(0, len(text), size)]
+    """Split a 2号 title (20 full-width characters fit in 156 mm; digits and Latin count half) into lines of
+    nearly equal length (梯形: longer first), as the PDF layout does."""
+    import unicodedata
+
+    def cells(ch: str) -> float:
+        return 1.0 if unicodedata.east_asian_width(ch) in ("W", "F", "A") and not ch.isascii() else 0.5
+
+    total = sum(cells(c) for c in text)
+    n = max(1, -(-int(total * 2) // (per_line * 2)))
+    if n == 1:
+        return [text]
+    size = min(per_line, -(-total // n) + 1)
+    out, cur, w = [], "", 0.0
+    for ch in text:
+        if cur and w + cells(ch) > size:
+            out.append(cur)
+            cur, w = "", 0.0
+        cur += ch
+        w += cells(ch)
+    if cur:
+        out.append(cur)
+    return out
 
 
 class _Writer:
-    def __init__(self, doc: Document, names: dict[str, str]):
+    def __init__(self, doc: Document, names: dict[str, str], banji_breaks: int = 0):
         self.doc = doc
         self.names = names
+        self.banji_breaks = banji_breaks
         self.d = _NewDocx()
 
     def run(self, par, text: str, role: str, size: float, color: RGBColor | None = None, bold: bool = False):
@@ -118,13 +168,17 @@ class _Writer:
         _set_fonts(r._r, self.names[role])
         if color is not None:
             r.font.color.rgb = color
-        if bold:
+        if bold or (role == F.XBS and self.names[role] == BOLD_STANDIN):
             r.font.bold = True
         return r
 
-    def par(self, align=None, first_chars: int = 0, left: float = 0, right: float = 0, exact: float | None = None):
+    def par(self, align=None, first_chars: int = 0, left: float = 0, right: float = 0, exact: float | None = None,
+            keep_next: bool = False):
         p = self.d.add_paragraph()
         pf = p.paragraph_format
+        if keep_next:
+            pf.keep_with_next = True
+            pf.keep_together = True
         pf.space_before = Pt(0)
         pf.space_after = Pt(0)
         if align is not None:
@@ -148,6 +202,14 @@ class _Writer:
         normal.paragraph_format.space_before = Pt(0)
         normal.paragraph_format.space_after = Pt(0)
         normal.paragraph_format.line_spacing = 1.0  # single: snaps to the 22-line grid (the template says 1.15)
+        normal.paragraph_format.widow_control = True  # no single first/last line of a paragraph alone on a page
+        # no extra space between Chinese and Latin/digits (the PDF grid has none; with it "2026" widens a line
+        # and a 20-character 2号 title wraps)
+        nppr = normal.element.get_or_add_pPr()
+        for tag in ("w:autoSpaceDE", "w:autoSpaceDN"):
+            el = OxmlElement(tag)
+            el.set(qn("w:val"), "0")
+            nppr.append(el)
         sec = d.sections[0]
         sec.page_width = Mm(210)
         sec.page_height = Mm(297)
@@ -200,11 +262,11 @@ class _Writer:
             _border(p, "bottom", "thickThinSmallGap", 24, "FF0000", 4)
             sec.first_page_footer.is_linked_to_previous = False
 
-    def blank(self, n: int = 1) -> None:
+    def blank(self, n: int = 1, keep_next: bool = False) -> None:
         for _ in range(n):
-            self.par()
+            self.par(keep_next=keep_next)
 
-    def paragraph(self, blk: Paragraph) -> None:
+    def paragraph(self, blk: Paragraph):
         default = {H1: F.HEITI, H2: F.KAITI}.get(blk.kind, F.FANGSONG)
         if blk.kind == CENTER:
             p = self.par(WD_ALIGN_PARAGRAPH.CENTER)
@@ -214,8 +276,12 @@ class _Writer:
             p = self.par(WD_ALIGN_PARAGRAPH.JUSTIFY)
         else:
             p = self.par(WD_ALIGN_PARAGRAPH.JUSTIFY, first_chars=2)
+        if blk.kind in (H1, H2) and len(blk.text) <= 3 * 28:
+            p.paragraph_format.keep_with_next = True  # a heading never ends a page
+            p.paragraph_format.keep_together = True
         for r in blk.runs:
             self.run(p, r.text, r.role or default, 16)
+        return p
 
     def table(self, t: Table) -> None:
         ncols = max(len(r) for r in t.rows)
@@ -254,6 +320,7 @@ class _Writer:
         elif doc.header == GENERAL:
             p = self.par(WD_ALIGN_PARAGRAPH.CENTER)
             p.paragraph_format.space_before = Mm(35)
+            p.paragraph_format.line_spacing = Pt(40)  # exact: the grid would give the 36 pt mark two full lines
             self.run(p, doc.mark or doc.issuer, F.XBS, 36, RED)
             self.blank(2)
             p = self.par(WD_ALIGN_PARAGRAPH.CENTER)
@@ -280,53 +347,95 @@ class _Writer:
             p = self.par()
             label = (doc.recipient_label + "：") if doc.recipient_label else ""
             self.run(p, label + doc.recipient + ("" if doc.recipient_label else "："), F.FANGSONG, 16)
+        last_par = None
         for blk in doc.body:
             if isinstance(blk, Table):
                 self.table(blk)
+                last_par = None
             else:
-                self.paragraph(blk)
+                last_par = self.paragraph(blk)
         if doc.attachments:
             self.blank()
             for k, name in enumerate(doc.attachments):
                 num = f"{k + 1}." if len(doc.attachments) > 1 else ""
-                p = self.par(first_chars=2 if k == 0 else 0, left=0 if k == 0 else 16 * 5)
+                p = self.par(first_chars=2 if k == 0 else 0, left=0 if k == 0 else 16 * 5,
+                             keep_next=k == len(doc.attachments) - 1 and bool(doc.signature or doc.date))
                 self.run(p, ("附件：" if k == 0 else "") + num + name, F.FANGSONG, 16)
         if doc.signature or doc.date:
-            self.blank(2 if doc.sealed else 1)
+            # the last lines of the text, the blank rows, 署名 and 成文日期 stay on one page (no page with only the
+            # signature or the date; the seal always has text above it)
+            if last_par is not None and not doc.attachments:
+                last_par.paragraph_format.keep_with_next = True
+            self.blank(2 if doc.sealed else 1, keep_next=True)
             date_text = format_cn_date(doc.date) if doc.date else ""
             right_chars = 4 if doc.sealed else 2
             if doc.signature:
                 diff = (len(date_text) * 0.75 - len(doc.signature)) / 2 if date_text else 0
-                p = self.par(WD_ALIGN_PARAGRAPH.RIGHT, right=max(0.0, 16 * (right_chars + diff)))
+                p = self.par(WD_ALIGN_PARAGRAPH.RIGHT, right=max(0.0, 16 * (right_chars + diff)),
+                             keep_next=bool(date_text))
                 self.run(p, doc.signature, F.FANGSONG, 16)
             if date_text:
-                p = self.par(WD_ALIGN_PARAGRAPH.RIGHT, right=16 * right_chars)
+                p = self.par(WD_ALIGN_PARAGRAPH.RIGHT, right=16 * right_chars, keep_next=bool(doc.note))
+                p.paragraph_format.keep_together = True
                 self.run(p, date_text, F.FANGSONG, 16)
         if doc.note:
             p = self.par(first_chars=2)
             self.run(p, "（" + doc.note + "）", F.FANGSONG, 16)
         if doc.cc or (doc.printed_by and doc.header != LETTER):
-            self.blank()
-        if doc.cc:
-            p = self.par(left=14, right=14)
-            self.run(p, "抄送：" + "，".join(doc.cc) + "。", F.FANGSONG, 14)
+            # 版记 in a frame anchored to the foot of the 版心 (its last rule is the 版心's bottom edge), with rules
+            # across the whole 156 mm; on the page the PDF puts it on (the last even page: page breaks as needed)
+            for _ in range(self.banji_breaks):  # a 1 pt anchor paragraph at the top of the next page
+                anchor = self.par(exact=1)
+                anchor.paragraph_format.page_break_before = True
+            frame: list = []
+            if doc.cc:
+                p = self.par()
+                self.run(p, "　抄送：" + "，".join(doc.cc) + "。", F.FANGSONG, 14)
+                frame.append(p)
+            if doc.printed_by and doc.header != LETTER:
+                pd = doc.print_date or doc.date
+                p = self.par()
+                p.paragraph_format.tab_stops.add_tab_stop(Mm(156) - Pt(14), alignment=2)  # right tab: 右空一字
+                self.run(p, "　" + doc.printed_by + ("\t" + format_cn_date(pd) + "印发" if pd else ""), F.FANGSONG, 14)
+                frame.append(p)
             if doc.header != LETTER:
-                _border(p, "top", "single", 8)
-        if doc.printed_by and doc.header != LETTER:
-            pd = doc.print_date or doc.date
-            p = self.par(left=14, right=14)
-            p.paragraph_format.tab_stops.add_tab_stop(Mm(156) - Pt(28), alignment=2)  # right tab
-            self.run(p, doc.printed_by + ("\t" + format_cn_date(pd) + "印发" if pd else ""), F.FANGSONG, 14)
-            _border(p, "top", "single", 4)
-            _border(p, "bottom", "single", 8)
+                _border(frame[0], "top", "single", 8)  # 0.35 mm
+                for p in frame[1:]:
+                    _border(p, "top", "single", 6)  # 0.25 mm
+                _border(frame[-1], "bottom", "single", 8)
+            for p in frame:
+                _frame_at_foot(p)
         return self.d
 
 
+def _banji_breaks(doc: Document, resolver) -> int:
+    """Page breaks before the 版记 so that it lands where the PDF puts it (0 = the signature's page)."""
+    if not (doc.cc or (doc.printed_by and doc.header != LETTER)):
+        return 0
+    try:
+        from .layout import layout
+
+        lay = layout(doc, resolver)
+    except Exception:  # noqa: BLE001 - no usable font: the DOCX still follows the text
+        return 0
+    last_text = max((i for i, p in enumerate(lay.pages)
+                     if any(r.tag not in ("cc", "printed") for r in p.rows.values())), default=0)
+    return len(lay.pages) - 1 - last_text
+
+
 def render_docx(doc: Document, out: str | Path | None = None, *, windows_fonts: bool = False,
-                font_names: dict[str, str] | None = None) -> bytes:
-    names = dict(WINDOWS_FONT_NAMES if windows_fonts else GB_FONT_NAMES)
+                font_names: dict[str, str] | None = None, gb_fonts: bool = False,
+                resolver: F.FontResolver | None = None) -> bytes:
+    """The editable copy. Font names: detected on this PC (detect_font_names) unless `windows_fonts` (the names
+    every Windows PC has) or `gb_fonts` (仿宋_GB2312/楷体_GB2312/方正小标宋简体, the official templates' names)."""
+    if windows_fonts:
+        names = dict(WINDOWS_FONT_NAMES)
+    elif gb_fonts:
+        names = dict(GB_FONT_NAMES)
+    else:
+        names = detect_font_names(resolver)
     names.update(font_names or {})
-    d = _Writer(doc, names).write()
+    d = _Writer(doc, names, _banji_breaks(doc, resolver)).write()
     buf = io.BytesIO()
     d.save(buf)
     data = buf.getvalue()

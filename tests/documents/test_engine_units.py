@@ -112,7 +112,7 @@ def _xml(data: bytes, name: str) -> str:
 def test_docx_page_setup_grid_and_fonts():
     from docx import Document as Docx
 
-    data = render_docx(T.build(M.DUBANHAN, FACTS))
+    data = render_docx(T.build(M.DUBANHAN, FACTS), gb_fonts=True)  # the official templates' font names
     d = Docx(io.BytesIO(data))
     sec = d.sections[0]
     mm = 36000
