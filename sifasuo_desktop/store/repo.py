@@ -178,6 +178,7 @@ class Store:
         self._folder_lock = None   # shared lock on <data>/.sifasuo.lock (set by Store.open)
         self.setup_session = False  # True once this Store object has written the org (init/setup dialog)
         self._workflow_depth = 0    # >0 inside a workflow operation (store.workflow()): state fields writable
+        self._history_depth = 0     # >0 inside the Excel import's history path (store.history_import())
         self._load_meta()
 
     # ------------------------------------------------------------------ opening
@@ -527,14 +528,14 @@ class Store:
         """The Excel import's history path (issue 12): inside it, NEW rows marked
         record_state.HISTORY_FIELD = 1 may carry their old state (closed problems, issued documents); they are
         audited as "import_history". Nothing else is relaxed: unmarked rows and updates are checked as always."""
-        self._history_depth = getattr(self, "_history_depth", 0) + 1
+        self._history_depth += 1
         try:
             yield self
         finally:
             self._history_depth -= 1
 
     def _history_row(self, table: str, before: dict | None, values: dict) -> bool:
-        return (before is None and getattr(self, "_history_depth", 0) > 0 and table in _state.HISTORY_TABLES
+        return (before is None and self._history_depth > 0 and table in _state.HISTORY_TABLES
                 and _state.is_history(values))
 
     def _check_state(self, table: str, before: dict | None, values: dict) -> None:
@@ -547,11 +548,8 @@ class Store:
     @staticmethod
     def _derive_case_status(before: dict | None, values: dict) -> None:
         """办理状态 of a case follows its dates on every write (domain.record_state.case_status)."""
-        merged = dict(before or {}, **values)
-        status = _state.case_status(merged)
-        if before is None or status != before.get("status"):
-            values["status"] = status
-        elif "status" in values:
+        status = _state.case_status(dict(before or {}, **values))
+        if before is None or "status" in values or status != before.get("status"):
             values["status"] = status
 
     def _clean(self, table: str, values: dict) -> dict:

@@ -629,7 +629,7 @@ class LedgerView(QWidget):
             QMessageBox.warning(self, "无法删除", exc.message)
             return
         name = rec.get(self.ledger.number_field or "") or rec.get(self.ledger.display_field or "") or ""
-        self.show_notice(f"✔ 已删除{('：' + str(name)) if name else ''}（可在修改历史中查到）")
+        self.show_notice(f"✔ 已删除{('：' + str(name)) if name else ''}（已放入回收站，可以恢复）")
 
     def _record_insert_index(self) -> int:
         """After the last record button: right before the row's stretch (groups move buttons out of the row)."""
