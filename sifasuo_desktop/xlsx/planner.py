@@ -7,23 +7,21 @@ several people, masked personal data kept as stored) do not block the import.
 """
 from __future__ import annotations
 
-import re
-
 import datetime as _dt
 import json
+import re
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sifasuo_desktop.domain import record_state as _state
 from sifasuo_desktop.domain.errors import UserError, ValidationError
-from sifasuo_desktop.domain.ledgers import (BOOL, DATE, IDNO, LEDGERS, MONEY, NAMES, REF, Ledger,
-                                            normalize)
-from sifasuo_desktop.domain.validators import (NUMBER_FIELDS, mask_id_number, normalize_number,
-                                               normalize_person_name, split_names, split_person_names,
-                                               to_halfwidth, validate_id_number, validate_uscc)
+from sifasuo_desktop.domain.ledgers import BOOL, IDNO, LEDGERS, MONEY, NAMES, REF, Ledger, normalize
+from sifasuo_desktop.domain.validators import (mask_id_number, normalize_person_name, split_names,
+                                               split_person_names, to_halfwidth, validate_id_number, validate_uscc)
 
 from .headers import IMPORTABLE, ColumnMap, Detection, apply_manual, detect, norm_header
+from .matching import Indexes, candidates, key_display, officer_name
 from .reader import SheetGrid, load_grids
 from .values import Masked, cell_to_input
 
@@ -36,29 +34,6 @@ IMPORT_ORDER = ("bodies", "officers", "powers", "trainings", "cases", "inspectio
 IMPORT_ORDER = tuple(k for k in IMPORT_ORDER if k != "inspections")
 IMPORT_ORDER = IMPORT_ORDER[:IMPORT_ORDER.index("cases") + 1] + ("inspection_items", "inspection_plans", "inspections") \
     + IMPORT_ORDER[IMPORT_ORDER.index("cases") + 1:]
-# how a row finds the record it updates (first key whose fields are all filled wins)
-MATCH_KEYS: dict[str, tuple[tuple[str, ...], ...]] = {
-    "bodies": (("name",),),
-    "officers": (("id_number",), ("name", "body_id"), ("name",)),
-    "trainings": (("officer_name", "training_date", "title"),),
-    "cert_events": (("officer_name", "event_type", "event_date"),),
-    "powers": (("code",), ("name", "body_id"), ("name",)),
-    "cases": (("case_no", "body_id"), ("case_no",)),
-    "inspections": (("report_no",), ("inspect_date", "target_name")),
-    "visits": (("visit_date", "body_id", "method"),),
-    "problems": (("problem_no",), ("found_date", "description")),
-    "documents": (("doc_no",), ("doc_type", "title", "doc_date")),
-    "complaints": (("ticket_no",), ("received_date", "summary"),),
-    "plan_tasks": (("task_no",), ("task",)),
-    "supervisors": (("name", "phone"), ("name",)),
-    "leniency_items": (("list_type", "code"), ("list_type", "violation")),
-    "discretion_standards": (("code", "level"),),
-    "supervision_plans": (("plan_year", "seq"), ("plan_year", "item")),
-    "power_evaluations": (("power_code", "eval_date"), ("power_name", "eval_date")),
-    "satisfaction_surveys": (("survey_date", "body_id", "method"),),
-    "inspection_items": (("body_id", "code"), ("body_id", "name")),
-    "inspection_plans": (("plan_year", "body_id", "item_name"),),
-}
 NOTE_PREFIXES = ("备注", "筛选条件", "注：", "注:", "说明", "填表说明", "填表人", "填报人", "制表", "审核人", "合计", "总计", "小计",
                  "单位负责人", "负责人：", "联系电话：")
 EXAMPLE_MARK = "【示例】"
@@ -180,95 +155,6 @@ def _blank(v) -> bool:
     return v is None or (isinstance(v, str) and not v.strip())
 
 
-def _key_text(v) -> str:
-    return "" if v is None else str(v).strip()
-
-
-def _key_value(table: str, key: str, v) -> str:
-    """A match-key part; person names compare without their padding (a roster re-imported finds "王  五")."""
-    led = LEDGERS.get(table)
-    if led is not None and led.has(key) and led.field(key).person:
-        return normalize_person_name(v)
-    if key in NUMBER_FIELDS:   # 青综执罚【2026】第003号 finds the stored 青综执罚〔2026〕3号 (issue 12)
-        return _key_text(normalize_number(_key_text(v)))
-    return _key_text(v)
-
-
-class _Indexes:
-    """What the planner needs to know about the stored data, plus records planned so far."""
-
-    def __init__(self, store):
-        self.store = store
-        self.bodies: dict[str, str] = {}
-        for r in store.rows("bodies"):
-            if r.get("name"):
-                self.bodies.setdefault(r["name"].strip(), r["id"])
-        self.body_names = {v: k for k, v in self.bodies.items()}
-        self.officers_by_name: dict[str, list[dict]] = {}   # normalised name → officers
-        self.officers_by_code: dict[str, str] = {}          # 执法证号 or 身份证号 → officer id
-        self.code_kind: dict[str, str] = {}                 # code → "by_cert_no" | "by_id_number"
-        for r in store.rows("officers"):
-            self.add_officer(r)
-        self.powers_by_code: dict[str, str] = {}
-        self.powers_by_name: dict[str, list[str]] = {}
-        for r in store.rows("powers"):
-            self.add_power(r)
-        self.records: dict[str, dict[str, dict]] = {}          # table -> id -> stored record
-        self.keys: dict[str, dict[tuple, list[str]]] = {}      # table -> key tuple -> ids
-
-    def add_officer(self, r: dict) -> None:
-        if r.get("name"):
-            self.officers_by_name.setdefault(normalize_person_name(r["name"]), []).append(r)
-        for col, kind in (("id_number", "by_id_number"), ("cert_no", "by_cert_no")):
-            if r.get(col):
-                code = to_halfwidth(str(r[col])).strip().upper()
-                self.officers_by_code[code] = r["id"]
-                self.code_kind[code] = kind
-
-    def officer_by_code(self, plan, code: str) -> str | None:
-        code = to_halfwidth(code).strip().upper()
-        rid = self.officers_by_code.get(code)
-        if rid:
-            plan.officer_matches[self.code_kind.get(code, "by_cert_no")] += 1
-        return rid
-
-    def officers_named(self, name: str) -> list[dict]:
-        return self.officers_by_name.get(normalize_person_name(name), [])
-
-    def add_power(self, r: dict) -> None:
-        if r.get("code"):
-            self.powers_by_code[str(r["code"]).strip()] = r["id"]
-        if r.get("name"):
-            self.powers_by_name.setdefault(r["name"].strip(), []).append(r["id"])
-
-    def table(self, table: str) -> dict[str, dict]:
-        recs = self.records.get(table)
-        if recs is None:
-            recs = {r["id"]: r for r in self.store.rows(table)}
-            self.records[table] = recs
-            idx: dict[tuple, list[str]] = {}
-            for r in recs.values():
-                for key in MATCH_KEYS.get(table, ()):
-                    kv = tuple(_key_value(table, k, r.get(k)) for k in key)
-                    if all(kv):
-                        idx.setdefault((key, kv), []).append(r["id"])
-            self.keys[table] = idx
-        return recs
-
-    def register(self, table: str, rec: dict) -> None:
-        self.table(table)[rec["id"]] = rec
-        for key in MATCH_KEYS.get(table, ()):
-            kv = tuple(_key_value(table, k, rec.get(k)) for k in key)
-            if all(kv):
-                ids = self.keys[table].setdefault((key, kv), [])
-                if rec["id"] not in ids:
-                    ids.append(rec["id"])
-        if table == "officers":
-            self.add_officer(rec)
-        elif table == "powers":
-            self.add_power(rec)
-
-
 def _body_type_guess(name: str) -> str | None:
     if name.endswith("街道办事处") or name.endswith("街道"):
         return "街道办"
@@ -327,7 +213,7 @@ def plan_import(store, path, ledger: str | None = None, manual: dict | None = No
             plan.skipped_sheets += [g.name for g, d in planned if (g, d) not in full]
             planned = full
     planned.sort(key=lambda gd: IMPORT_ORDER.index(gd[1].ledger) if gd[1].ledger in IMPORT_ORDER else 99)
-    idx = _Indexes(store)
+    idx = Indexes(store)
     for i, (grid, det) in enumerate(planned):
         if progress:
             progress(30 + int(60 * i / len(planned)), f"正在检查工作表“{grid.name}”…")
@@ -362,7 +248,7 @@ def _col_label(col: ColumnMap) -> str:
     return f"{col.letter} {col.header}"
 
 
-def _plan_sheet(plan: ImportPlan, idx: _Indexes, grid: SheetGrid, det: Detection, tick=None) -> SheetPlan:
+def _plan_sheet(plan: ImportPlan, idx: Indexes, grid: SheetGrid, det: Detection, tick=None) -> SheetPlan:
     led = LEDGERS[det.ledger]
     sp = SheetPlan(grid.name, det, encoding=f"{grid.encoding}，{grid.delimiter}分隔" if grid.encoding else "")
     sheet = grid.name
@@ -466,10 +352,10 @@ def _plan_sheet(plan: ImportPlan, idx: _Indexes, grid: SheetGrid, det: Detection
                 values[fname] = "、".join(names)  # "李四(证号)" keeps only the name
         # which stored (or earlier planned) record this row updates
         target = None
-        key_used, ids = _candidates(idx, table, values)
+        key_used, ids = candidates(idx, table, values)
         if key_used is not None:
             names = "、".join(led.field(k).label for k in key_used[0])
-            shown_key = "/".join(_key_display(idx, k, v) for k, v in zip(*key_used))
+            shown_key = "/".join(key_display(idx, k, v) for k, v in zip(*key_used))
             if len(ids) > 1 and values.get("body_id") and "body_id" not in key_used[0]:
                 ids = [i for i in ids if idx.records[table][i].get("body_id") == values["body_id"]] or ids
             free = [i for i in ids if i not in claimed]
@@ -552,37 +438,6 @@ def _differs(old, new) -> bool:
     return str(old) != str(new)
 
 
-def _candidates(idx: _Indexes, table: str, values: dict):
-    """(key, ids of stored/planned records with that key). Keys are tried in order; a record found through a
-    later key must not contradict the row on the fields of the earlier keys (another 身份证号, another 主体)."""
-    keys = [k for k in MATCH_KEYS.get(table, ()) if all(_key_value(table, f, values.get(f)) for f in k)]
-    if not keys:
-        return None, []
-    checked: list[str] = []
-    for key in MATCH_KEYS.get(table, ()):
-        if key not in keys:
-            checked += [f for f in key if f not in checked]
-            continue
-        kv = (key, tuple(_key_value(table, f, values.get(f)) for f in key))
-        ids = idx.keys[table].get(kv, [])
-        earlier = [f for f in checked if _key_value(table, f, values.get(f))]
-        if earlier:
-            recs = idx.records[table]
-            ids = [i for i in ids if all(not _key_value(table, f, recs[i].get(f)) or _key_value(table, f, recs[i].get(f)) ==
-                                         _key_value(table, f, values.get(f)) for f in earlier)]
-        if ids:
-            return kv, ids
-        checked += [f for f in key if f not in checked]
-    first = keys[0]
-    return (first, tuple(_key_value(table, f, values.get(f)) for f in first)), []
-
-
-def _key_display(idx: _Indexes, field: str, value: str) -> str:
-    if field == "body_id":
-        return idx.body_names.get(value, value)
-    return value
-
-
 def _cross_checks(led: Ledger, values: dict, label_to_col: dict, sheet: str, row: int, out: list) -> None:
     if led.key == "cases" and values.get("party_code"):
         code = to_halfwidth(str(values["party_code"])).strip().upper()
@@ -605,7 +460,7 @@ def _cross_checks(led: Ledger, values: dict, label_to_col: dict, sheet: str, row
             out.append(Problem(sheet, row, where, "统一社会信用代码应为18位"))
 
 
-def _resolve_ref(plan: ImportPlan, idx: _Indexes, f, text: str, sheet: str, row: int, col: ColumnMap) -> str | None:
+def _resolve_ref(plan: ImportPlan, idx: Indexes, f, text: str, sheet: str, row: int, col: ColumnMap) -> str | None:
     if f.ref == "bodies":
         name = text
         rid = idx.bodies.get(name)
@@ -649,7 +504,7 @@ def _resolve_ref(plan: ImportPlan, idx: _Indexes, f, text: str, sheet: str, row:
     return None
 
 
-def _inspection_checks(plan, idx: _Indexes, values: dict, label_to_col, sheet: str, row: int) -> None:
+def _inspection_checks(plan, idx: Indexes, values: dict, label_to_col, sheet: str, row: int) -> None:
     """扫码入企 platform exports (issue 13): a 检查人员执法证号 column pairs with the 检查人员 names in order (each
     officer is then linked by 执法证号 first, by name when the number is unknown); a 检查事项 that is no published
     item of the body's 行政检查事项目录 is said at once (JC-03 reports it again at every check)."""
@@ -669,7 +524,7 @@ def _inspection_checks(plan, idx: _Indexes, values: dict, label_to_col, sheet: s
         plan.warnings.append(Problem(sheet, row, _col_label(col) if col else "检查事项", why + "（JC-03）"))
 
 
-def _plan_items(idx: _Indexes) -> dict[str, list[str]]:
+def _plan_items(idx: Indexes) -> dict[str, list[str]]:
     """监督事项 (and 计划年度+序号 as “2026-3”) → plan item ids, stored ones read once."""
     found = getattr(idx, "_plan_items", None)
     if found is None:
@@ -682,7 +537,7 @@ def _plan_items(idx: _Indexes) -> dict[str, list[str]]:
     return found
 
 
-def _officer_for_training(plan, idx: _Indexes, values: dict, sheet: str, row: int, label_to_col) -> str | None:
+def _officer_for_training(plan, idx: Indexes, values: dict, sheet: str, row: int, label_to_col) -> str | None:
     if values.get("id_number"):
         rid = idx.officer_by_code(plan, values["id_number"])
         if rid:
@@ -706,7 +561,7 @@ def _officer_for_training(plan, idx: _Indexes, values: dict, sheet: str, row: in
     return None
 
 
-def _link_officers(plan, idx: _Indexes, names: str, body_id, sheet: str, row: int,
+def _link_officers(plan, idx: Indexes, names: str, body_id, sheet: str, row: int,
                    col: ColumnMap) -> tuple[list[str], list[str]]:
     """Officer names, 'name(执法证号或身份证号)' or a bare 执法证号/身份证号 (platform exports) → (officer ids,
     plain names); names matching nobody or several people are warnings. plan.officer_matches counts how each
@@ -726,7 +581,7 @@ def _link_officers(plan, idx: _Indexes, names: str, body_id, sheet: str, row: in
             if rid:
                 if rid not in ids:
                     ids.append(rid)
-                known = _officer_name(idx, rid)
+                known = officer_name(idx, rid)
                 if name and known and normalize_person_name(name) != known:
                     plan.warnings.append(Problem(sheet, row, _col_label(col),
                                                  f"执法证号“{code}”登记的是“{known}”，与“{name}”不一致，已按执法证号关联"))
@@ -760,15 +615,8 @@ def _link_officers(plan, idx: _Indexes, names: str, body_id, sheet: str, row: in
 _CODE_LIKE = re.compile(r"^(?=(?:.*\d){5})[0-9A-Za-z\-]{5,30}$")
 
 
-def _officer_name(idx: _Indexes, rid: str) -> str | None:
-    for lst in idx.officers_by_name.values():
-        for o in lst:
-            if o["id"] == rid:
-                return normalize_person_name(o.get("name")) or None
-    return None
 
-
-def _stored(idx: _Indexes, led: Ledger, rec: dict) -> dict:
+def _stored(idx: Indexes, led: Ledger, rec: dict) -> dict:
     """label → display text of a record as it will be stored (preview)."""
     out = {}
     for f in led.fields:

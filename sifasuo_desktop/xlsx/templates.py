@@ -170,7 +170,7 @@ def build_template(ledger_key: str, path) -> Path:
     notes.append(["列名", "是否必填", "填写要求", "也可识别的列名"])
     for f in fields:
         notes.append([f.label, "必填" if f.required else "", _explain(ledger, f), "、".join(f.synonyms)])
-    from .planner import MATCH_KEYS
+    from .matching import MATCH_KEYS
 
     keys = MATCH_KEYS.get(ledger_key, ())
     if keys:
