@@ -252,6 +252,7 @@ def cmd_backup_config(args) -> int:
 
 def cmd_restore(args) -> int:
     from sifasuo_desktop.security import backup as bk
+    from sifasuo_desktop.security import restore as rs
     from sifasuo_desktop.security.cli_auth import cli_actor
 
     src = Path(args.file)
@@ -263,7 +264,7 @@ def cmd_restore(args) -> int:
         store.actor = cli_actor(store, write=True)
         require(store.actor, "restore")
 
-    res = bk.restore(data_dir_from(args), src, passphrase=passphrase, authorize=authorize,
+    res = rs.restore(data_dir_from(args), src, passphrase=passphrase, authorize=authorize,
                      force=getattr(args, "force", False))
     print(f"已从备份恢复：{res.org_name}（{res.org_code}）")
     if res.replaced_copy:

@@ -22,6 +22,7 @@ from sifasuo_desktop.domain.ledgers import LEDGERS
 from sifasuo_desktop.domain.permissions import READONLY, SYSTEM, Actor, allowed
 from sifasuo_desktop.security import accounts
 from sifasuo_desktop.security import backup as bk
+from sifasuo_desktop.security import restore as rs
 from sifasuo_desktop.security.audit import verify_all
 
 from .login_dialog import (BackupAdminDialog, ChangePasswordDialog, FirstAdminDialog, LockDialog, LoginDialog,
@@ -50,12 +51,12 @@ def offer_restore(parent, data_dir, error) -> bool:
         return False  # a read-only folder, a newer program or a busy file: a backup would not help
     candidates = [b for b in bk.list_backups(data_dir) if b.kind != "replaced"]
     passphrase = None
-    found = bk.newest_good_backup(data_dir)
+    found = rs.newest_good_backup(data_dir)
     newer_encrypted = [b for b in candidates if b.encrypted and (found is None or b.when > found[0].when)]
     if newer_encrypted:
         passphrase = _ask_passphrase(parent, "最近的备份已加密。请输入备份密码（不知道可留空，使用未加密的较早备份）：")
         if passphrase:
-            found = bk.newest_good_backup(data_dir, passphrase=passphrase) or found
+            found = rs.newest_good_backup(data_dir, passphrase=passphrase) or found
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Critical)
     box.setWindowTitle(f"{APP_NAME} — 数据文件无法打开")
@@ -94,7 +95,7 @@ def offer_restore(parent, data_dir, error) -> bool:
             raise UserError("没有确认备份中的管理员账号，未恢复；数据文件夹保持原样。")
 
     try:   # the user confirmed restoring over the damaged file in the dialog above
-        res = bk.restore(data_dir, path, passphrase=passphrase, authorize=authorize, force=True)
+        res = rs.restore(data_dir, path, passphrase=passphrase, authorize=authorize, force=True)
     except UserError as exc:
         QMessageBox.critical(parent, APP_NAME, f"恢复失败：{exc.message}")
         return False
@@ -590,7 +591,7 @@ def _restore(window):
     path = Path(name)
     passphrase = _ask_passphrase(window, "该备份已加密，请输入备份密码：") if bk.is_encrypted(path) else None
     try:
-        info = bk.check_backup(path, passphrase, work_dir=bk.backups_dir(store.data_dir))
+        info = rs.check_backup(path, passphrase, work_dir=bk.backups_dir(store.data_dir))
     except UserError as exc:
         QMessageBox.critical(window, "从备份恢复", exc.message)
         return
@@ -608,7 +609,7 @@ def _restore(window):
     data_dir = store.data_dir
     store.close()
     try:
-        res = bk.restore(data_dir, path, passphrase=passphrase)
+        res = rs.restore(data_dir, path, passphrase=passphrase)
         QMessageBox.information(window, "从备份恢复", "恢复完成。" + (f"原数据已保留为 {res.replaced_copy.name}。"
                                                            if res.replaced_copy else "") + "程序将关闭，请重新打开。")
     except UserError as exc:

@@ -78,7 +78,7 @@ def run_backup(store, rnd, fd, seed):
 
 
 def run_restore(data_dir, rnd, fd):
-    from sifasuo_desktop.security.backup import restore
+    from sifasuo_desktop.security.restore import restore
 
     sources = sorted(Path(data_dir).parent.glob("restore-src-*.sqlite3"))
     while True:

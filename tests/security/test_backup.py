@@ -9,6 +9,7 @@ from sifasuo_desktop.cli import main
 from sifasuo_desktop.domain.errors import UserError
 from sifasuo_desktop.domain.permissions import SYSTEM, Actor
 from sifasuo_desktop.security import backup as bk
+from sifasuo_desktop.security import restore as rs
 from sifasuo_desktop.security.audit import verify_chain
 from sifasuo_desktop.store import Store
 
@@ -60,7 +61,7 @@ def test_backup_restore_round_trip_is_exact(demo_dir, tmp_path, passphrase):
     before = dump(db)
     _mutate(demo_dir)
     assert dump(db) != before
-    res = bk.restore(demo_dir, out, passphrase=passphrase)
+    res = rs.restore(demo_dir, out, passphrase=passphrase)
     assert dump(db, max_audit=top) == before
     # what was replaced is kept, with the change made after the backup
     assert res.replaced_copy.exists()
@@ -80,21 +81,21 @@ def test_wrong_passphrase_or_cut_file_leaves_data_untouched(demo_dir, tmp_path):
     _mutate(demo_dir)
     before = dump(demo_dir / "sifasuo.sqlite3")
     with pytest.raises(UserError, match="备份密码不正确"):
-        bk.restore(demo_dir, out, passphrase="wrong-pass")
+        rs.restore(demo_dir, out, passphrase="wrong-pass")
     with pytest.raises(UserError, match="需要备份密码"):
-        bk.restore(demo_dir, out)
+        rs.restore(demo_dir, out)
     cut = tmp_path / "cut.enc"
     cut.write_bytes(out.read_bytes()[:-100])
     with pytest.raises(UserError, match="不完整|损坏"):
-        bk.restore(demo_dir, cut, passphrase="secret-pass")
+        rs.restore(demo_dir, cut, passphrase="secret-pass")
     junk = tmp_path / "junk.sqlite3"
     junk.write_bytes(b"not a database at all" * 100)
     with pytest.raises(UserError, match="不是有效的台账数据库|不是本程序"):
-        bk.restore(demo_dir, junk)
+        rs.restore(demo_dir, junk)
     empty = tmp_path / "other.sqlite3"
     sqlite3.connect(empty).execute("CREATE TABLE t(x)").connection.close()
     with pytest.raises(UserError):
-        bk.restore(demo_dir, empty)
+        rs.restore(demo_dir, empty)
     assert dump(demo_dir / "sifasuo.sqlite3") == before
     assert not list(demo_dir.glob("*.restoring"))
 
@@ -109,11 +110,11 @@ def test_restore_over_a_broken_database(demo_dir, tmp_path):
     db.write_bytes(bytes(raw))
     with pytest.raises(UserError):
         Store.open(demo_dir, check=True).close()
-    found = bk.newest_good_backup(demo_dir, [tmp_path])
+    found = rs.newest_good_backup(demo_dir, [tmp_path])
     assert found is not None and found[0].path == out
     with pytest.raises(UserError, match="--force"):   # its accounts and org cannot be checked: not silently
-        bk.restore(demo_dir, out)
-    res = bk.restore(demo_dir, out, force=True)
+        rs.restore(demo_dir, out)
+    res = rs.restore(demo_dir, out, force=True)
     assert res.replaced_copy.read_bytes()[4096:4100] == b"\xff" * 4
     top = max(r[0] for r in expected["audit_log"])
     assert dump(db, max_audit=top) == expected
@@ -137,10 +138,10 @@ def test_auto_backup_only_after_changes_second_folder_and_encryption(demo_dir, t
             bk.set_second_dir(s, None)
     with Store.open(demo_dir) as s:
         code = s.org.code
-    info = bk.check_backup(second.second, passphrase="auto-pass-1")
+    info = rs.check_backup(second.second, passphrase="auto-pass-1")
     assert info["org_code"] == code
     with pytest.raises(UserError, match="密码不正确"):
-        bk.check_backup(second.path, passphrase="nope-nope")
+        rs.check_backup(second.path, passphrase="nope-nope")
 
 
 def test_second_folder_missing_gives_a_warning_not_a_failure(demo_dir, tmp_path):
@@ -251,7 +252,7 @@ def test_attachments_travel_to_the_second_folder_and_back(demo_dir, tmp_path):
     assert len(mirrored) == 1 and b"evidence" not in mirrored[0].read_bytes()  # encrypted on the stick
     # the PC dies: a new data folder is restored from the stick
     fresh = tmp_path / "new-pc"
-    out = bk.restore(fresh, res.second, passphrase="usb-pass-123")
+    out = rs.restore(fresh, res.second, passphrase="usb-pass-123")
     assert out.attachments_restored == 1 and not out.attachments_failed
     with Store.open(fresh) as s:
         row = s.get("attachments", att["id"])

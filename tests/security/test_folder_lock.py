@@ -7,7 +7,7 @@ import time
 import pytest
 
 from sifasuo_desktop.domain.errors import UserError
-from sifasuo_desktop.security import backup as bk
+from sifasuo_desktop.security import restore as rs
 from sifasuo_desktop.store import Store
 from sifasuo_desktop.store import folder_lock
 
@@ -28,13 +28,13 @@ def test_restore_refuses_while_a_store_of_this_process_is_open(folder):
     try:
         other.insert("bodies", {"name": "乙单位"})
         with pytest.raises(UserError) as err:
-            bk.restore(d, backup)
+            rs.restore(d, backup)
         assert "正被其他程序使用" in err.value.message
         other.insert("bodies", {"name": "丙单位"})    # the other user goes on writing, nothing was lost
         assert other.count("bodies") == 3
     finally:
         other.close()
-    bk.restore(d, backup)                            # alone now: the restore goes through
+    rs.restore(d, backup)                            # alone now: the restore goes through
     with Store.open(d) as s:
         assert s.count("bodies") == 1
 
@@ -59,7 +59,7 @@ def test_restore_while_another_process_writes_loses_no_acknowledged_write(folder
     refused = 0
     for _ in range(5):
         try:
-            bk.restore(d, backup)
+            rs.restore(d, backup)
         except UserError:
             refused += 1
         time.sleep(0.05)
