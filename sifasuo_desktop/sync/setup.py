@@ -1,10 +1,13 @@
 """Hook called by `sifasuo init` / `sifasuo demo`: create this installation's key pairs."""
 from __future__ import annotations
 
-from .keys import LocalKeys
+# No import of .keys (cryptography, PyNaCl: ~20 ms) at module level: the GUI imports this module at every start
+# (the 同步 page, the setup wizard's entry) and needs key material only when a sync step runs (issue 19).
 
 
 def after_init(store) -> None:
+    from .keys import LocalKeys
+
     org = store.org
     LocalKeys.load_or_create(store.data_dir, org.code, org.name, org.role)
 
