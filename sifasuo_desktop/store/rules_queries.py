@@ -160,10 +160,10 @@ def _run(store, today: dt.date, params: dict, codes) -> tuple[list[Finding], lis
     gc.disable()
     try:
         findings = run_all(load_data(store), params, today, cal, codes=codes)
+        findings = apply_handlings(store, findings)   # issue 12: 已处置 (the cache key covers the handlings)
     finally:
         if was_enabled:
             gc.enable()
-    findings = apply_handlings(store, findings)   # issue 12: 已处置 (the cache key covers the handlings)
     # the years the checks look at (last year, this year, next year) are announced too, if missing
     for y in (today.year,):
         if not cal.known_year(y):

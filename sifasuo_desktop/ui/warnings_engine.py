@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import logging
 import queue
 import subprocess
@@ -130,6 +131,9 @@ class RulesEngine(QObject):
         self._running = True
         self._again = False
         today = self.today or dt.date.today()
+        # the GUI thread's garbage is collected here, not by a collection the worker's allocations would start:
+        # that one could free Qt wrappers (closed dialogs, replaced pages) off the GUI thread and crash PySide
+        gc.collect()
         self._thread = threading.Thread(target=self._work, args=(self._results, self.data_dir, today),
                                         name="rules-check", daemon=True)
         self._thread.start()
