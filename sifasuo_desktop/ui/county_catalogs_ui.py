@@ -371,6 +371,5 @@ class CatalogsPage(QWidget):
 
 
 def install(window) -> None:
-    window.catalogs_page = CatalogsPage(window)
-    window.add_page("catalogs", "检查清单与报送日历", window.catalogs_page)
+    window.add_lazy_page("catalogs", "检查清单与报送日历", lambda: CatalogsPage(window), attr="catalogs_page")
     window.add_menu_action("监督", "检查清单与报送日历", lambda: window.show_page("catalogs"))

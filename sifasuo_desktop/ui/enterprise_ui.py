@@ -200,8 +200,7 @@ class EnterprisePage(QWidget):
 
 def install(window) -> None:
     window.add_form_hook("inspections", lambda form: InspectionItems(form))
-    window.enterprise_page = EnterprisePage(window)
-    window.add_page("enterprise", "企业检查查询", window.enterprise_page)
+    window.add_lazy_page("enterprise", "企业检查查询", lambda: EnterprisePage(window), attr="enterprise_page")
     window.add_menu_action("监督", "企业检查查询（涉企检查）", lambda: window.show_page("enterprise"))
 
     def open_enterprise(record):

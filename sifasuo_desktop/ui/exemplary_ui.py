@@ -170,8 +170,7 @@ class ExemplaryPage(QWidget):
 
 
 def install(window) -> None:
-    window.exemplary_page = ExemplaryPage(window)
-    window.add_page("exemplary", "典型案例", window.exemplary_page)
+    window.add_lazy_page("exemplary", "典型案例", lambda: ExemplaryPage(window), attr="exemplary_page")
     window.add_menu_action("监督", "典型案例、指导案例", lambda: window.show_page("exemplary"))
 
     def mark_from_ledger(record):

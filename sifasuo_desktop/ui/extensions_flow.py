@@ -10,10 +10,12 @@ from PySide6.QtWidgets import QDialog
 def install(window) -> None:
     from .problem_panel import NewProblemDialog, new_problem_from, open_problem_dialog
     from .review_form import ReviewResultsDialog, ReviewScoringDialog, export_standard_template, import_standard
-    from .stats_page import StatsPage
 
-    window.stats_page = StatsPage(window)
-    window.add_page("stats", "统计报表", window.stats_page)
+    def stats_page():
+        from .stats_page import StatsPage
+
+        return StatsPage(window)
+    window.add_lazy_page("stats", "统计报表", stats_page, attr="stats_page")
 
     # problems: the workflow dialog from the list and from the record form
     window.add_record_action("problems", "整改流程…", lambda rec: open_problem_dialog(window, rec["id"]))

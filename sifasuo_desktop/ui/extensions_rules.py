@@ -10,20 +10,26 @@ from sifasuo_desktop.domain.permissions import allowed
 
 from .settings_dialog import open_rule_settings
 from .warnings_engine import RulesEngine
-from .warnings_page import WarningsPage
+from .warnings_page import update_nav_title
 
 
 def install(window) -> None:
     engine = RulesEngine(window.store, window.data_dir, parent=window)
-    page = WarningsPage(window, engine)
+
+    def warnings_page():
+        from .warnings_page import WarningsPage
+
+        page = WarningsPage(window, engine)
+        page.rebuild()   # built after the check has run: the findings so far at once
+        return page
     keys = window.page_keys() if hasattr(window, "page_keys") else []
     before = next((k for k in keys if k != "dashboard"), None)
-    window.add_page("warnings", "预警", page, before=before)
+    window.add_lazy_page("warnings", "预警", warnings_page, attr="warnings_page", before=before)
     window.add_badge_provider(engine.badge)
     engine.updated.connect(window.refresh_badges)
+    engine.updated.connect(lambda: update_nav_title(window, engine.counts()))
     window.destroyed.connect(lambda *_: engine.close())
     window.rules_engine = engine  # the dashboard may show the same counts without a second run
-    window.warnings_page = page
     window.add_menu_action("监督", "预警", lambda: window.show_page("warnings"))
     window.add_menu_action("工具", "预警阈值设置", lambda: open_rule_settings(window))
     window.add_menu_action("工具", "导入节假日安排…", lambda: import_holidays_dialog(window))

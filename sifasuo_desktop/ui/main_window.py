@@ -31,6 +31,8 @@ class MainWindow(QMainWindow):
         self._pages: dict[str, object] = {}
         self._ledger_views: dict[str, LedgerView] = {}
         self._unbuilt: dict[str, QWidget] = {}      # ledger pages not shown yet: an empty stand-in each
+        self._lazy: dict[str, tuple] = {}           # other pages not shown yet: key -> (factory, attribute, stand-in)
+        self._lazy_attrs: dict[str, str] = {}       # attribute (window.stats_page) -> key of its unbuilt page
         self._record_buttons: dict[str, list] = {}  # (text, callback, when) to put on a ledger view when built
         self._record_actions: dict[str, list] = {}
         self._form_actions: dict[str, list] = {}
@@ -89,14 +91,52 @@ class MainWindow(QMainWindow):
             fn(view)
         self._ledger_views[key] = view
         del self._unbuilt[key]
-        current = self.stack.currentWidget() is holder
-        self.stack.insertWidget(self.stack.indexOf(holder), view)
-        self.stack.removeWidget(holder)
-        self._pages[key] = view
-        if current:
-            self.stack.setCurrentWidget(view)
-        holder.deleteLater()
+        self._put_in_place(key, holder, view)
         return view
+
+    def _put_in_place(self, key: str, holder: QWidget, widget) -> None:
+        """The built page takes its stand-in's place in the stack (and stays current if the stand-in was)."""
+        current = self.stack.currentWidget() is holder
+        self.stack.insertWidget(self.stack.indexOf(holder), widget)
+        self.stack.removeWidget(holder)
+        self._pages[key] = widget
+        if current:
+            self.stack.setCurrentWidget(widget)
+        holder.deleteLater()
+
+    def add_lazy_page(self, key: str, title: str, factory, attr: str | None = None,
+                      before: str | None = None) -> None:
+        """A page built the first time it is shown or asked for (issue 19: start-up): its navigation entry is there
+        at once, `factory()` makes the widget on the first show_page / navigation click / page(key), or on the
+        first read of `window.<attr>` (so `window.stats_page` keeps working)."""
+        holder = QWidget(self)
+        self.add_page(key, title, holder, before=before)
+        self._lazy[key] = (factory, attr, holder)
+        if attr:
+            self._lazy_attrs[attr] = key
+
+    def _build_lazy_page(self, key: str):
+        factory, attr, holder = self._lazy.pop(key)
+        if attr:
+            self._lazy_attrs.pop(attr, None)
+        try:
+            widget = factory()
+        except BaseException:
+            self._lazy[key] = (factory, attr, holder)   # not built: the next show tries again
+            if attr:
+                self._lazy_attrs[attr] = key
+            raise
+        self._put_in_place(key, holder, widget)
+        if attr:
+            setattr(self, attr, widget)
+        return widget
+
+    def __getattr__(self, name: str):
+        # only reached when normal lookup fails: an attribute of a page not built yet builds it
+        key = self.__dict__.get("_lazy_attrs", {}).get(name)
+        if key is None:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        return self._build_lazy_page(key)
 
     def add_page(self, key: str, title: str, widget, before: str | None = None) -> None:
         if key in self._pages:
@@ -120,6 +160,8 @@ class MainWindow(QMainWindow):
     def page(self, key: str):
         if key in self._unbuilt:
             return self._build_ledger_view(key)
+        if key in self._lazy:
+            return self._build_lazy_page(key)
         return self._pages.get(key)
 
     def page_keys(self) -> list[str]:
@@ -136,6 +178,8 @@ class MainWindow(QMainWindow):
         key = self.nav.item(row).data(Qt.UserRole)
         if key in self._unbuilt:
             self._build_ledger_view(key)
+        elif key in self._lazy:
+            self._build_lazy_page(key)
         widget = self._pages[key]
         if isinstance(widget, LedgerView):
             widget.ensure_loaded()

@@ -321,7 +321,5 @@ class PersonnelPage(QWidget):
 
 def install(window) -> None:
     window.add_record_action("officers", "人员档案…", lambda rec: open_officer(window, rec))
-    page = PersonnelPage(window)
-    window.personnel_page = page
-    window.add_page("personnel", "执法人员统计", page)
+    window.add_lazy_page("personnel", "执法人员统计", lambda: PersonnelPage(window), attr="personnel_page")
     window.add_menu_action("统计", "执法人员统计", lambda: window.show_page("personnel"))

@@ -81,6 +81,5 @@ class RankingPage(QWidget):
 
 
 def install(window) -> None:
-    window.ranking_page = RankingPage(window)
-    window.add_page("ranking", "质效排名", window.ranking_page)
+    window.add_lazy_page("ranking", "质效排名", lambda: RankingPage(window), attr="ranking_page")
     window.add_menu_action("统计", "乡镇质效排名", lambda: window.show_page("ranking"))

@@ -23,8 +23,7 @@ TYPE_LABELS = {"hard": "硬冲突", "soft": "软冲突", "locked": "期间已锁
 
 
 def install(window) -> None:
-    window.sync_page = SyncPage(window)
-    window.add_page("sync", "同步", window.sync_page)
+    window.add_lazy_page("sync", "同步", lambda: SyncPage(window), attr="sync_page")
     window.add_menu_action("同步", "导出同步包…", lambda: ExportDialog(window).exec(), "Ctrl+Shift+E")
     window.add_menu_action("同步", "导入同步包…", lambda: import_packages(window), "Ctrl+Shift+I")
     window.add_menu_action("同步", "同步状态与冲突", lambda: window.show_page("sync"))

@@ -17,6 +17,23 @@ RECORD_LABELS = {"cases": "执法案件", "inspections": "行政检查", "office
                  "powers": "赋权事项", "problems": "问题整改", "documents": "监督文书"}
 
 
+def update_nav_title(window, counts) -> None:
+    """The 预警 entry of the navigation shows the total (set from the rules engine, whether or not the page has
+    been built yet)."""
+    nav = getattr(window, "nav", None)
+    if nav is None:
+        return
+    for row in range(nav.count()):
+        item = nav.item(row)
+        if item.data(Qt.UserRole) == "warnings":
+            # the navigation column is narrow: the total fits, the split goes to the tooltip
+            total = counts["red"] + counts["yellow"]
+            item.setText(f"预警（{total}）" if total else "预警")
+            item.setToolTip(f"红色预警 {counts['red']} 条，黄色预警 {counts['yellow']} 条")
+            item.setForeground(QBrush(COLORS["red"] if counts["red"] else COLORS["yellow"])
+                               if total else QBrush())
+
+
 class WarningsPage(QWidget):
     def __init__(self, window, engine):
         super().__init__()
@@ -115,21 +132,6 @@ class WarningsPage(QWidget):
                     node.setExpanded(True)
             top.setExpanded(True)
         self.tree.setUpdatesEnabled(True)
-        self._update_nav_title(counts)
-
-    def _update_nav_title(self, counts) -> None:
-        nav = getattr(self.window_, "nav", None)
-        if nav is None:
-            return
-        for row in range(nav.count()):
-            item = nav.item(row)
-            if item.data(Qt.UserRole) == "warnings":
-                # the navigation column is narrow: the total fits, the split goes to the tooltip
-                total = counts["red"] + counts["yellow"]
-                item.setText(f"预警（{total}）" if total else "预警")
-                item.setToolTip(f"红色预警 {counts['red']} 条，黄色预警 {counts['yellow']} 条")
-                item.setForeground(QBrush(COLORS["red"] if counts["red"] else COLORS["yellow"])
-                                   if total else QBrush())
 
     @staticmethod
     def _key(node) -> str | None:
