@@ -158,6 +158,22 @@ def install(window) -> None:
     todo = getattr(page, "todo", None)
     if todo is None:
         return
+    page.first_run = None
+    show = page.on_show
+
+    def on_show():
+        panel = page.first_run
+        if panel is None:
+            # built when the 首页 is first shown (its constructor reads the checklist once): nothing of it at
+            # start-up before then, and no second read of the same data right after building it (issue 19)
+            _build(window, page, todo)
+        elif shiboken6.isValid(panel):
+            panel.refresh()   # a backup to the USB stick changes no table: look again whenever the 首页 is shown
+        show()
+    page.on_show = on_show
+
+
+def _build(window, page, todo) -> "FirstRunPanel":
     panel = FirstRunPanel(window)
     page.first_run = panel
     lay = todo.parentWidget().layout()
@@ -171,10 +187,4 @@ def install(window) -> None:
     store = window.store
     store.subscribe(changed)
     panel.destroyed.connect(lambda *_: store.unsubscribe(changed))
-    show = page.on_show
-
-    def on_show():
-        if shiboken6.isValid(panel):
-            panel.refresh()   # a backup to the USB stick changes no table: look again whenever the 首页 is shown
-        show()
-    page.on_show = on_show
+    return panel

@@ -169,3 +169,22 @@ def test_manual_backup_to_another_drive_ticks_the_backup_step(qtbot, window, tmp
     made.unlink()                                   # the stick's file gone: the step is open again
     assert not next(s for s in checklist(store) if s.key == "backup").done
     assert same.is_file()
+
+
+def test_the_checklist_is_read_once_when_the_home_page_first_shows(qtbot, store, monkeypatch):
+    """Issue 19 (start-up): the panel is built when the 首页 is first shown and reads the data once then (it was
+    built before and read again right away by the first show)."""
+    from sifasuo_desktop.ui import first_run_ui
+
+    calls = []
+    real = first_run_ui.checklist
+    monkeypatch.setattr(first_run_ui, "checklist", lambda s: calls.append(1) or real(s))
+    w = MainWindow(store, SYSTEM)
+    qtbot.addWidget(w)
+    w.show()
+    panel = w.page("dashboard").first_run
+    assert panel is not None and panel.isVisible() and len(calls) == 1
+    assert "0/5" in panel.title()
+    w.show_page("cases")
+    w.show_page("dashboard")                 # each later visit looks again
+    assert len(calls) == 2
