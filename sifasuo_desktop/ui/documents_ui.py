@@ -626,12 +626,8 @@ def _guard(window, fn):
     return run
 
 
-def _print_shortcut(window) -> None:
+def _print_shortcut(view) -> None:
     """Ctrl+P on the 监督文书 page previews/prints the selected document (design.md §7)."""
-    try:
-        view = window.ledger_view("documents")
-    except (AttributeError, KeyError):
-        return
     for b in getattr(view, "record_buttons", []):
         if b.text() == "预览/打印":
             b.setShortcut(QKeySequence(QKeySequence.Print))
@@ -642,13 +638,9 @@ OUTPUT_GROUP = ("导出/打印 ▾", ["预览/打印", "导出PDF", "导出DOCX"
 AMEND_GROUP = ("更正/作废 ▾", ["制发更正文书", "作废"])
 
 
-def _group_outputs(window) -> None:
+def _group_outputs(view) -> None:
     """At 1366×768 the record actions fit one row only with the outputs in one menu button (issue 18);
     Ctrl+P still previews/prints the selected document."""
-    try:
-        view = window.ledger_view("documents")
-    except (AttributeError, KeyError):
-        return
     amend = view.group_record_buttons(*AMEND_GROUP)
     if amend is not None:
         amend.setToolTip("制发更正文书（签发后原文书被替代）、作废（文号保留，不再使用）")
@@ -665,13 +657,16 @@ def _group_outputs(window) -> None:
         view.print_shortcut = sc
 
 
-def _documents_toolbar(window, c, draft) -> None:
+def _documents_view(window, c, draft, view) -> None:
+    """The 监督文书 page's own buttons, put on its view when it is built (first shown: issue 19)."""
+    _documents_toolbar(window, c, draft, view)
+    _print_shortcut(view)
+    _group_outputs(view)
+
+
+def _documents_toolbar(window, c, draft, view) -> None:
     """One 编辑 on the 监督文书 page: the generic record form (登记信息) only for drafts, a double click opens the
     document editor (read-only once issued)."""
-    try:
-        view = window.ledger_view("documents")
-    except (AttributeError, KeyError):
-        return
     draft_btn = QPushButton("起草文书…")
     draft_btn.setToolTip("按被监督单位的问题、监督检查、评查批次或季度排名起草任一类文书")
     draft_btn.clicked.connect(lambda _=False: _guard(window, c.draft_any)())
@@ -702,9 +697,7 @@ def install(window) -> DocumentsController:
             ("送达回证", lambda r: c.preview_print(r, receipt=True), issued),
             ("制发更正文书", c.supersede, issued), ("作废", c.void, issued)):
         window.add_record_action("documents", text, cb, when)
-    _documents_toolbar(window, c, draft)
-    _print_shortcut(window)
-    _group_outputs(window)
+    window.on_ledger_view("documents", lambda view: _documents_view(window, c, draft, view))
     window.add_record_action("bodies", "起草监督意见书", c.draft_opinion)
     window.add_record_action("bodies", "逾期问题督办函", c.draft_overdue)
     window.add_record_action("visits", "起草监督意见书", c.draft_from_visit)
