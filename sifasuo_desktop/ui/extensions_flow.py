@@ -7,9 +7,27 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog
 
 
+def _problems():
+    from . import problem_panel   # imported when first used, not at start-up (issue 19)
+
+    return problem_panel
+
+
+def _reviews():
+    from . import review_form
+
+    return review_form
+
+
 def install(window) -> None:
-    from .problem_panel import NewProblemDialog, new_problem_from, open_problem_dialog
-    from .review_form import ReviewResultsDialog, ReviewScoringDialog, export_standard_template, import_standard
+    def open_problem_dialog(win, problem_id):
+        return _problems().open_problem_dialog(win, problem_id)
+
+    def new_problem_from(win, table, rec):
+        return _problems().new_problem_from(win, table, rec)
+
+    def ReviewScoringDialog(*args, **kwargs):  # noqa: N802 - stands for the class
+        return _reviews().ReviewScoringDialog(*args, **kwargs)
 
     def stats_page():
         from .stats_page import StatsPage
@@ -35,13 +53,13 @@ def install(window) -> None:
     window.add_record_action("reviews", "评分表…", lambda rec: ReviewScoringDialog(window, review=rec).exec())
     window.add_record_action("cases", "案卷评查评分…", lambda rec: ReviewScoringDialog(window, case=rec).exec())
 
-    window.add_menu_action("监督", "登记问题…", lambda: NewProblemDialog(window).exec())
+    window.add_menu_action("监督", "登记问题…", lambda: _problems().NewProblemDialog(window).exec())
     window.add_menu_action("监督", "案卷评查评分…", lambda: ReviewScoringDialog(window).exec())
-    window.add_menu_action("监督", "评查结果（按批次、按单位）…", lambda: ReviewResultsDialog(window).exec())
+    window.add_menu_action("监督", "评查结果（按批次、按单位）…", lambda: _reviews().ReviewResultsDialog(window).exec())
     window.add_menu_action("统计", "首页概况", lambda: window.show_page("dashboard"))
     window.add_menu_action("统计", "统计报表（月汇总/季通报/年报）", lambda: window.show_page("stats"))
-    window.add_menu_action("工具", "导出评查标准模板(.xlsx)…", lambda: export_standard_template(window))
-    window.add_menu_action("工具", "导入评查标准(.xlsx)…", lambda: import_standard(window))
+    window.add_menu_action("工具", "导出评查标准模板(.xlsx)…", lambda: _reviews().export_standard_template(window))
+    window.add_menu_action("工具", "导入评查标准(.xlsx)…", lambda: _reviews().import_standard(window))
 
 
 def _problem_from_form(window, form, rec) -> None:
