@@ -10,9 +10,6 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-
 from sifasuo_desktop.domain.errors import PermissionDenied, UserError
 from sifasuo_desktop.domain.permissions import ADMIN, LEADER, READONLY, ROLE_LABELS, STAFF, Actor, require
 from sifasuo_desktop.store.repo import utc_now
@@ -20,7 +17,28 @@ from sifasuo_desktop.store.repo import utc_now
 from .audit import append_audit
 
 # OWASP minimum for Argon2id (19 MiB, 2 passes, 1 lane): ~50 ms on an office PC.
-HASHER = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
+class _Hasher:
+    """argon2's PasswordHasher, made on first use: a start that logs nobody in (--quit-after-startup, a folder
+    without accounts) never imports argon2, and the login dialog shows before it is imported (issue 19)."""
+
+    _ph = None
+
+    def __getattr__(self, name: str):
+        if _Hasher._ph is None:
+            from argon2 import PasswordHasher
+
+            _Hasher._ph = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
+        return getattr(_Hasher._ph, name)
+
+
+HASHER = _Hasher()
+
+
+def _hash_errors() -> tuple:
+    """What a failed argon2 verify raises (a wrong secret, a damaged hash): for the except clauses."""
+    from argon2.exceptions import InvalidHashError, VerificationError
+
+    return VerificationError, InvalidHashError   # VerifyMismatchError is a VerificationError
 MIN_PASSWORD_LEN = 8
 ROLES = (ADMIN, LEADER, STAFF, READONLY)
 DEFAULTS = {
@@ -293,7 +311,7 @@ def recover_with_code(store, username: str, code: str, new_password: str) -> str
     if row and row[0]:
         try:
             ok = HASHER.verify(row[0], _normalize_code(code))
-        except (VerificationError, InvalidHashError):
+        except _hash_errors():
             ok = False
     if not ok:
         _failed(store, acc)
@@ -313,7 +331,7 @@ def _verify(store, username: str, password: str) -> bool:
         return False
     try:
         return HASHER.verify(row[0], password or "")
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
+    except _hash_errors():
         return False
 
 
@@ -377,7 +395,7 @@ def authenticate(store, username: str, password: str, now: dt.datetime | None = 
         # same cost and message as a wrong password, so usernames cannot be probed
         try:
             HASHER.verify(HASHER.hash("x" * MIN_PASSWORD_LEN), password or "")
-        except VerificationError:
+        except _hash_errors():
             pass
         raise AuthError(BAD_LOGIN)
     _check_lock(store, acc, now)
