@@ -58,7 +58,7 @@ def _import_step(store) -> Step:
 
     subs = []
     for key in IMPORT_LEDGERS:
-        n = store.count(key)
+        n = store.shown_count(key)
         subs.append(Step(key, LEDGERS[key].title, n > 0, f"{n} 条" if n else "尚无记录：可先下载模板，照模板整理旧表后导入"))
     done = all(s.done for s in subs)
     left = [s.title for s in subs if not s.done]

@@ -137,6 +137,13 @@ def _text_hits(conn, table: str, terms: list[str]) -> int:
     return _cached(_state(conn) + ("hits", table, tuple(terms)), compute)
 
 
+def live_count(conn, table: str) -> int:
+    """Live records of `table` (cached until a write): the ledger's 共 N 条 and the first-run checklist ask at
+    start-up, one count of a 100,000-case table serves both (issue 19)."""
+    return _cached(_state(conn) + ("live", table), lambda: conn.execute(
+        f"SELECT count(*) FROM {table} WHERE deleted = 0").fetchone()[0])
+
+
 def _indexed_rows(conn, table: str) -> int:
     return _cached(_state(conn) + ("rows", table), lambda: conn.execute(
         "SELECT count(*) FROM search_index WHERE table_name = ?", (table,)).fetchone()[0])
@@ -280,6 +287,8 @@ def query_rowids(conn, q: LedgerQuery, limit: int | None = None, offset: int = 0
 def count_rows(conn, q: LedgerQuery) -> int:
     terms = _terms(q)
     t = LEDGERS[q.ledger].table
+    if not (terms or q.status or q.date_from or q.date_to or q.extra_where):
+        return live_count(conn, t)
     if terms and not (q.status or q.date_from or q.date_to or q.extra_where):
         # a pure text search: the count on the index (the one the plan choice took: not counted twice)
         return _text_hits(conn, t, terms)

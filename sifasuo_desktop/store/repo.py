@@ -464,6 +464,13 @@ class Store:
             sql += f" LIMIT {int(limit)}"
         return [dict(r) for r in self.conn.execute(sql, tuple(params))]
 
+    def shown_count(self, table: str) -> int:
+        """Live records of `table` for a count shown to the user (the ledger's 共 N 条 uses the same cached count:
+        one count of a large table at start-up, not two). Not for decisions: use count()."""
+        from .ledger_queries import live_count
+
+        return live_count(self.conn, table)
+
     def count(self, table: str, where: str = "", params: Iterable = ()) -> int:
         sql = f"SELECT count(*) FROM {table} WHERE deleted = 0" + (f" AND ({where})" if where else "")
         return self.conn.execute(sql, tuple(params)).fetchone()[0]
