@@ -3,8 +3,8 @@
 Page setup and the line grid follow GB/T 9704 (see shared/domain/documents.md §4): A4, margins
 37/35/28/26 mm, `docGrid type="lines" linePitch="579"` (22 lines) and −0.25 pt character spacing on the
 Normal style (28 characters per line in Word, WPS and LibreOffice alike). East Asian font names are
-written into `w:rFonts` explicitly. The PDF stays the document of record; the DOCX 版记 follows the text
-instead of sitting at the bottom of the last page.
+written into `w:rFonts` explicitly. The PDF stays the document of record; the DOCX 版记 is a frame at the foot
+of the 版心 and the 信函 lower red double line a pair of floating bars, both measured through LibreOffice.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml.ns import nsmap, qn
 from docx.shared import Mm, Pt, RGBColor
 
 from sifasuo_desktop import fsutil
@@ -128,6 +128,55 @@ def _frame_at_foot(par) -> None:
                  ("xAlign", "center"), ("yAlign", "bottom")):
         fp.set(qn(f"w:{k}"), v)
     ppr.insert(0, fp)
+
+
+WPS_NS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
+EMU_PER_MM = 36000
+EMU_PER_PT = 12700
+
+# 信函格式 second red double line (上细下粗), as the PDF draws it (layout.LETTER_BOTTOM_LINE): the thick line's
+# bottom edge 20 mm above the paper bottom, a 1.5 pt thick line under a 0.75 pt thin one with a 0.75 pt gap,
+# 170 mm long, centred on the 版心 (x = 21 ... 191 mm)
+LETTER_LINE_X_MM = 21.0
+LETTER_LINE_LEN_MM = 170.0
+LETTER_BOTTOM_MM = 297.0 - 20.0
+LETTER_LOWER_BARS_PT = ((3.0, 0.75), (1.5, 1.5))  # (top above the thick line's bottom edge, height) in pt
+
+
+def _bar_anchor(shape_id: int, name: str, x_mm: float, top_mm: float, width_mm: float, height_pt: float,
+                color: str = "FF0000"):
+    """A filled rectangle (no outline) at an absolute position on the page (a floating DrawingML shape, no text
+    wrap): how the DOCX draws rules that have a fixed place on the paper, independent of the text flow."""
+    from docx.oxml import parse_xml
+
+    cx = round(width_mm * EMU_PER_MM)
+    cy = round(height_pt * EMU_PER_PT)
+    return parse_xml(
+        f'<w:drawing xmlns:w="{nsmap["w"]}" '
+        'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+        f'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:wps="{WPS_NS}">'
+        '<wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="251659264" '
+        'behindDoc="0" locked="1" layoutInCell="1" allowOverlap="1">'
+        '<wp:simplePos x="0" y="0"/>'
+        f'<wp:positionH relativeFrom="page"><wp:posOffset>{round(x_mm * EMU_PER_MM)}</wp:posOffset></wp:positionH>'
+        f'<wp:positionV relativeFrom="page"><wp:posOffset>{round(top_mm * EMU_PER_MM)}</wp:posOffset></wp:positionV>'
+        f'<wp:extent cx="{cx}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapNone/>'
+        f'<wp:docPr id="{shape_id}" name="{name}"/><wp:cNvGraphicFramePr/>'
+        f'<a:graphic><a:graphicData uri="{WPS_NS}"><wps:wsp><wps:cNvSpPr/>'
+        f'<wps:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
+        '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom>'
+        f'<a:solidFill><a:srgbClr val="{color}"/></a:solidFill><a:ln><a:noFill/></a:ln></wps:spPr>'
+        '<wps:bodyPr/></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing>')
+
+
+def _letter_lower_double_line(par) -> None:
+    """Anchor the 信函格式 lower red double line to `par` (a paragraph of the first-page header: it prints on the
+    first page only)."""
+    r = par.add_run()
+    for k, (above_pt, height_pt) in enumerate(LETTER_LOWER_BARS_PT):
+        top = LETTER_BOTTOM_MM - above_pt * 25.4 / 72
+        r._r.append(_bar_anchor(9001 + k, ("下红线细线", "下红线粗线")[k], LETTER_LINE_X_MM, top,
+                                LETTER_LINE_LEN_MM, height_pt))
 
 
 def balanced_lines(text: str, per_line: int = 20) -> list[str]:
@@ -260,6 +309,7 @@ class _Writer:
                 self.run(p2, self.doc.issuer_subtitle, F.XBS, 16, RED)
                 p = p2
             _border(p, "bottom", "thickThinSmallGap", 24, "FF0000", 4)
+            _letter_lower_double_line(hdr.paragraphs[0])
             sec.first_page_footer.is_linked_to_previous = False
 
     def blank(self, n: int = 1, keep_next: bool = False) -> None:

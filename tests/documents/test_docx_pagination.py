@@ -17,7 +17,7 @@ from sifasuo_desktop.documents.model import Document, Paragraph, Run
 from sifasuo_desktop.documents.pdf import render_pdf
 
 from .conftest import FACTS, hanzi
-from .pdfmeasure import open_pdf
+from .pdfmeasure import MM, open_pdf
 
 LENGTHS = [0, 5, 9, 13, 16, 19]
 
@@ -105,3 +105,38 @@ def test_docx_font_names_are_those_installed_on_this_pc(resolver):
     assert f'w:eastAsia="{names[F.FANGSONG]}"' in styles
     xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode()
     assert "w:keepNext" in xml and "w:widowControl" in styles
+
+
+def _red_bars_mm(page, below_mm: float) -> list[tuple[float, float, float, float]]:
+    """Red rules under `below_mm` from the top as (top, bottom, x0, x1) in mm, painted extents: a stroked line
+    counts its line width, a filled shape its outline."""
+    out = []
+    for o in page.lines + page.rects + page.curves:
+        color = o.get("non_stroking_color") if o.get("fill") else o.get("stroking_color")
+        if not color or tuple(round(c, 2) for c in color)[:3] != (1.0, 0.0, 0.0):
+            continue
+        top, bottom = o["top"], o["bottom"]
+        if not o.get("fill"):
+            top, bottom = top - o["linewidth"] / 2, bottom + o["linewidth"] / 2
+        if top / MM > below_mm:
+            out.append(tuple(round(v / MM, 2) for v in (top, bottom, o["x0"], o["x1"])))
+    return sorted(set(out))
+
+
+@pytest.mark.parametrize("name", [n for n, d in documents().items() if d.header == M.LETTER])
+def test_letter_lower_red_double_line_where_the_pdf_draws_it(converted, name):
+    """信函格式: the second red double line (上细下粗, 170 mm, thick line's bottom 20 mm above the paper bottom) on
+    the first page only, measured in LibreOffice's rendering of the DOCX against the PDF's own rules."""
+    _doc, lo, pdf = converted[name]
+    want = _red_bars_mm(open_pdf(pdf.data).pages[0], 262)
+    got = _red_bars_mm(lo.pages[0], 262)
+    assert len(want) == 2 and len(got) == 2, (want, got)
+    thin, thick = got
+    assert thin[1] < thick[0]  # thin above thick, with a gap
+    assert abs(thick[1] - (297 - 20)) < 0.1 and abs((thick[1] - thick[0]) - 1.5 / MM) < 0.1
+    assert abs((thin[1] - thin[0]) - 0.75 / MM) < 0.1
+    for g, w in zip(got, want):
+        assert all(abs(a - b) < 0.2 for a, b in zip(g, w)), (got, want)  # same place as in the PDF
+        assert abs(g[2] - 21) < 0.2 and abs(g[3] - 191) < 0.2  # 170 mm, centred on the 版心
+    for page in lo.pages[1:]:
+        assert _red_bars_mm(page, 100) == []  # the first page only
