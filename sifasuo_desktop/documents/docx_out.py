@@ -18,11 +18,12 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import nsmap, qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.shared import Mm, Pt, RGBColor, Twips
 
 from sifasuo_desktop import fsutil
 
 from . import fonts as F
+from .layout import GENERAL_MARK_SIZE, fit_size, general_docno_row
 from .model import (
     ATTACH, CENTER, FLUSH, GENERAL, H1, H2, LETTER, RIGHT, Document, Paragraph, Table, format_cn_date,
 )
@@ -53,6 +54,9 @@ def detect_font_names(resolver: F.FontResolver | None = None) -> dict[str, str]:
 
 
 LINE_PITCH = 579  # twips: 22 x 579 = 12738 <= 12756 (225 mm)
+TWIPS_PER_MM = 1440 / 25.4
+RED_LINE_SZ = 12  # 通用格式 red line under the 文号: 1.5 pt (eighths of a point)
+RED_LINE_SPACE = 4  # pt between the 文号's row and the red line
 CHAR_SPACING = -5  # twentieths of a point (-0.25 pt)
 RED = RGBColor(0xFF, 0x00, 0x00)
 
@@ -74,26 +78,62 @@ def _spacing(rpr_parent, val: int) -> None:
     sp = rpr.find(qn("w:spacing"))
     if sp is None:
         sp = OxmlElement("w:spacing")
-        rpr.append(sp)
+        # CT_RPr order: w:spacing comes before w:w, w:kern, w:position, w:sz ...
+        later = {qn(f"w:{t}") for t in ("w", "kern", "position", "sz", "szCs", "highlight", "u", "effect", "bdr",
+                                        "shd", "fitText", "vertAlign", "rtl", "cs", "em", "lang",
+                                        "eastAsianLayout", "specVanish", "oMath")}
+        nxt = next((c for c in rpr if c.tag in later), None)
+        if nxt is None:
+            rpr.append(sp)
+        else:
+            nxt.addprevious(sp)
     sp.set(qn("w:val"), str(val))
 
 
 def _first_line_chars(par, chars: int) -> None:
-    ppr = par._p.get_or_add_pPr()
-    ind = ppr.find(qn("w:ind"))
-    if ind is None:
-        ind = OxmlElement("w:ind")
-        ppr.append(ind)
+    ind = _ppr_child(par._p.get_or_add_pPr(), "w:ind")
     ind.set(qn("w:firstLineChars"), str(chars * 100))
     ind.set(qn("w:firstLine"), str(chars * 320))
 
 
+# CT_PPr child order (ECMA-376 §17.3.1.26): Word rejects a pPr whose children are out of this order
+PPR_ORDER = ("w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr", "w:widowControl",
+             "w:numPr", "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku",
+             "w:wordWrap", "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi",
+             "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
+             "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap",
+             "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+
+
+def _ppr_child(ppr, tag: str):
+    """The pPr child `tag`, created in schema order when missing."""
+    el = ppr.find(qn(tag))
+    if el is None:
+        el = OxmlElement(tag)
+        later = {qn(t) for t in PPR_ORDER[PPR_ORDER.index(tag) + 1:]}
+        nxt = next((c for c in ppr if c.tag in later), None)
+        if nxt is None:
+            ppr.append(el)
+        else:
+            nxt.addprevious(el)
+    return el
+
+
+def _snap_off(par) -> None:
+    """Take the paragraph off the line grid (Word: 如果定义了文档网格，则对齐到网格 unchecked), so that an exact
+    line height or spacing is kept as given instead of being rounded up to whole grid rows."""
+    _ppr_child(par._p.get_or_add_pPr(), "w:snapToGrid").set(qn("w:val"), "0")
+
+
+def _twips_exact(par, twips: int) -> None:
+    sp = _ppr_child(par._p.get_or_add_pPr(), "w:spacing")
+    sp.set(qn("w:line"), str(twips))
+    sp.set(qn("w:lineRule"), "exact")
+
+
 def _border(par, side: str, val: str, sz: int, color: str = "000000", space: int = 1) -> None:
     ppr = par._p.get_or_add_pPr()
-    bdr = ppr.find(qn("w:pBdr"))
-    if bdr is None:
-        bdr = OxmlElement("w:pBdr")
-        ppr.append(bdr)
+    bdr = _ppr_child(ppr, "w:pBdr")
     el = OxmlElement(f"w:{side}")
     el.set(qn("w:val"), val)
     el.set(qn("w:sz"), str(sz))
@@ -119,17 +159,6 @@ def _page_field(par) -> None:
     return [r, r2, r3]
 
 
-def _frame_at_foot(par) -> None:
-    """Put the paragraph into a frame as wide as the 版心 at the bottom of the 版心 (consecutive paragraphs with the
-    same frame properties share one frame)."""
-    ppr = par._p.get_or_add_pPr()
-    fp = OxmlElement("w:framePr")
-    for k, v in (("w", "8844"), ("hRule", "auto"), ("wrap", "around"), ("vAnchor", "margin"), ("hAnchor", "margin"),
-                 ("xAlign", "center"), ("yAlign", "bottom")):
-        fp.set(qn(f"w:{k}"), v)
-    ppr.insert(0, fp)
-
-
 WPS_NS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
 EMU_PER_MM = 36000
 EMU_PER_PT = 12700
@@ -143,30 +172,40 @@ LETTER_BOTTOM_MM = 297.0 - 20.0
 LETTER_LOWER_BARS_PT = ((3.0, 0.75), (1.5, 1.5))  # (top above the thick line's bottom edge, height) in pt
 
 
-def _bar_anchor(shape_id: int, name: str, x_mm: float, top_mm: float, width_mm: float, height_pt: float,
-                color: str = "FF0000"):
-    """A filled rectangle (no outline) at an absolute position on the page (a floating DrawingML shape, no text
-    wrap): how the DOCX draws rules that have a fixed place on the paper, independent of the text flow."""
+def _anchored_shape(shape_id: int, name: str, x_mm: float, top_mm: float, width_mm: float, height_mm: float,
+                    fill: str | None = None, text_box: bool = False, wrap: str = "wrapNone"):
+    """A floating DrawingML rectangle at an absolute position on the page (page-relative offsets), no outline:
+    filled with `fill` (a rule with a fixed place on the paper), or an empty text box (`text_box`; append the
+    paragraphs to its w:txbxContent). Returns the w:drawing element."""
     from docx.oxml import parse_xml
 
     cx = round(width_mm * EMU_PER_MM)
-    cy = round(height_pt * EMU_PER_PT)
+    cy = round(height_mm * EMU_PER_MM)
+    fill_xml = f'<a:solidFill><a:srgbClr val="{fill}"/></a:solidFill>' if fill else "<a:noFill/>"
+    box = '<wps:txbx><w:txbxContent/></wps:txbx>' if text_box else ""
+    tx_attr = ' txBox="1"' if text_box else ""
     return parse_xml(
         f'<w:drawing xmlns:w="{nsmap["w"]}" '
         'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
         f'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:wps="{WPS_NS}">'
-        '<wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="251659264" '
-        'behindDoc="0" locked="1" layoutInCell="1" allowOverlap="1">'
+        '<wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" '
+        f'relativeHeight="{251659264 + shape_id}" behindDoc="0" locked="1" layoutInCell="1" allowOverlap="1">'
         '<wp:simplePos x="0" y="0"/>'
         f'<wp:positionH relativeFrom="page"><wp:posOffset>{round(x_mm * EMU_PER_MM)}</wp:posOffset></wp:positionH>'
         f'<wp:positionV relativeFrom="page"><wp:posOffset>{round(top_mm * EMU_PER_MM)}</wp:posOffset></wp:positionV>'
-        f'<wp:extent cx="{cx}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapNone/>'
+        f'<wp:extent cx="{cx}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/><wp:{wrap}/>'
         f'<wp:docPr id="{shape_id}" name="{name}"/><wp:cNvGraphicFramePr/>'
-        f'<a:graphic><a:graphicData uri="{WPS_NS}"><wps:wsp><wps:cNvSpPr/>'
+        f'<a:graphic><a:graphicData uri="{WPS_NS}"><wps:wsp><wps:cNvSpPr{tx_attr}/>'
         f'<wps:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
-        '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom>'
-        f'<a:solidFill><a:srgbClr val="{color}"/></a:solidFill><a:ln><a:noFill/></a:ln></wps:spPr>'
-        '<wps:bodyPr/></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing>')
+        f'<a:prstGeom prst="rect"><a:avLst/></a:prstGeom>{fill_xml}<a:ln><a:noFill/></a:ln></wps:spPr>'
+        f'{box}<wps:bodyPr rot="0" vert="horz" wrap="square" lIns="0" tIns="0" rIns="0" bIns="0" anchor="t">'
+        '<a:noAutofit/></wps:bodyPr></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing>')
+
+
+def _bar_anchor(shape_id: int, name: str, x_mm: float, top_mm: float, width_mm: float, height_pt: float,
+                color: str = "FF0000"):
+    """A rule as a filled rectangle at a fixed place on the paper, independent of the text flow."""
+    return _anchored_shape(shape_id, name, x_mm, top_mm, width_mm, height_pt * 25.4 / 72, fill=color)
 
 
 def _letter_lower_double_line(par) -> None:
@@ -205,10 +244,10 @@ def balanced_lines(text: str, per_line: int = 20) -> list[str]:
 
 
 class _Writer:
-    def __init__(self, doc: Document, names: dict[str, str], banji_breaks: int = 0):
+    def __init__(self, doc: Document, names: dict[str, str], banji_rows: tuple[int, int, int] = (0, 20, 2)):
         self.doc = doc
         self.names = names
-        self.banji_breaks = banji_breaks
+        self.banji_rows = banji_rows  # (page breaks before the 版记, its first grid row, its rows)
         self.d = _NewDocx()
 
     def run(self, par, text: str, role: str, size: float, color: RGBColor | None = None, bold: bool = False):
@@ -251,14 +290,15 @@ class _Writer:
         normal.paragraph_format.space_before = Pt(0)
         normal.paragraph_format.space_after = Pt(0)
         normal.paragraph_format.line_spacing = 1.0  # single: snaps to the 22-line grid (the template says 1.15)
-        normal.paragraph_format.widow_control = True  # no single first/last line of a paragraph alone on a page
+        # no widow/orphan control, as in the PDF: pages are filled to the 22nd row (并撑满版心) and a paragraph may
+        # leave one line at the foot or the head of a page; headings and the signature block keep with what follows
+        normal.paragraph_format.widow_control = False
         # no extra space between Chinese and Latin/digits (the PDF grid has none; with it "2026" widens a line
         # and a 20-character 2号 title wraps)
         nppr = normal.element.get_or_add_pPr()
         for tag in ("w:autoSpaceDE", "w:autoSpaceDN"):
-            el = OxmlElement(tag)
-            el.set(qn("w:val"), "0")
-            nppr.append(el)
+            _ppr_child(nppr, tag).set(qn("w:val"), "0")
+        _ppr_child(nppr, "w:overflowPunct").set(qn("w:val"), "1")  # 允许标点溢出边界: 。，hang like in the PDF
         sec = d.sections[0]
         sec.page_width = Mm(210)
         sec.page_height = Mm(297)
@@ -361,6 +401,57 @@ class _Writer:
                 for _ in range(max(0, extra)):
                     cell.add_paragraph()
 
+    def banji(self) -> None:
+        """版记 (抄送, 印发机关和印发日期) on the grid rows the PDF gives it at the foot of the 版心 of the page the PDF
+        puts it on (the last even page: page breaks before it as needed): a text box at a fixed place on the
+        page, anchored to a 1 pt paragraph, with the rules (0.35/0.25/0.35 mm, 156 mm) as bars beside it. (A
+        w:framePr frame with paragraph borders was not placed at the foot by LibreOffice.)"""
+        doc = self.doc
+        breaks, first_row, nrows = self.banji_rows
+        anchor = None
+        for _ in range(breaks):  # a 1 pt anchor paragraph at the top of the next page
+            anchor = self.par()
+            anchor.paragraph_format.page_break_before = True
+            _snap_off(anchor)
+            _twips_exact(anchor, 20)
+        if anchor is None:
+            anchor = self.par()
+            _snap_off(anchor)
+            _twips_exact(anchor, 20)
+        rows: list = []
+        if doc.cc:
+            p = self.par(WD_ALIGN_PARAGRAPH.JUSTIFY, left=14 * 4, right=14)
+            p.paragraph_format.first_line_indent = Pt(-14 * 3)  # 回行 aligned after "抄送："
+            self.run(p, "抄送：" + "，".join(doc.cc) + "。", F.FANGSONG, 14)
+            rows.append(p)
+        if doc.printed_by and doc.header != LETTER:
+            pd = doc.print_date or doc.date
+            p = self.par(left=14)
+            p.paragraph_format.tab_stops.add_tab_stop(Mm(156) - Pt(14), alignment=2)  # right tab: 右空一字
+            self.run(p, doc.printed_by + ("\t" + format_cn_date(pd) + "印发" if pd else ""), F.FANGSONG, 14)
+            rows.append(p)
+        pitch_mm = 225.0 / 22
+        top_mm = 37.0 + first_row * pitch_mm
+        drawing = _anchored_shape(9101, "版记", 28.0, top_mm, 156.0, nrows * pitch_mm, text_box=True,
+                                  wrap="wrapTopAndBottom")
+        content = drawing.find(".//" + qn("w:txbxContent"))
+        for p in rows:
+            _snap_off(p)
+            _twips_exact(p, LINE_PITCH)  # one grid row per line, as in the PDF
+            content.append(p._p)  # moved out of the body into the text box
+        run = anchor.add_run()
+        run._r.append(drawing)
+        if doc.header != LETTER:
+            # first and last rules 0.35 mm, the one between 抄送 and 印发 0.25 mm, centred on the row edges;
+            # the last one is the bottom edge of the 版心
+            cc_rows = nrows - (1 if doc.printed_by else 0)
+            rules = [(top_mm, 0.35)]
+            if doc.cc and doc.printed_by:
+                rules.append((top_mm + cc_rows * pitch_mm, 0.25))
+            rules.append((top_mm + nrows * pitch_mm, 0.35))
+            for k, (y, w) in enumerate(rules):
+                run._r.append(_anchored_shape(9102 + k, "版记分隔线", 28.0, y - w / 2, 156.0, w, fill="000000"))
+
     def write(self) -> "_NewDocx":
         doc = self.doc
         self.setup()
@@ -368,15 +459,27 @@ class _Writer:
             self.par(WD_ALIGN_PARAGRAPH.RIGHT).add_run(doc.doc_no or "")
             self.blank(2)
         elif doc.header == GENERAL:
+            # the 版头 takes the PDF's grid rows exactly: 机关标志 (em top 35 mm below the 版心 top) off the grid,
+            # its spacing filling the rows above the 文号's row; the 文号 on that row with the red line 4 pt
+            # under it; the blank row below it shortened by the border's height; the title two rows lower. On
+            # the grid the 机关标志 took two whole rows and pushed the text of a 通报 onto an extra page.
+            mark = doc.mark or doc.issuer
+            size = fit_size(mark, GENERAL_MARK_SIZE)
             p = self.par(WD_ALIGN_PARAGRAPH.CENTER)
-            p.paragraph_format.space_before = Mm(35)
-            p.paragraph_format.line_spacing = Pt(40)  # exact: the grid would give the 36 pt mark two full lines
-            self.run(p, doc.mark or doc.issuer, F.XBS, 36, RED)
-            self.blank(2)
+            _snap_off(p)
+            before = round(35 * TWIPS_PER_MM)
+            line = round(size * 20)
+            p.paragraph_format.space_before = Twips(before)
+            _twips_exact(p, line)
+            p.paragraph_format.space_after = Twips(max(0, general_docno_row(size) * LINE_PITCH - before - line))
+            self.run(p, mark, F.XBS, size, RED)
             p = self.par(WD_ALIGN_PARAGRAPH.CENTER)
             self.run(p, doc.doc_no or "", F.FANGSONG, 16)
-            _border(p, "bottom", "single", 12, "FF0000", 4)
-            self.blank(2)
+            _border(p, "bottom", "single", RED_LINE_SZ, "FF0000", RED_LINE_SPACE)
+            p = self.par()
+            _snap_off(p)
+            _twips_exact(p, LINE_PITCH - (RED_LINE_SPACE * 20 + RED_LINE_SZ * 20 // 8))
+            self.blank(1)
         if doc.header in (LETTER, GENERAL):
             titles = [doc.title]
         else:
@@ -432,45 +535,29 @@ class _Writer:
             p = self.par(first_chars=2)
             self.run(p, "（" + doc.note + "）", F.FANGSONG, 16)
         if doc.cc or (doc.printed_by and doc.header != LETTER):
-            # 版记 in a frame anchored to the foot of the 版心 (its last rule is the 版心's bottom edge), with rules
-            # across the whole 156 mm; on the page the PDF puts it on (the last even page: page breaks as needed)
-            for _ in range(self.banji_breaks):  # a 1 pt anchor paragraph at the top of the next page
-                anchor = self.par(exact=1)
-                anchor.paragraph_format.page_break_before = True
-            frame: list = []
-            if doc.cc:
-                p = self.par()
-                self.run(p, "　抄送：" + "，".join(doc.cc) + "。", F.FANGSONG, 14)
-                frame.append(p)
-            if doc.printed_by and doc.header != LETTER:
-                pd = doc.print_date or doc.date
-                p = self.par()
-                p.paragraph_format.tab_stops.add_tab_stop(Mm(156) - Pt(14), alignment=2)  # right tab: 右空一字
-                self.run(p, "　" + doc.printed_by + ("\t" + format_cn_date(pd) + "印发" if pd else ""), F.FANGSONG, 14)
-                frame.append(p)
-            if doc.header != LETTER:
-                _border(frame[0], "top", "single", 8)  # 0.35 mm
-                for p in frame[1:]:
-                    _border(p, "top", "single", 6)  # 0.25 mm
-                _border(frame[-1], "bottom", "single", 8)
-            for p in frame:
-                _frame_at_foot(p)
+            self.banji()
         return self.d
 
 
-def _banji_breaks(doc: Document, resolver) -> int:
-    """Page breaks before the 版记 so that it lands where the PDF puts it (0 = the signature's page)."""
-    if not (doc.cc or (doc.printed_by and doc.header != LETTER)):
-        return 0
+def _banji_rows(doc: Document, resolver) -> tuple[int, int, int]:
+    """Where the PDF puts the 版记: (page breaks after the text's last page, first grid row, rows)."""
+    cc_lines = 1 + (len("抄送：" + "，".join(doc.cc) + "。") - 1) // 29 if doc.cc else 0
+    nrows = cc_lines + (1 if doc.printed_by and doc.header != LETTER else 0)
+    guess = (0, 22 - nrows, nrows)
+    if not nrows:
+        return guess
     try:
         from .layout import layout
 
         lay = layout(doc, resolver)
-    except Exception:  # noqa: BLE001 - no usable font: the DOCX still follows the text
-        return 0
+    except Exception:  # noqa: BLE001 - no usable font: the 版记 at the foot of the text's last page
+        return guess
     last_text = max((i for i, p in enumerate(lay.pages)
                      if any(r.tag not in ("cc", "printed") for r in p.rows.values())), default=0)
-    return len(lay.pages) - 1 - last_text
+    rows = sorted(k for k, r in lay.pages[-1].rows.items() if r.tag in ("cc", "printed"))
+    if not rows:
+        return guess
+    return len(lay.pages) - 1 - last_text, rows[0], len(rows)
 
 
 def render_docx(doc: Document, out: str | Path | None = None, *, windows_fonts: bool = False,
@@ -485,7 +572,7 @@ def render_docx(doc: Document, out: str | Path | None = None, *, windows_fonts: 
     else:
         names = detect_font_names(resolver)
     names.update(font_names or {})
-    d = _Writer(doc, names, _banji_breaks(doc, resolver)).write()
+    d = _Writer(doc, names, _banji_rows(doc, resolver)).write()
     buf = io.BytesIO()
     d.save(buf)
     data = buf.getvalue()

@@ -40,6 +40,8 @@ SIZE_SMALL = 14.0  # 4号
 RED = (1.0, 0.0, 0.0)
 BLACK = (0.0, 0.0, 0.0)
 SEAL_DIAMETER = 42 * MM
+GENERAL_MARK_SIZE = 40.0  # 通用格式 机关标志 (pt), smaller when the name is long
+GENERAL_MARK_TOP = TOP + 35 * MM  # its em top: 35 mm below the top edge of the 版心
 LETTER_MARK_TOP = 30 * MM  # 信函格式: 机关标志 top edge from the paper top
 LETTER_LINE_LEN = 170 * MM
 LETTER_BOTTOM_LINE = PAGE_H - 20 * MM  # second double line, 20 mm above the paper bottom
@@ -412,6 +414,22 @@ def _shift(rows: list[Row], dx: float) -> None:
             g.x += dx
 
 
+def fit_size(text: str, want: float, width: float = BODY_W) -> float:
+    """The 机关标志 size: `want` unless the text would be wider than `width` (full-width characters 1 em)."""
+    n = sum(1.0 if is_full(c) else 0.5 for c in text) or 1
+    return min(want, width / n)
+
+
+def general_docno_row(mark_size: float) -> int:
+    """通用格式: the grid row of the 发文字号, the first row at least two rows below the 机关标志 (its em box
+    starts 35 mm below the top of the 版心)."""
+    bottom = GENERAL_MARK_TOP + mark_size
+    r = 0
+    while row_top(r) < bottom + 2 * PITCH - 2:
+        r += 1
+    return r
+
+
 def layout(doc: Document, resolver: F.FontResolver | None = None) -> Layout:
     resolver = resolver or F.default_resolver()
     b = _Builder(doc, resolver)
@@ -443,10 +461,6 @@ def layout(doc: Document, resolver: F.FontResolver | None = None) -> Layout:
             x += t.width
         return y_top_edge + size
 
-    def fit_size(text: str, want: float, width: float) -> float:
-        n = sum(1.0 if is_full(c) else 0.5 for c in text) or 1
-        return min(want, width / n)
-
     docno_text = doc.doc_no
     if doc.header == LETTER:
         show_first_number = False
@@ -475,12 +489,9 @@ def layout(doc: Document, resolver: F.FontResolver | None = None) -> Layout:
         add(b.title_rows(doc.title), keep=True)
     elif doc.header == GENERAL:
         mark = doc.mark or doc.issuer
-        size = fit_size(mark, 40.0, BODY_W)
-        bottom = mark_glyphs(mark, size, TOP + 35 * MM)
-        r = 0
-        while row_top(r) < bottom + 2 * PITCH - 2:
-            r += 1
-        first_row = r
+        size = fit_size(mark, GENERAL_MARK_SIZE, BODY_W)
+        mark_glyphs(mark, size, GENERAL_MARK_TOP)
+        first_row = general_docno_row(size)
         if docno_text:
             rows = b.para_rows([(docno_text, F.FANGSONG)], align="center", tag="docno", hang=False)
         else:
