@@ -25,7 +25,7 @@ from sifasuo_desktop import fsutil
 from . import fonts as F
 from .layout import GENERAL_MARK_SIZE, fit_size, general_docno_row
 from .model import (
-    ATTACH, CENTER, FLUSH, GENERAL, H1, H2, LETTER, RIGHT, Document, Paragraph, Table, format_cn_date,
+    ATTACH, CENTER, FLUSH, FORM, GENERAL, H1, H2, LETTER, RIGHT, Document, Paragraph, Table, format_cn_date,
 )
 
 # names written into the DOCX (the fonts the receiving PC is expected to have)
@@ -322,6 +322,8 @@ class _Writer:
         for footer, align, indent in ((sec.footer, WD_ALIGN_PARAGRAPH.RIGHT, "right"),
                                       (sec.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT, "left")):
             footer.is_linked_to_previous = False
+            if self.doc.header == FORM:
+                continue  # a one-page form (送达回证) carries no page number, as in the PDF
             p = footer.paragraphs[0]
             p.alignment = align
             if indent == "right":

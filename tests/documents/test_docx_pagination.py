@@ -238,3 +238,16 @@ def test_table_cells_wrap_like_the_pdf(converted, name):
         return n
 
     assert table_lines(lo) == table_lines(open_pdf(pdf.data)) > 0
+
+
+@pytest.mark.parametrize("name", [M.HUIZHENG, M.TONGBAO])
+def test_page_numbers_where_the_pdf_has_them(converted, name):
+    """送达回证 (a one-page form): no page number, as in the PDF; 通报: "— N —" on every page."""
+    _doc, lo, pdf = converted[name]
+
+    def numbers(p) -> list[str]:  # the "—N—" line of each page that has one
+        return [line_text(cs) for pg in p.pages for _b, cs in text_lines(pg, 13.9, 14.1)
+                if line_text(cs).startswith("—") and line_text(cs).endswith("—")]
+
+    want = [] if name == M.HUIZHENG else [f"—{k + 1}—" for k in range(pdf.pages)]
+    assert numbers(lo) == numbers(open_pdf(pdf.data)) == want
