@@ -15,6 +15,7 @@ from sifasuo_desktop.domain.ledgers import LEDGERS, nav_ledgers
 from sifasuo_desktop.domain.permissions import allowed
 from sifasuo_desktop.domain.rules import SEVERITY_LABELS
 
+from .unsaved import DiscardGuard, remember
 from .widgets import FitDialog
 
 GREY = "#8a8a8a"
@@ -22,8 +23,9 @@ COLORS = {"red": "#c62828", "yellow": "#b26a00"}
 
 
 # ---------------------------------------------------------------------- 处置
-class HandleDialog(QDialog):
-    """Pick 已知悉/已纠正/无法纠正 and write the reason (required)."""
+class HandleDialog(DiscardGuard, QDialog):
+    """Pick 已知悉/已纠正/无法纠正 and write the reason (required). Esc/取消 with a changed choice or reason asks
+    放弃修改？ first."""
 
     def __init__(self, parent, finding, current: dict | None = None):
         super().__init__(parent)
@@ -56,9 +58,10 @@ class HandleDialog(QDialog):
         bb.button(QDialogButtonBox.Ok).setText("处置")
         bb.button(QDialogButtonBox.Cancel).setText("取消")
         bb.accepted.connect(self.check_and_accept)
-        bb.rejected.connect(self.reject)
+        bb.rejected.connect(self.cancel)
         lay.addWidget(bb)
         self.buttons = bb
+        remember(self, self.values)
 
     def values(self) -> tuple[str, str]:
         return self.disposition.currentText(), self.reason.toPlainText()
@@ -110,13 +113,18 @@ def unhandle_finding_dialog(window, finding, parent=None) -> bool:
 
 # ---------------------------------------------------------------------- a record's own warnings
 class RecordWarnings(QFrame):
-    """The findings of one record, at the top of its form: rule, why, the computed deadline; handled ones
-    greyed with their handling; 处置…/取消处置 for a leader."""
+    """The findings of one record, at the top of its form (or of any dialog showing the record): rule, why, the
+    computed deadline; handled ones greyed with their handling; 处置…/取消处置 for a leader. `form` is the
+    dialog it sits in; a record form gives the window, store, table and record itself."""
 
-    def __init__(self, form, findings):
+    def __init__(self, form, findings, *, window=None, store=None, table: str | None = None,
+                 record_id: str | None = None):
         super().__init__(form)
         self.form = form
-        self.window_ = form.window_
+        self.window_ = window if window is not None else form.window_
+        self.store = store if store is not None else (getattr(form, "store", None) or self.window_.store)
+        self.table = table or form.ledger.table
+        self.record_id = record_id if record_id is not None else (getattr(form, "record", None) or {}).get("id", "")
         self.findings = findings
         self.setObjectName("record_warnings")
         self.setStyleSheet("QFrame#record_warnings { background: #fff8f6; border: 1px solid #f0c8c0; }")
@@ -140,8 +148,7 @@ class RecordWarnings(QFrame):
                     x = sub.takeAt(0).widget()
                     if x is not None:
                         x.deleteLater()
-        rec = self.form.record or {}
-        done = record_handlings(self.form.store, self.form.ledger.table, rec.get("id", ""))
+        done = record_handlings(self.store, self.table, self.record_id)
         open_n = sum(1 for f in self.findings if f.code not in done)
         title = QLabel(f"本记录的预警（{len(self.findings)}条" + (f"，{len(self.findings) - open_n}条已处置）"
                                                            if open_n < len(self.findings) else "）"))
@@ -187,16 +194,27 @@ def record_findings(window, table: str, record_id: str) -> list:
     return [f for f in res.findings if f.record_id == record_id and f.record_type == table]
 
 
+def add_record_warnings(dialog, layout, window, store, table: str, record_id: str | None) -> RecordWarnings | None:
+    """The panel of a record's own warnings at the top of `layout` in any dialog showing that record (the same
+    panel as in its record form); nothing when the record has none or the window has no rules engine.
+    The panel is kept as `dialog.warnings_panel`."""
+    dialog.warnings_panel = None
+    if not record_id or window is None:
+        return None
+    findings = record_findings(window, table, record_id)
+    if not findings:
+        return None
+    panel = RecordWarnings(dialog, findings, window=window, store=store, table=table, record_id=record_id)
+    dialog.warnings_panel = panel
+    layout.insertWidget(0, panel)
+    return panel
+
+
 def _form_hook(form) -> None:
     rec = form.record
     if not rec or not rec.get("id"):
         return
-    findings = record_findings(form.window_, form.ledger.table, rec["id"])
-    if not findings:
-        return
-    panel = RecordWarnings(form, findings)
-    form.warnings_panel = panel
-    form.layout().insertWidget(0, panel)
+    add_record_warnings(form, form.layout(), form.window_, form.store, form.ledger.table, rec["id"])
 
 
 # ---------------------------------------------------------------------- 回收站
