@@ -19,14 +19,17 @@ from sifasuo_desktop.domain.ledgers import PROBLEM_CATEGORIES, PROBLEM_SOURCES
 from sifasuo_desktop.domain.permissions import allowed
 from sifasuo_desktop.store import workflow_ops as ops
 
+from .handling_ui import add_record_warnings
 from .history_dialog import ACTOR_LABELS
+from .unsaved import DiscardGuard, remember
 from .widgets import DateEdit, FitDialog, LongText
 
 ERROR_STYLE = "color: #c62828;"
 
 
-class StepDialog(FitDialog):
-    """Enter one workflow step. On OK the step is applied through the store; errors keep the dialog open."""
+class StepDialog(DiscardGuard, FitDialog):
+    """Enter one workflow step. On OK the step is applied through the store; errors keep the dialog open;
+    Esc/取消 after typing asks 放弃修改？ first."""
 
     def __init__(self, parent, store, problem: dict, action: str, actor, today: _dt.date | None = None):
         super().__init__(parent)
@@ -83,9 +86,18 @@ class StepDialog(FitDialog):
         bb.button(QDialogButtonBox.Ok).setText(f"确定{action}")
         bb.button(QDialogButtonBox.Cancel).setText("取消")
         bb.accepted.connect(self.submit)
-        bb.rejected.connect(self.reject)
+        bb.rejected.connect(self.cancel)
         lay.addWidget(bb)
+        self.buttons = bb
         self.ok_button = bb.button(QDialogButtonBox.Ok)
+        remember(self, self.state)
+
+    def state(self) -> tuple:
+        """What the clerk entered (the 放弃修改？ snapshot)."""
+        extra = tuple(w.currentText() if isinstance(w, QComboBox) else w.text() for w in
+                      (self.verify_method, self.verifier, self.verify_date, self.verify_result) if w is not None)
+        return (self.date.text(), self.person.text(), self.note.text(),
+                tuple(self.files.item(i).text() for i in range(self.files.count()))) + extra
 
     def _add_files(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(self, "选择佐证材料")
@@ -128,6 +140,8 @@ class ProblemDialog(FitDialog):
         self.header.setWordWrap(True)
         self.header.setTextFormat(Qt.RichText)
         lay.addWidget(self.header)
+        # the problem's own warnings (逾期未整改…) above its header, as at the top of its record form
+        add_record_warnings(self, lay, window, self.store, "problems", problem_id)
         self.history = QTableWidget(0, 8)
         self.history.setHorizontalHeaderLabels(["日期", "操作", "状态变化", "经办人", "说明", "核查", "佐证材料", "录入"])
         self.history.setEditTriggers(QAbstractItemView.NoEditTriggers)
@@ -238,8 +252,9 @@ def open_problem_dialog(window, problem_id: str, today: _dt.date | None = None) 
     return dlg
 
 
-class NewProblemDialog(FitDialog):
-    """A new problem, optionally linked to its source (a visit, a review or a complaint)."""
+class NewProblemDialog(DiscardGuard, FitDialog):
+    """A new problem, optionally linked to its source (a visit, a review or a complaint); Esc/取消 after typing
+    asks 放弃修改？ first."""
 
     def __init__(self, window, source_table: str | None = None, source: dict | None = None):
         super().__init__(window)
@@ -290,8 +305,10 @@ class NewProblemDialog(FitDialog):
         bb.button(QDialogButtonBox.Save).setText("登记")
         bb.button(QDialogButtonBox.Cancel).setText("取消")
         bb.accepted.connect(self.submit)
-        bb.rejected.connect(self.reject)
+        bb.rejected.connect(self.cancel)
         lay.addWidget(bb)
+        self.buttons = bb
+        remember(self, self.values)
 
     def values(self) -> dict:
         vals = {"category": self.category.currentText() or None, "description": self.description.text(),
