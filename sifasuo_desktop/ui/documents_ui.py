@@ -17,6 +17,7 @@ from sifasuo_desktop.documents import model as M
 from sifasuo_desktop.documents import service as S
 from sifasuo_desktop.domain.errors import UserError
 from sifasuo_desktop.domain.permissions import allowed
+from sifasuo_desktop.ui.unsaved import DiscardGuard, remember
 from sifasuo_desktop.ui.widgets import FitDialog, size_to_window
 
 PRINT_DPI = 600  # what the printer gets (raster path: QtPdf/pdfium render each page, one page at a time)
@@ -123,8 +124,9 @@ def _iso(qd: QDate) -> str:
     return _dt.date(qd.year(), qd.month(), qd.day()).isoformat()
 
 
-class DocumentEditor(FitDialog):
-    """Edit a draft (title, 主送, 正文, 抄送, 署名). Issued documents open read-only."""
+class DocumentEditor(DiscardGuard, FitDialog):
+    """Edit a draft (title, 主送, 正文, 抄送, 署名). Issued documents open read-only. The document's own warnings
+    at the top (when the window checks rules); Esc/取消 after editing asks 放弃修改？ first."""
 
     def __init__(self, parent, store, doc_id: str):
         super().__init__(parent)
@@ -140,6 +142,10 @@ class DocumentEditor(FitDialog):
         if self.read_only:
             lay.addWidget(QLabel(f"{S.state_phrase(self.row.get('status'))}（{self.row.get('doc_no') or ''}），内容已冻结；"
                                  "如需更正，请使用“制发更正文书”。"))
+        if getattr(parent, "rules_engine", None) is not None:
+            from .handling_ui import add_record_warnings
+
+            add_record_warnings(self, lay, parent, store, "documents", doc_id)
         form = QFormLayout()
         self.title_edit = QLineEdit(self.doc.title.replace("\n", ""))
         self.recipient_edit = QLineEdit(self.doc.recipient)
@@ -161,12 +167,17 @@ class DocumentEditor(FitDialog):
                                    (QDialogButtonBox.Save | QDialogButtonBox.Cancel))
         _zh_buttons(buttons)
         buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons.rejected.connect(self.cancel)
         self.buttons = buttons
         lay.addWidget(buttons)
         for w in (self.title_edit, self.recipient_edit, self.cc_edit, self.signature_edit, self.issuer_edit):
             w.setReadOnly(self.read_only)
         self.body_edit.setReadOnly(self.read_only)
+        remember(self, self.state)
+
+    def state(self) -> tuple:
+        return tuple(w.text() for w in (self.issuer_edit, self.title_edit, self.recipient_edit, self.cc_edit,
+                                        self.signature_edit)) + (self.body_edit.toPlainText(),)
 
     def edited_document(self) -> M.Document:
         doc = self.doc
@@ -192,7 +203,7 @@ class DocumentEditor(FitDialog):
         self.accept()
 
 
-class ServiceDialog(FitDialog):
+class ServiceDialog(DiscardGuard, FitDialog):
     def __init__(self, parent, store, doc_id: str):
         super().__init__(parent)
         self.store = store
@@ -222,8 +233,11 @@ class ServiceDialog(FitDialog):
         lay.addWidget(self.error)
         b = _zh_buttons(QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel))
         b.accepted.connect(self.save)
-        b.rejected.connect(self.reject)
+        b.rejected.connect(self.cancel)
+        self.buttons = b
         lay.addWidget(b)
+        remember(self, lambda: (self.method.currentText(), self.date.date()) + tuple(w.text() for w in (
+            self.receiver, self.signer, self.servers, self.address, self.refusal, self.witness, self.note)))
 
     def save(self) -> None:
         try:
@@ -238,7 +252,7 @@ class ServiceDialog(FitDialog):
         self.accept()
 
 
-class ReplyDialog(FitDialog):
+class ReplyDialog(DiscardGuard, FitDialog):
     def __init__(self, parent, store, doc_id: str):
         super().__init__(parent)
         self.store = store
@@ -264,8 +278,10 @@ class ReplyDialog(FitDialog):
         lay.addWidget(self.error)
         b = _zh_buttons(QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel))
         b.accepted.connect(self.save)
-        b.rejected.connect(self.reject)
+        b.rejected.connect(self.cancel)
+        self.buttons = b
         lay.addWidget(b)
+        remember(self, lambda: (self.date.date(), self.content.toPlainText(), tuple(self.files)))
 
     def _add_files(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(self, "选择反馈材料", "", "所有文件 (*)")
