@@ -11,12 +11,16 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog
 from sifasuo_desktop.domain import checklist as cl
 from sifasuo_desktop.domain.errors import UserError, ValidationError
 from sifasuo_desktop.store import checklist_ops as ops
+from sifasuo_desktop.ui.unsaved import DiscardGuard, remember
 from sifasuo_desktop.ui.widgets import FitDialog
 
 COLS = ("编号", "检查项目", "查看材料", "结果", "情况说明", "问题")
 
 
-class ChecklistVisitDialog(FitDialog):
+class ChecklistVisitDialog(DiscardGuard, FitDialog):
+    """A visit's checklist, item by item. 关闭/Esc with results not yet saved asks 放弃修改？ first (what was
+    saved last is the baseline)."""
+
     def __init__(self, window, visit: dict):
         super().__init__(window)
         self.window_, self.store = window, window.store
@@ -47,7 +51,8 @@ class ChecklistVisitDialog(FitDialog):
         row.addStretch(1)
         bb = QDialogButtonBox(QDialogButtonBox.Close)
         bb.button(QDialogButtonBox.Close).setText("关闭")
-        bb.rejected.connect(self.reject)
+        bb.rejected.connect(self.cancel)
+        self.buttons = bb
         row.addWidget(bb)
         lay.addLayout(row)
         self.result_boxes: dict[str, QComboBox] = {}
@@ -89,6 +94,7 @@ class ChecklistVisitDialog(FitDialog):
             self.problem_buttons[code] = b
             self._update_button(code)
         self.table.resizeColumnToContents(0)
+        remember(self, self.entered)   # what is stored now is the baseline for 放弃修改？
 
     def _update_button(self, code: str) -> None:
         b = self.problem_buttons.get(code)

@@ -13,6 +13,7 @@ from sifasuo_desktop.domain.errors import UserError, ValidationError
 from sifasuo_desktop.domain.permissions import allowed
 from sifasuo_desktop.store import checklist_ops as cops
 from sifasuo_desktop.store import report_calendar_ops as rops
+from sifasuo_desktop.ui.unsaved import DiscardGuard, remember
 from sifasuo_desktop.ui.widgets import FitDialog
 
 ITEM_COLS = ("编号", "检查项目", "查看材料")
@@ -175,8 +176,9 @@ class ChecklistEditor(QWidget):
         return row
 
 
-class CalendarItemDialog(FitDialog):
-    """One 报送 entry: name, 周期 and the due day (and month for 每年), 启用, 说明."""
+class CalendarItemDialog(DiscardGuard, FitDialog):
+    """One 报送 entry: name, 周期 and the due day (and month for 每年), 启用, 说明; Esc/取消 after a change asks
+    放弃修改？ first."""
 
     def __init__(self, parent, item: dict | None = None):
         super().__init__(parent)
@@ -214,7 +216,8 @@ class CalendarItemDialog(FitDialog):
         bb.button(QDialogButtonBox.Ok).setText("确定")
         bb.button(QDialogButtonBox.Cancel).setText("取消")
         bb.accepted.connect(self.try_accept)
-        bb.rejected.connect(self.reject)
+        bb.rejected.connect(self.cancel)
+        self.buttons = bb
         lay.addWidget(bb)
         for w in (self.freq_box,):
             w.currentTextChanged.connect(lambda _t: self._update())
@@ -222,6 +225,7 @@ class CalendarItemDialog(FitDialog):
         self.day_box.valueChanged.connect(lambda _v: self._update())
         self.values: dict | None = None
         self._update()
+        remember(self, self.entered)
 
     def entered(self) -> dict:
         monthly = self.freq_box.currentText() == rc.MONTHLY
