@@ -194,20 +194,44 @@ def record_findings(window, table: str, record_id: str) -> list:
     return [f for f in res.findings if f.record_id == record_id and f.record_type == table]
 
 
-def add_record_warnings(dialog, layout, window, store, table: str, record_id: str | None) -> RecordWarnings | None:
+def add_record_warnings(dialog, layout, window, store, table: str, record_id: str | None, *,
+                        follow: bool = False) -> RecordWarnings | None:
     """The panel of a record's own warnings at the top of `layout` in any dialog showing that record (the same
     panel as in its record form); nothing when the record has none or the window has no rules engine.
-    The panel is kept as `dialog.warnings_panel`."""
+    The panel is kept as `dialog.warnings_panel`. `follow`: while the dialog is open, each new run of the rules
+    engine (after a 整改 step, say) shows the record's findings as they are then."""
     dialog.warnings_panel = None
     if not record_id or window is None:
         return None
-    findings = record_findings(window, table, record_id)
-    if not findings:
-        return None
-    panel = RecordWarnings(dialog, findings, window=window, store=store, table=table, record_id=record_id)
-    dialog.warnings_panel = panel
-    layout.insertWidget(0, panel)
+
+    def show(findings):
+        panel = dialog.warnings_panel
+        if panel is None and findings:
+            panel = RecordWarnings(dialog, findings, window=window, store=store, table=table, record_id=record_id)
+            dialog.warnings_panel = panel
+            layout.insertWidget(0, panel)
+        elif panel is not None:
+            panel.findings = findings
+            panel.rebuild()
+            panel.setVisible(bool(findings))
+        return panel
+
+    panel = show(record_findings(window, table, record_id))
+    engine = getattr(window, "rules_engine", None)
+    if follow and engine is not None:
+        def refresh():
+            show(record_findings(window, table, record_id))
+
+        engine.updated.connect(refresh)
+        dialog.finished.connect(lambda _r: _disconnect(engine.updated, refresh))
     return panel
+
+
+def _disconnect(signal, slot) -> None:
+    try:
+        signal.disconnect(slot)
+    except (RuntimeError, TypeError):   # already gone with the window
+        pass
 
 
 def _form_hook(form) -> None:

@@ -140,8 +140,9 @@ class ProblemDialog(FitDialog):
         self.header.setWordWrap(True)
         self.header.setTextFormat(Qt.RichText)
         lay.addWidget(self.header)
-        # the problem's own warnings (逾期未整改…) above its header, as at the top of its record form
-        add_record_warnings(self, lay, window, self.store, "problems", problem_id)
+        # the problem's own warnings (逾期未整改…) above its header, as at the top of its record form; they follow
+        # the steps taken here (the rules engine runs again after each)
+        add_record_warnings(self, lay, window, self.store, "problems", problem_id, follow=True)
         self.history = QTableWidget(0, 8)
         self.history.setHorizontalHeaderLabels(["日期", "操作", "状态变化", "经办人", "说明", "核查", "佐证材料", "录入"])
         self.history.setEditTriggers(QAbstractItemView.NoEditTriggers)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtCore import SIGNAL, QEvent, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 
 from sifasuo_desktop.domain import workflow as wf
@@ -229,6 +229,54 @@ def test_problem_dialog_shows_the_problems_own_warnings_and_the_step_dialog_asks
     check(st)
     assert seen["steps"] == 1
     assert window.store.get("problems", f.record_id)["version"] == before["version"]
+
+
+def _take_step(qtbot, dlg, action):
+    def fill(step):
+        step.note.setText("已在门户网站补充公示，整改到位")
+        if step.verify_method is not None:
+            step.verify_method.setCurrentIndex(1)
+            step.verifier.setText("张所长")
+            step.verify_result.setText("经实地核查，已整改到位")
+        step.ok_button.click()
+    st = in_modal(qtbot, "StepDialog", fill)
+    assert dlg.run_action(action), action
+    check(st)
+
+
+def test_the_problems_warnings_follow_the_steps_taken_in_the_dialog(qtbot, window):
+    engine = window.rules_engine
+    f = _problem_with_finding(window)
+    seen = {}
+
+    def flow(dlg):
+        panel = dlg.warnings_panel
+        assert panel is not None and panel.isVisibleTo(dlg)
+        for _ in range(3):                       # 开始整改 / 报告整改 until 销号 is allowed
+            if dlg.action_buttons[wf.CLOSE].isEnabled():
+                break
+            action = wf.REPORT if dlg.action_buttons[wf.REPORT].isEnabled() else wf.START
+            runs = engine.runs
+            _take_step(qtbot, dlg, action)
+            qtbot.waitUntil(lambda: engine.runs > runs and not engine.busy, timeout=20000)
+            assert panel.isVisibleTo(dlg)
+            if action == wf.REPORT:             # the message names the state it has now
+                assert any("已报告" in lb.text() for lb, _b in panel.rows), [lb.text() for lb, _b in panel.rows]
+        runs = engine.runs
+        _take_step(qtbot, dlg, wf.CLOSE)
+        qtbot.waitUntil(lambda: engine.runs > runs and not engine.busy, timeout=20000)
+        seen["status"] = dlg.problem["status"]
+        seen["visible"] = panel.isVisibleTo(dlg)
+        seen["findings"] = list(panel.findings)
+        dlg.accept()
+
+    listeners = engine.receivers(SIGNAL("updated()"))
+    st = in_modal(qtbot, "ProblemDialog", flow, timeout=60000)
+    record_button(window, "problems", f.record_id, "整改流程…").click()
+    check(st)
+    assert engine.receivers(SIGNAL("updated()")) == listeners        # a closed dialog no longer follows
+    assert seen["status"] == "已销号"
+    assert seen["findings"] == [] and not seen["visible"]          # 销号: the panel goes away
 
 
 def test_problem_without_a_finding_has_no_panel(qtbot, window):
