@@ -145,8 +145,8 @@ def _finding_item(page):
 
 
 def test_handle_dialog_asks_before_discarding_a_typed_reason(qtbot, window):
+    window.show_page("warnings")           # a page may be built when first shown
     page = window.warnings_page
-    window.show_page("warnings")
     item, _f = _finding_item(page)
     page.tree.setCurrentItem(item)
 
