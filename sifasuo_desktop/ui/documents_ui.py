@@ -236,8 +236,11 @@ class ServiceDialog(DiscardGuard, FitDialog):
         b.rejected.connect(self.cancel)
         self.buttons = b
         lay.addWidget(b)
-        remember(self, lambda: (self.method.currentText(), self.date.date()) + tuple(w.text() for w in (
-            self.receiver, self.signer, self.servers, self.address, self.refusal, self.witness, self.note)))
+        remember(self, self.state)
+
+    def state(self) -> tuple:
+        return (self.method.currentText(), self.date.date()) + tuple(w.text() for w in (
+            self.receiver, self.signer, self.servers, self.address, self.refusal, self.witness, self.note))
 
     def save(self) -> None:
         try:
@@ -281,7 +284,10 @@ class ReplyDialog(DiscardGuard, FitDialog):
         b.rejected.connect(self.cancel)
         self.buttons = b
         lay.addWidget(b)
-        remember(self, lambda: (self.date.date(), self.content.toPlainText(), tuple(self.files)))
+        remember(self, self.state)
+
+    def state(self) -> tuple:
+        return self.date.date(), self.content.toPlainText(), tuple(self.files)
 
     def _add_files(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(self, "选择反馈材料", "", "所有文件 (*)")

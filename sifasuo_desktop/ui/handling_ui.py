@@ -119,8 +119,9 @@ class RecordWarnings(QFrame):
 
     def __init__(self, form, findings, *, window=None, store=None, table: str | None = None,
                  record_id: str | None = None):
+        # the dialog is only the Qt parent (`form` reads it back): a Python reference to it would make a cycle with
+        # its `warnings_panel`, and a cycle of Qt wrappers may be collected off the GUI thread
         super().__init__(form)
-        self.form = form
         self.window_ = window if window is not None else form.window_
         self.store = store if store is not None else (getattr(form, "store", None) or self.window_.store)
         self.table = table or form.ledger.table
@@ -133,6 +134,10 @@ class RecordWarnings(QFrame):
         self.lay.setSpacing(2)
         self.rows: list[tuple[QLabel, QPushButton | None]] = []
         self.rebuild()
+
+    @property
+    def form(self):
+        return self.parentWidget()
 
     def rebuild(self) -> None:
         from sifasuo_desktop.store.handling_ops import record_handlings

@@ -11,19 +11,29 @@ TEXT = "表单中有尚未保存的修改。放弃这些修改并关闭吗？"
 
 
 def remember(form, state_fn) -> None:
-    form._unsaved_state_fn = state_fn
+    """Take the snapshot `state_fn()` as what the form shows unchanged. A bound method of the form itself is kept
+    as its function: form → own bound method → form would be a reference cycle, and a cycle holding a Qt wrapper
+    can be collected by a worker thread's garbage collection (off the GUI thread), which PySide does not survive."""
+    if getattr(state_fn, "__self__", None) is form:
+        form._unsaved_state_fn, form._unsaved_unbound = state_fn.__func__, True
+    else:
+        form._unsaved_state_fn, form._unsaved_unbound = state_fn, False
     try:
-        form._unsaved_initial = state_fn()
+        form._unsaved_initial = _state(form)
     except Exception:   # a form whose state cannot be read never blocks closing
         form._unsaved_initial = None
 
 
+def _state(form):
+    fn = form._unsaved_state_fn
+    return fn(form) if form._unsaved_unbound else fn()
+
+
 def has_changes(form) -> bool:
-    fn = getattr(form, "_unsaved_state_fn", None)
-    if fn is None or getattr(form, "_unsaved_initial", None) is None:
+    if getattr(form, "_unsaved_state_fn", None) is None or getattr(form, "_unsaved_initial", None) is None:
         return False
     try:
-        return fn() != form._unsaved_initial
+        return _state(form) != form._unsaved_initial
     except Exception:
         return False
 

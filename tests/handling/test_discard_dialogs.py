@@ -475,3 +475,68 @@ def test_calendar_item_dialog_asks_before_discarding(qtbot, tmp_path):
     finally:
         w.close()
         store.close()
+
+
+# ---------------------------------------------------------------------- no reference cycles
+def test_guarded_dialogs_and_the_warnings_panel_are_freed_without_the_cycle_collector(qtbot, window):
+    """The 放弃修改？ snapshot and the warnings panel hold no reference cycle through the dialog: a cycle of Qt
+    wrappers waits for the cyclic collector, which may run in a worker thread (rules check) and crash PySide."""
+    import gc
+    import weakref
+
+    from sifasuo_desktop.domain.ledgers import LEDGERS
+    from sifasuo_desktop.ui.county_catalogs_ui import CalendarItemDialog
+    from sifasuo_desktop.ui.documents_ui import DocumentEditor, ReplyDialog, ServiceDialog
+    from sifasuo_desktop.ui.handling_ui import HandleDialog, add_record_warnings
+    from sifasuo_desktop.ui.problem_panel import StepDialog
+    from sifasuo_desktop.ui.widgets import FitDialog
+    from PySide6.QtWidgets import QVBoxLayout
+
+    store = window.store
+    f = _problem_with_finding(window)
+    problem = store.get("problems", f.record_id)
+    doc = _doc(window, "已签发")["id"]
+
+    def with_panel():
+        d = FitDialog(None)
+        lay = QVBoxLayout(d)
+        assert add_record_warnings(d, lay, window, store, "problems", f.record_id) is not None
+        return d
+
+    freed = {   # no other reference to themselves: freed as soon as the last name goes
+        "处置预警": lambda: HandleDialog(None, f),
+        "编辑文书": lambda: DocumentEditor(None, store, doc),
+        "登记送达": lambda: ServiceDialog(None, store, doc),
+        "登记反馈": lambda: ReplyDialog(None, store, doc),
+        "预警面板": with_panel,
+    }
+    others = {   # kept by their own signal lambdas (held by Qt, not a cycle the collector sees): the snapshot only
+        "整改步骤": lambda: StepDialog(None, store, problem, wf.REPORT, SYSTEM),
+        "报送事项": lambda: CalendarItemDialog(None),
+    }
+    from sifasuo_desktop.ui.record_form import RecordForm
+
+    def snapshot_refers_to(d):
+        fn = d._unsaved_state_fn
+        return getattr(fn, "__self__", None) is d or any(c.cell_contents is d for c in fn.__closure__ or ())
+
+    alive = []
+    gc.collect()
+    gc.disable()
+    try:
+        for name, make in freed.items():
+            ref = weakref.ref(make())
+            if ref() is not None:
+                alive.append(name)
+        for name, make in others.items():
+            d = make()
+            assert not snapshot_refers_to(d), name
+            d.deleteLater()
+        form = RecordForm(window, LEDGERS["problems"], problem)    # parented to the window: check the cycle itself
+        assert form.warnings_panel is not None and form.warnings_panel.form is form
+        assert form not in gc.get_referents(vars(form.warnings_panel))
+        assert not snapshot_refers_to(form)
+        form.reject()
+    finally:
+        gc.enable()
+    assert alive == [], f"kept alive by a reference cycle: {alive}"
