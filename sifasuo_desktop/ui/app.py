@@ -122,7 +122,35 @@ def start_integrity_check(window, data_dir: Path) -> None:
     QTimer.singleShot(500, poll)
 
 
+# The Qt-free modules every GUI start imports (store, domain, documents, security, sync setup), imported before
+# PySide6: once PySide6 is loaded its import hook reads the whole source of each newly imported module to look for
+# "PySide6" (shibokensupport/feature.py, for `from __feature__ import ...`), ~0.2 ms a module, ~30 ms of a start
+# from a source checkout (issue 19). Only modules a start needs anyway belong here (tests/ui/test_startup_imports.py).
+CORE_MODULES = (
+    "sifasuo_desktop.store", "sifasuo_desktop.store.ledger_queries", "sifasuo_desktop.store.rules_queries",
+    "sifasuo_desktop.store.stats_queries", "sifasuo_desktop.store.sync_queries", "sifasuo_desktop.store.cert_events",
+    "sifasuo_desktop.store.personnel_queries", "sifasuo_desktop.store.exemplary_queries",
+    "sifasuo_desktop.store.checklist_ops", "sifasuo_desktop.store.report_calendar_ops",
+    "sifasuo_desktop.store.documents_queries", "sifasuo_desktop.domain.rules", "sifasuo_desktop.domain.first_run",
+    "sifasuo_desktop.domain.bulk_edit", "sifasuo_desktop.domain.handling", "sifasuo_desktop.domain.ranking",
+    "sifasuo_desktop.domain.report_calendar", "sifasuo_desktop.domain.checklist",
+    "sifasuo_desktop.domain.personnel_stats", "sifasuo_desktop.domain.stats_discretion",
+    "sifasuo_desktop.documents.service", "sifasuo_desktop.security.accounts", "sifasuo_desktop.security.backup",
+    "sifasuo_desktop.sync.setup", "sifasuo_desktop.xlsx.headers",
+)
+
+
+def import_core_before_qt() -> None:
+    import importlib
+
+    if "PySide6.QtCore" in sys.modules:   # too late to gain anything (tests, a second window)
+        return
+    for name in CORE_MODULES:
+        importlib.import_module(name)
+
+
 def run_gui(data_dir=None, quit_after_startup: bool = False) -> int:
+    import_core_before_qt()
     from PySide6.QtCore import QTimer
 
     from .main_window import MainWindow
