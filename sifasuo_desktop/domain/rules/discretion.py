@@ -2,6 +2,8 @@
 a fine outside its 行政裁量权基准 range (CF-03). Contract: shared/domain/rules.md."""
 from __future__ import annotations
 
+import re
+
 from ..calendar import add_months
 from ..validators import split_names, to_halfwidth
 from .base import RED, YELLOW, Context, date_of
@@ -11,10 +13,16 @@ NO_PENALTY_LISTS = ("不予处罚", "首违不罚")
 INACTIVE_ITEM = frozenset(("停用", "废止"))
 
 
+# what _key may change: full-width forms, whitespace, full-width brackets (a text with none is its own key)
+_MAY_CHANGE = re.compile(r"[\s０-９Ａ-Ｚ\u3000－．／（）]")
+
+
 def _key(text) -> str:
     """Codes and names compared after trimming, half-width, no inner spaces, ASCII brackets."""
     if text is None:
         return ""
+    if isinstance(text, str) and not _MAY_CHANGE.search(text):
+        return text
     out = to_halfwidth(str(text)).strip().replace("（", "(").replace("）", ")")
     return "".join(out.split())
 
@@ -46,14 +54,19 @@ def cf01(ctx: Context, data: dict, p: dict):
     Cases marked 已撤销 are ignored on both sides."""
     months = int(p["months"])
     cases = [c for c in data.get("cases", ()) if c.get("status") not in VOID_CASE and date_of(c.get("decision_date"))]
+    targets = [c for c in cases if (c.get("outcome") or "").strip() == "首违不罚"]
+    if not targets:
+        return
+    wanted: set[str] = set()     # the parties of the 首违不罚 cases: only their other cases are looked up
+    for c in targets:
+        code, name = _party(c)
+        wanted.update(k for k in (f"c:{code}" if code else "", f"n:{name}" if name else "") if k)
     by_party: dict[str, list[dict]] = {}
     for c in cases:
         code, name = _party(c)
-        for k in {f"c:{code}" if code else "", f"n:{name}" if name else ""} - {""}:
+        for k in {f"c:{code}" if code else "", f"n:{name}" if name else ""} & wanted:
             by_party.setdefault(k, []).append(c)
-    for c in cases:
-        if (c.get("outcome") or "").strip() != "首违不罚":
-            continue
+    for c in targets:
         decided = date_of(c["decision_date"])
         start = add_months(decided, -months)
         code, name = _party(c)
