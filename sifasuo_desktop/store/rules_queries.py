@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from sifasuo_desktop.domain.calendar import WorkCalendar, fallback_notice, overrides_from_rows
 from sifasuo_desktop.domain.errors import UserError
 from sifasuo_desktop.domain.permissions import require
-from sifasuo_desktop.domain.rules import Finding, effective_params, run_all
+from sifasuo_desktop.domain.rules import Finding, effective_params
 
 from . import findings_cache
 
@@ -86,36 +86,87 @@ def load_table(store, table: str, share_values: bool = False) -> list[dict]:
     `share_values`: equal values of a column are one object (a county's 787,400 cases hold ~1,000 distinct
     dates, 20 township codes, a few statuses: SQLite returns a new string for every cell), which halves the
     memory of a full check; columns whose values are mostly distinct (id, 当事人) are left alone."""
+    out: list[dict] = []
+    for chunk in iter_table(store, table, share_values):
+        out.extend(chunk)
+    return out
+
+
+def iter_table(store, table: str, share_values: bool = False, chunk_rows: int | None = None,
+               where: str = "", args=()):
+    """The live records of `table` (as load_table gives them), `chunk_rows` at a time, in rowid order."""
+    size = chunk_rows or CHUNK
     cols = _existing(store, table)
     if not cols:
-        return []
+        return
     cur = store.conn.cursor()
     cur.row_factory = None  # plain tuples: much faster than sqlite3.Row → dict
-    cur.execute(f"SELECT {', '.join(cols)} FROM {table} WHERE deleted = 0")
+    cur.execute(f"SELECT {', '.join(cols)} FROM {table} WHERE deleted = 0{where}", args)
     cut = cols.index("description") if "description" in cols else None
     pools: list[dict | None] = [({} if c != "id" else None) for c in cols]
-    out: list[dict] = []
+    seen = 0
     while True:
-        chunk = cur.fetchmany(CHUNK)
+        chunk = cur.fetchmany(size)
         if not chunk:
             break
         if cut is not None:
             chunk = [r[:cut] + ((r[cut] or "")[:30],) + r[cut + 1:] for r in chunk]
+        seen += len(chunk)
         if share_values:
             columns = list(zip(*chunk))
             for i, pool in enumerate(pools):
                 if pool is None:
                     continue
                 columns[i] = list(map(pool.setdefault, columns[i], columns[i]))
-                if len(pool) > UNIQUE_SHARE * (len(out) + len(chunk)) and len(out) + len(chunk) >= CHUNK:
+                if len(pool) > UNIQUE_SHARE * seen and seen >= CHUNK:
                     pools[i] = None   # mostly distinct: sharing costs more than it saves
             chunk = zip(*columns)
-        out.extend(dict(zip(cols, r)) for r in chunk)
-    return out
+        yield [dict(zip(cols, r)) for r in chunk]
 
 
-def load_data(store) -> dict[str, list[dict]]:
-    return {table: load_table(store, table, share_values=True) for table in COLUMNS}
+def case_source(store, chunk_rows: int | None = None):
+    """The cases of a streamed check (domain.rules.CaseSource): chunks, CF-01's and DQ-02's candidates."""
+    from sifasuo_desktop.domain.rules import CaseSource
+    from sifasuo_desktop.domain.rules.dataquality import DQ02_FIELDS
+
+    have = set(_existing(store, "cases"))
+    if not have:
+        return CaseSource(chunks=())
+    cf01 = []
+    if {"outcome", "party"} <= have:
+        cf01 = [c for chunk in iter_table(store, "cases", where=" AND outcome LIKE '%首违不罚%'") for c in chunk]
+    dups: list = []
+    numbered = lambda numbers: []   # noqa: E731
+    if set(DQ02_FIELDS) <= have:
+        cols = ", ".join(DQ02_FIELDS)
+        conn = store.conn
+
+        def rows(sql, args=()):
+            cur = conn.cursor()
+            cur.row_factory = None
+            return [dict(zip(DQ02_FIELDS, r)) for r in cur.execute(sql, args)]
+
+        dups = rows(f"""SELECT {cols} FROM cases c JOIN (
+                            SELECT coalesce(owner_org, '') AS o, coalesce(body_id, '') AS b, case_no AS n
+                            FROM cases WHERE deleted = 0 AND case_no IS NOT NULL AND case_no != ''
+                            GROUP BY 1, 2, 3 HAVING count(*) > 1) d
+                        ON coalesce(c.owner_org, '') = d.o AND coalesce(c.body_id, '') = d.b AND c.case_no = d.n
+                        WHERE c.deleted = 0 ORDER BY c.rowid""")
+
+        def numbered(numbers):
+            out = []
+            for i in range(0, len(numbers), 500):
+                part = numbers[i:i + 500]
+                out += rows(f"SELECT {cols} FROM cases WHERE deleted = 0 AND case_no IN ({', '.join('?' * len(part))})"
+                            " ORDER BY rowid", part)
+            return out
+
+    return CaseSource(chunks=iter_table(store, "cases", chunk_rows=chunk_rows),   # a chunk lives briefly: no sharing
+                      cf01_candidates=cf01, dq02_duplicates=dups, dq02_numbered=numbered)
+
+
+def load_data(store, tables=None) -> dict[str, list[dict]]:
+    return {table: load_table(store, table, share_values=True) for table in (tables or COLUMNS)}
 
 
 def load_params(store) -> dict:
@@ -151,15 +202,23 @@ def _day(today) -> dt.date:
     return today
 
 
-def _run(store, today: dt.date, params: dict, codes) -> tuple[list[Finding], list[str]]:
+CASE_CHUNK = 5000    # cases checked at a time by the streamed check (tests pass a tiny one)
+
+
+def _run(store, today: dt.date, params: dict, codes, chunk_rows: int | None = None) -> tuple[list[Finding], list[str]]:
     import gc
+
+    from sifasuo_desktop.domain.rules import run_streamed
 
     cal = load_calendar(store)
     # a million new dicts would start the cyclic collector over and over (none of them is garbage yet)
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        findings = run_all(load_data(store), params, today, cal, codes=codes)
+        # the cases (nearly all records) go by chunk by chunk: no list of every case is held
+        data = load_data(store, [t for t in COLUMNS if t != "cases"])
+        findings = run_streamed(data, case_source(store, chunk_rows or CASE_CHUNK), params, today, cal, codes=codes)
+        del data
         findings = apply_handlings(store, findings)   # issue 12: 已处置 (the cache key covers the handlings)
     finally:
         if was_enabled:

@@ -15,6 +15,8 @@ years that fell back to Monday–Friday.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
 
 from ..calendar import WorkCalendar, to_date
 from . import dataquality, deadlines, discretion, inspections, lifecycle, penalties, personnel, powers
@@ -22,7 +24,7 @@ from . import supervision
 from .base import (RED, SEVERITY_LABELS, YELLOW, Context, Finding, effective_params, load_defaults,
                    merge_settings, parse_assignments, rule_listing, rule_titles, validate_settings)
 
-__all__ = ["Finding", "RED", "YELLOW", "SEVERITY_LABELS", "RULES", "run_all", "effective_params",
+__all__ = ["Finding", "RED", "YELLOW", "SEVERITY_LABELS", "RULES", "run_all", "run_streamed", "CaseSource", "effective_params",
            "load_defaults", "rule_titles", "validate_settings", "sort_key", "rule_listing", "parse_assignments",
            "merge_settings"]
 
@@ -111,5 +113,105 @@ def run_all(data: dict, params: dict | None, today, calendar: WorkCalendar | Non
     p02 = params["FQ-02"] if on("FQ-02") else None
     if p01 or p02:
         guarded("FQ-01", lambda: list(powers.fq(ctx, data, p01, p02)))
+    out.sort(key=sort_key)
+    return out
+
+
+# rules that look at each case on its own (and at the inspections, lookups, officers): run chunk by chunk
+CASE_RECORD_RULES = ("GS-01", "GS-02", "BA-01", "RY-01", "RY-02", "FZ-01", "FZ-02", "TZ-01", "SX-01", "RY-06",
+                     "CF-02", "CF-03")
+# rules over all cases at once: fed what they need while the chunks go by
+CASE_GROUP_RULES = ("CF-01", "DQ-02", "FQ-01", "FQ-02")
+_FAILURES = (ValueError, TypeError, OverflowError, KeyError, AttributeError, ArithmeticError)
+
+
+@dataclass
+class CaseSource:
+    """The cases of a streamed check, as the store hands them over.
+
+    chunks: lists of case records (every live case once, in any order); cf01_candidates: every case whose
+    处理结果 may be 首违不罚 (a superset); dq02_duplicates: every case whose (owner_org, body_id, 案号) as stored is
+    shared with another case (their DQ-02 fields: id, owner_org, body_id, case_no); dq02_numbered: a function
+    giving the cases stored with any of a list of 案号 (the same fields)."""
+    chunks: Iterable[list]
+    cf01_candidates: list = field(default_factory=list)
+    dq02_duplicates: list = field(default_factory=list)
+    dq02_numbered: Callable[[list], list] = lambda numbers: []
+
+
+def run_streamed(data: dict, cases: CaseSource, params: dict | None, today, calendar: WorkCalendar | None = None,
+                 codes=None) -> list[Finding]:
+    """run_all(dict(data, cases=all cases), ...) without holding the cases: `data` has no "cases"; the rules that
+    read one case at a time run on each chunk, the others on what they need of all cases (CF-01: the cases of the
+    parties with a 首违不罚 case; DQ-02: cases whose 案号 may be shared; FQ: the latest case date per power)."""
+    today = to_date(today) if not isinstance(today, dt.date) else today
+    if today is None:
+        raise ValueError("today must be a date")
+    params = params or effective_params()
+    cal = calendar or WorkCalendar()
+    rest = {k: v for k, v in data.items() if k != "cases"}
+    rest, bad = dataquality.scan(rest)
+    ctx = Context(rest, today, cal)
+    wanted = set(codes) if codes else set(CODES)
+
+    def on(code):
+        return code in wanted and params.get(code, {}).get("enabled", True)
+
+    per_rule: dict[str, list | None] = {}    # None: the rule failed (its findings dropped, as in run_all)
+    failed: list[tuple[str, BaseException]] = []
+
+    def guarded(code, run):
+        if code in per_rule and per_rule[code] is None:
+            return
+        try:
+            per_rule.setdefault(code, []).extend(run())
+        except _FAILURES as exc:
+            per_rule[code] = None
+            failed.append((code, exc))
+
+    dq01 = list(dataquality.findings(ctx, bad)) if on(dataquality.CODE) else []
+    for code, fn in RULES.items():       # the other tables (the case rules' inspections)
+        if on(code) and code not in CASE_GROUP_RULES:
+            guarded(code, lambda fn=fn, code=code: list(fn(ctx, rest, params[code])))
+    fq_on = on("FQ-01") or on("FQ-02")
+    parties = discretion.cf01_parties(cases.cf01_candidates) if on("CF-01") else set()
+    cf01_pool: list = []
+    unnormal: list = []
+    last: dict = {}
+    for chunk in cases.chunks:
+        clean, cbad = dataquality.scan({"cases": chunk})
+        if on(dataquality.CODE):
+            dq01.extend(dataquality.findings(ctx, cbad))
+        view = dict(rest, cases=clean["cases"], inspections=())
+        for code in CASE_RECORD_RULES:
+            if on(code):
+                guarded(code, lambda code=code: list(RULES[code](ctx, view, params[code])))
+        if fq_on:
+            guarded("FQ-01", lambda: powers.last_case_dates(ctx, view, last) and ())
+        if parties:
+            guarded("CF-01", lambda: cf01_pool.extend(discretion.cf01_pool(view["cases"], parties)) or ())
+        if on(dataquality.DQ02):
+            guarded("DQ-02", lambda: unnormal.extend(dataquality.dq02_unnormal_cases(view["cases"])) or ())
+    if on("CF-01"):
+        guarded("CF-01", lambda: list(discretion.cf01(ctx, {"cases": cf01_pool}, params["CF-01"])))
+    if on(dataquality.DQ02):
+        def dq02():
+            seen: set = set()
+            pool = []
+            for rec in [*cases.dq02_duplicates, *unnormal, *cases.dq02_numbered(dataquality.dq02_numbers(unnormal))]:
+                if rec["id"] not in seen:
+                    seen.add(rec["id"])
+                    pool.append(rec)
+            return list(dataquality.dq02(ctx, dict(rest, cases=pool), params[dataquality.DQ02]))
+        guarded("DQ-02", dq02)
+    if fq_on:
+        p01 = params["FQ-01"] if on("FQ-01") else None
+        p02 = params["FQ-02"] if on("FQ-02") else None
+        guarded("FQ-01", lambda: list(powers.fq(ctx, rest, p01, p02, last=last)))
+    out = dq01
+    if on(dataquality.CODE):
+        out.extend(dataquality.rule_failed(ctx, code, exc) for code, exc in failed)
+    for found in per_rule.values():
+        out.extend(found or ())
     out.sort(key=sort_key)
     return out

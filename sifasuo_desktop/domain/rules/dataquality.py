@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from ..ledgers import DATE, FLOAT, INT, LEDGERS, MONEY
 from ..limits import date_problem, number_problem
+from ..validators import normalize_number
 from .base import YELLOW, Context
 
 CODE = "DQ-01"
@@ -131,11 +132,28 @@ _MAY_NORMALIZE = re.compile(r"[\s０-９Ａ-Ｚ\u3000－．／\[［【(（\]］�
 
 def _normal_number(value):
     """normalize_number(value), without its work for a number already in normal form (nearly all)."""
-    from ..validators import normalize_number
-
     if isinstance(value, str) and value and not _MAY_NORMALIZE.search(value):
         return value
     return normalize_number(value)
+
+
+DQ02_FIELDS = ("id", "owner_org", "body_id", "case_no")
+
+
+def dq02_unnormal_cases(cases) -> list[dict]:
+    """Cases whose 案号 is not in normal form (their DQ-02 fields only): the streamed check keeps these, the store
+    adds the cases numbered as their normal forms and those sharing a number as stored (dq02_numbers)."""
+    out = []
+    for c in cases:
+        no = c.get("case_no")
+        if no and (not isinstance(no, str) or _MAY_NORMALIZE.search(no)):
+            out.append({k: c.get(k) for k in DQ02_FIELDS})
+    return out
+
+
+def dq02_numbers(unnormal) -> list:
+    """The normal forms of `unnormal`'s numbers (the stored numbers their cases may share)."""
+    return sorted({n for n in (normalize_number(c.get("case_no")) for c in unnormal) if isinstance(n, str) and n})
 
 
 def _groups(rows, key):
@@ -163,8 +181,6 @@ def dq02(ctx: Context, data, params):
     """Numbers that mean two records: a 案号 shared by cases of one body (stored before numbers were
     normalised and duplicates refused), a 文号 shared by documents anywhere in the county (two townships
     numbering under one 代字, or a package that brought a number the county already had)."""
-    from ..validators import normalize_number
-
     def case_key(rec):
         no = _normal_number(rec.get("case_no"))
         return (rec.get("owner_org") or "", rec.get("body_id") or "", no) if no else None

@@ -46,6 +46,33 @@ def _same_violation(a: dict, b: dict) -> bool:
     return bool(ka) and ka == kb
 
 
+def _decided(cases) -> list[dict]:
+    return [c for c in cases if c.get("status") not in VOID_CASE and date_of(c.get("decision_date"))]
+
+
+def _party_keys(c: dict) -> set[str]:
+    code, name = _party(c)
+    return {f"c:{code}" if code else "", f"n:{name}" if name else ""} - {""}
+
+
+def cf01_parties(candidates) -> set[str]:
+    """The party keys of every case in `candidates` whose 处理结果 may be 首违不罚 (a superset is fine: the store
+    may pass every case whose 处理结果 contains the words)."""
+    out: set[str] = set()
+    for c in candidates:
+        if (c.get("outcome") or "").strip() == "首违不罚":
+            out |= _party_keys(c)
+    return out
+
+
+def cf01_pool(cases, parties: set[str]) -> list[dict]:
+    """The cases CF-01 can look at for `parties` (cf01_parties of all cases): run cf01 over the pools of all
+    chunks of the cases and it finds what it finds over all of them."""
+    if not parties:
+        return []
+    return [c for c in _decided(cases) if _party_keys(c) & parties]
+
+
 def cf01(ctx: Context, data: dict, p: dict):
     """首违不罚适用不当 (red). A case with 处理结果 首违不罚 and a 决定日期 D whose party (统一社会信用代码; the 当事人
     name when either case has no code) has another case of the same 违法行为 (same linked 赋权事项, or the same
@@ -53,7 +80,7 @@ def cf01(ctx: Context, data: dict, p: dict):
     like every "within N" period read backwards) and before D (a same-day decision is not an earlier one).
     Cases marked 已撤销 are ignored on both sides."""
     months = int(p["months"])
-    cases = [c for c in data.get("cases", ()) if c.get("status") not in VOID_CASE and date_of(c.get("decision_date"))]
+    cases = _decided(data.get("cases", ()))
     targets = [c for c in cases if (c.get("outcome") or "").strip() == "首违不罚"]
     if not targets:
         return
@@ -63,8 +90,7 @@ def cf01(ctx: Context, data: dict, p: dict):
         wanted.update(k for k in (f"c:{code}" if code else "", f"n:{name}" if name else "") if k)
     by_party: dict[str, list[dict]] = {}
     for c in cases:
-        code, name = _party(c)
-        for k in {f"c:{code}" if code else "", f"n:{name}" if name else ""} & wanted:
+        for k in _party_keys(c) & wanted:
             by_party.setdefault(k, []).append(c)
     for c in targets:
         decided = date_of(c["decision_date"])

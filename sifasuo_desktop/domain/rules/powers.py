@@ -5,8 +5,10 @@ from ..calendar import add_months, add_years
 from .base import RED, YELLOW, Context, date_of
 
 
-def _last_case_dates(ctx: Context, data: dict) -> dict[str, object]:
-    last: dict[str, object] = {}
+def _last_case_dates(ctx: Context, data: dict, last: dict | None = None) -> dict[str, object]:
+    """{power id: the latest 立案日期 (决定日期 when none) up to today}, merged into `last` when given (the
+    streamed check feeds the cases chunk by chunk)."""
+    last = {} if last is None else last
     for c in data.get("cases", ()):
         pid = c.get("power_id")
         if not pid:
@@ -19,14 +21,17 @@ def _last_case_dates(ctx: Context, data: dict) -> dict[str, object]:
     return last
 
 
-def fq(ctx: Context, data: dict, p01: dict | None, p02: dict | None):
+last_case_dates = _last_case_dates
+
+
+def fq(ctx: Context, data: dict, p01: dict | None, p02: dict | None, last: dict | None = None):
     """Powers in force (status 有效, not revoked) since `effective_date`.
 
     FQ-02 (red): in force for at least `years` years (effective_date + years ≤ today) and no case filed in
     the last `years` years (a case on today − years counts as inside). FQ-01 (yellow): the same with
     `months` months. A power that fires FQ-02 does not also get FQ-01 (one finding per power).
     """
-    last = _last_case_dates(ctx, data)
+    last = _last_case_dates(ctx, data) if last is None else last
     today = ctx.today
     for w in data.get("powers", ()):
         if (w.get("status") or "有效") != "有效" or date_of(w.get("revoked_date")):
