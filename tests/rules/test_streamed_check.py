@@ -1,0 +1,151 @@
+"""Issue 19: the streamed check (cases chunk by chunk) finds exactly what run_all finds over every case at once,
+and the shortcuts of DQ-01, DQ-02 and CF-01 give what the plain computations give."""
+import datetime as dt
+import random
+
+import pytest
+
+from sifasuo_desktop.demo import generate
+from sifasuo_desktop.domain import rules as R
+from sifasuo_desktop.domain.rules import dataquality, discretion
+from sifasuo_desktop.domain.validators import normalize_number, to_halfwidth
+from sifasuo_desktop.store import Store
+from sifasuo_desktop.store import rules_queries as rq
+
+TODAY = dt.date(2026, 12, 4)
+
+
+@pytest.fixture(scope="module")
+def dirty_store(tmp_path_factory):
+    """A demo township with bad values, shared and unnormalised 案号, and a 首违不罚 repeat offender."""
+    s = Store.open(tmp_path_factory.mktemp("streamed") / "demo")
+    generate(s, cases=400, seed=11)
+    c = s.conn
+    cases = c.execute("SELECT id, case_no, body_id, owner_org, party, power_id, decision_date FROM cases "
+                      "WHERE deleted = 0 AND decision_date IS NOT NULL AND party IS NOT NULL "
+                      "AND case_no LIKE '%〔%' ORDER BY rowid").fetchall()
+    ids = [r[0] for r in cases]
+    c.execute("UPDATE cases SET decision_date = '9999-12-31' WHERE id = ?", (ids[0],))
+    c.execute("UPDATE cases SET fine_amount = 1e400 WHERE id = ?", (ids[1],))
+    c.execute("UPDATE cases SET filed_date = '2026/01/02' WHERE id = ?", (ids[2],))
+    c.execute("UPDATE cases SET extension_days = 2.5 WHERE id = ?", (ids[3],))
+    a, b, d, e = cases[10], cases[11], cases[12], cases[13]
+    # the same 案号 as stored, and the same one spelt with full-width digits and other brackets
+    c.execute("UPDATE cases SET case_no = ?, body_id = ?, owner_org = ? WHERE id = ?", (a[1], a[2], a[3], b[0]))
+    wide = a[1].translate({ord(ch): ord(ch) + 0xFEE0 for ch in "0123456789"}).replace("〔", "[").replace("〕", "]")
+    c.execute("UPDATE cases SET case_no = ?, body_id = ?, owner_org = ? WHERE id = ?", (" " + wide, a[2], a[3], d[0]))
+    # two unnormalised spellings of one number nobody stores in normal form
+    c.execute("UPDATE cases SET case_no = ?, body_id = ?, owner_org = ? WHERE id = ?",
+              (e[1].replace("〕", "〕第0") + "x", e[2], e[3], cases[14][0]))
+    c.execute("UPDATE cases SET case_no = ?, body_id = ?, owner_org = ? WHERE id = ?",
+              (e[1].replace("〕", "〕 ") + "x", e[2], e[3], cases[15][0]))
+    # a pair as stored only, and a stored number with one unnormalised spelling only
+    f, g, h, k = cases[16], cases[17], cases[18], cases[19]
+    c.execute("UPDATE cases SET case_no = ?, body_id = ?, owner_org = ? WHERE id = ?", (f[1], f[2], f[3], g[0]))
+    c.execute("UPDATE cases SET case_no = ?, body_id = ?, owner_org = ? WHERE id = ?",
+              (h[1].replace("〔", "【").replace("〕", "】"), h[2], h[3], k[0]))
+    # 首违不罚 for a party decided for the same violation a month before (the name in full-width brackets)
+    first, again = cases[20], cases[21]
+    later = (dt.date.fromisoformat(first[6]) + dt.timedelta(days=30)).isoformat()
+    c.execute("UPDATE cases SET party = ?, party_code = NULL, party_id_number = NULL, power_id = ? WHERE id = ?",
+              ("示范县(东风)商店", first[5], first[0]))
+    c.execute("UPDATE cases SET party = ?, party_code = NULL, party_id_number = NULL, power_id = ?, outcome = ?, "
+              "decision_date = ?, status = '已决定' WHERE id = ?",
+              ("示范县（东风）商店", first[5], " 首违不罚", later, again[0]))
+    c.commit()
+    yield s
+    s.close()
+
+
+def _whole(store, codes=None):
+    return R.run_all(rq.load_data(store), rq.load_params(store), TODAY, rq.load_calendar(store), codes=codes)
+
+
+def _streamed(store, chunk_rows, codes=None):
+    data = rq.load_data(store, [t for t in rq.COLUMNS if t != "cases"])
+    return R.run_streamed(data, rq.case_source(store, chunk_rows), rq.load_params(store), TODAY,
+                          rq.load_calendar(store), codes=codes)
+
+
+def test_streamed_check_equals_the_whole_list_check(dirty_store):
+    whole = _whole(dirty_store)
+    codes = {f.code for f in whole}
+    # the data reach every path of the streamed check
+    assert {"DQ-01", "DQ-02", "CF-01", "GS-01", "RY-01", "RY-02", "FZ-02", "CF-03"} <= codes
+    assert {"FQ-01", "FQ-02"} & codes
+    assert sum(f.code == "DQ-02" for f in whole) >= 9
+    assert any(f.code == "CF-01" and "东风" in f.message for f in whole)
+    for chunk_rows in (7, 64, 100000):
+        assert _streamed(dirty_store, chunk_rows) == whole
+
+
+def test_streamed_check_of_some_rules(dirty_store):
+    for codes in (["DQ-02"], ["CF-01", "FQ-01"], ["RY-02", "GS-01"], ["DQ-01"]):
+        whole = _whole(dirty_store, codes)
+        assert whole
+        assert _streamed(dirty_store, 9, codes) == whole
+
+
+def test_a_rule_failing_in_a_later_chunk_is_dropped_whole(dirty_store, monkeypatch):
+    """As in run_all: one DQ-01 finding names the rule, none of its findings stay (not those of earlier chunks)."""
+    victim = dirty_store.conn.execute("SELECT id FROM cases WHERE deleted = 0 ORDER BY rowid DESC LIMIT 1").fetchone()[0]
+    plain = R.RULES["TZ-01"]
+
+    def tz01(ctx, data, p):
+        for c in data.get("cases", ()):
+            if c["id"] == victim:
+                raise ValueError("boom")
+        return plain(ctx, data, p)
+
+    monkeypatch.setitem(R.RULES, "TZ-01", tz01)
+    whole = _whole(dirty_store)
+    assert any(f.record_id == "rule:TZ-01" for f in whole) and not any(f.code == "TZ-01" for f in whole)
+    assert _streamed(dirty_store, 13) == whole
+
+
+def test_check_uses_the_stream_and_keeps_its_output(dirty_store, monkeypatch):
+    """check_lines (the CLI's path) gives the whole-list findings also with a tiny chunk size."""
+    expect = [rq.findings_cache.finding_line(f) for f in rq.apply_handlings(dirty_store, _whole(dirty_store))]
+    monkeypatch.setattr(rq, "CASE_CHUNK", 5)
+    lines, _notices, _day = rq.check_lines(dirty_store, today=TODAY, use_cache=False)
+    assert lines == expect
+
+
+def test_dq01_column_check_keeps_bools_apart_from_numbers():
+    """True == 1 in a set: a column mixing them is checked record by record (True is no 延期天数)."""
+    rows = [{"id": "a", "extension_days": 1}, {"id": "b", "extension_days": True}, {"id": "c", "extension_days": 0}]
+    _clean, bad = dataquality.scan({"cases": rows})
+    assert [rec["id"] for _t, rec, _p in bad] == ["b"]
+    clean, bad = dataquality.scan({"cases": rows[:1] + rows[2:]})
+    assert bad == [] and clean["cases"] is not None and len(clean["cases"]) == 2
+    nan = float("nan")
+    _clean, bad = dataquality.scan({"cases": [{"id": "n", "fine_amount": nan}, {"id": "m", "fine_amount": float("nan")}]})
+    assert [rec["id"] for _t, rec, _p in bad] == ["n", "m"]
+
+
+_CHARS = list("示综执罚〔〕2025第0１２号号 [](（）)【】［］\u3000\u00a0\t\n－．／Ａa٣𝟘xX") + ["〔2025〕", "〕0", "〕00"]
+
+
+def test_normal_form_shortcut_of_numbers_matches_normalize_number():
+    rng = random.Random(19)
+    for _ in range(40000):
+        text = "".join(rng.choice(_CHARS) for _ in range(rng.randint(0, 12)))
+        assert dataquality._normal_number(text) == normalize_number(text), repr(text)
+    for value in (None, "", 5):
+        assert dataquality._normal_number(value) == normalize_number(value)
+
+
+def _plain_key(text):
+    if text is None:
+        return ""
+    out = to_halfwidth(str(text)).strip().replace("（", "(").replace("）", ")")
+    return "".join(out.split())
+
+
+def test_party_key_shortcut_matches_the_plain_key():
+    rng = random.Random(15)
+    for _ in range(40000):
+        text = "".join(rng.choice(_CHARS) for _ in range(rng.randint(0, 10)))
+        assert discretion._key(text) == _plain_key(text), repr(text)
+    for value in (None, 12, 1.5):
+        assert discretion._key(value) == _plain_key(value)
