@@ -239,9 +239,9 @@ def check_lines(store, today=None, codes=None, use_cache: bool = True) -> tuple[
         hit = findings_cache.read(store.data_dir, today, key)
         if hit is not None:
             return hit[0], hit[1], today
-    findings, notices = _run(store, today, params, codes)
-    lines = [findings_cache.finding_line(f) for f in findings]
-    del findings
+    lines, notices = _run(store, today, params, codes)
+    for i, f in enumerate(lines):      # in place: each finding goes as its line comes (never both lists)
+        lines[i] = findings_cache.finding_line(f)
     if key:
         findings_cache.write(store.data_dir, today, key, lines, notices)
     return lines, notices, today

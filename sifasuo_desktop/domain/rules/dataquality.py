@@ -23,6 +23,24 @@ def _fields(table: str):
     return tuple((f.name, f.label, _CHECKED[f.kind]) for f in ledger.fields if f.kind in _CHECKED)
 
 
+_SEEN: dict = {}      # (kind, value) -> _value_problem: the same dates and amounts recur in every chunk
+
+
+def _known_problem(kind: str, value) -> str | None:
+    """_value_problem, remembered (never called with a bool: True == 1 would share 1's entry)."""
+    key = (kind, value)
+    try:
+        return _SEEN[key]
+    except KeyError:
+        pass
+    why = _value_problem(kind, value)
+    if len(_SEEN) > 200_000:
+        _SEEN.clear()
+    if value == value:     # not NaN (a NaN key could never be found again)
+        _SEEN[key] = why
+    return why
+
+
 def _value_problem(kind: str, value) -> str | None:
     """Why one stored value of a checked field is out of range (None = fine)."""
     if kind == "date":
@@ -88,7 +106,7 @@ def _bad_values(table: str, rows) -> dict | None:
                 continue
             if kind != "date" and (0 in values or 1 in values) and bool in {type(rec.get(name)) for rec in rows}:
                 return None
-            wrong = {v for v in values if _value_problem(kind, v)}
+            wrong = {v for v in values if _known_problem(kind, v)}
             if wrong:
                 out[name] = wrong
     except (AttributeError, TypeError):

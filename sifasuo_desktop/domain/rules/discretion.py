@@ -70,7 +70,15 @@ def cf01_pool(cases, parties: set[str]) -> list[dict]:
     chunks of the cases and it finds what it finds over all of them."""
     if not parties:
         return []
-    return [c for c in _decided(cases) if _party_keys(c) & parties]
+    codes = {k[2:] for k in parties if k.startswith("c:")}
+    names = {k[2:] for k in parties if k.startswith("n:")}
+    out = []
+    for c in _decided(cases):      # _party_keys(c) & parties, spelt out (every decided case goes by here)
+        if codes and _key(c.get("party_code") or c.get("party_id_number")).upper() in codes:
+            out.append(c)
+        elif names and _key(c.get("party")) in names:
+            out.append(c)
+    return out
 
 
 def cf01(ctx: Context, data: dict, p: dict):
