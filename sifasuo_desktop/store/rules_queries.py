@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from sifasuo_desktop.domain.calendar import WorkCalendar, fallback_notice, overrides_from_rows
 from sifasuo_desktop.domain.errors import UserError
 from sifasuo_desktop.domain.permissions import require
-from sifasuo_desktop.domain.rules import Finding, effective_params
+from sifasuo_desktop.domain.rules import Finding, effective_params, run_streamed
 
 from . import findings_cache
 
@@ -207,8 +207,6 @@ CASE_CHUNK = 5000    # cases checked at a time by the streamed check (tests pass
 
 def _run(store, today: dt.date, params: dict, codes, chunk_rows: int | None = None) -> tuple[list[Finding], list[str]]:
     import gc
-
-    from sifasuo_desktop.domain.rules import run_streamed
 
     cal = load_calendar(store)
     # a million new dicts would start the cyclic collector over and over (none of them is garbage yet)

@@ -20,13 +20,13 @@ DAY = "2026-11-20"
 def runs(monkeypatch):
     """Counts the real rule runs (a cache hit runs none)."""
     calls = []
-    real = rq.run_all
+    real = rq.run_streamed
 
     def counting(*a, **kw):
         calls.append(1)
         return real(*a, **kw)
 
-    monkeypatch.setattr(rq, "run_all", counting)
+    monkeypatch.setattr(rq, "run_streamed", counting)
     return calls
 
 

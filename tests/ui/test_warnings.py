@@ -221,7 +221,7 @@ def test_a_big_folder_is_checked_in_a_separate_process(qtbot, demo_store, monkey
 
     monkeypatch.setattr(warnings_engine, "SEPARATE_PROCESS_RECORDS", 0)
     monkeypatch.setattr(warnings_engine, "run_check_process", child)
-    monkeypatch.setattr(rules_queries, "run_all", not_here)
+    monkeypatch.setattr(rules_queries, "run_streamed", not_here)
     w = MainWindow(demo_store, SYSTEM)
     w.show()
     engine = w.rules_engine

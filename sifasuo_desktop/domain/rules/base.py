@@ -201,6 +201,7 @@ class Context:
         self._names_cache: dict[str, list[str]] = {}
         self._count_cache: dict[tuple, int] = {}
         self._resolve_cache: dict[tuple, list] = {}
+        self.memo: dict[str, dict] = {}   # a rule's facts per shared object (e.g. per resolve_officers list)
         self.title = rule_titles()
 
     def body_fields(self, body_id) -> tuple[str, str]:

@@ -11,7 +11,7 @@ from calendar import monthrange
 from .. import certificates as C
 from ..calendar import add_days, add_months, add_years
 from .base import RED, YELLOW, Context, date_of
-from .personnel import INVALID_CERT, OFF_DUTY, _actions, is_active_enforcer
+from .personnel import INVALID_CERT, NEVER, OFF_DUTY, _actions, is_active_enforcer
 
 PUBLIC_LAW = "公共法律知识"
 BUSINESS = ("业务知识", "执法技能")
@@ -103,12 +103,30 @@ def ry06(ctx: Context, data: dict, p: dict):
     决定日期 when no 立案日期 is recorded, as RY-02) is on or after L, or an inspection whose 检查日期 is on
     or after L. One red finding per case/inspection naming the officers. A name matching several officers
     fires only when every candidate has left by that day."""
+    # per officer list: the first day on which someone on it had left (NEVER: nobody on it has left)
+    first_day = ctx.memo.setdefault("RY-06", {})
+
+    def threshold(people):
+        low = NEVER
+        for _name, cands in people:
+            lefts = [date_of(o.get("left_date")) if o.get("duty_status") in OFF_DUTY else None for o in cands]
+            if cands and None not in lefts:
+                low = min(low, max(lefts))
+        return low
+
     for table, rec, day_text, ref in _actions(data):
         day = date_of(day_text)
         if day is None:
             continue
+        people = ctx.resolve_officers(rec)
+        key = id(people)
+        since = first_day.get(key)
+        if since is None:
+            since = first_day[key] = threshold(people)
+        if day < since:
+            continue
         bad = []
-        for name, cands in ctx.resolve_officers(rec):
+        for name, cands in people:
             if not cands:
                 continue
             lefts = []

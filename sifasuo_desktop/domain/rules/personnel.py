@@ -27,6 +27,10 @@ def _actions(data):
         yield "inspections", r, r.get("inspect_date"), _ref_inspection(r)
 
 
+NEVER = dt.date.max
+MISSING = object()
+
+
 def ry01(ctx: Context, data: dict, p: dict):
     """Every case (any type, 简易程序 included) and inspection with fewer than `min_officers` recorded
     officers (distinct ids or names, whichever list is longer). red."""
@@ -73,11 +77,32 @@ def ry02(ctx: Context, data: dict, p: dict):
             static[k] = (cert_problem(o, None), date_of(o.get("cert_expiry")))
         return static[k]
 
+    # per officer list: the latest action day on which it still fires nobody (None: fires on any day, or with no
+    # day; NEVER: never fires): most records are passed over with one look-up
+    first_bad = ctx.memo.setdefault("RY-02", {})
+
+    def threshold(people):
+        low = NEVER
+        for _name, cands in people:
+            valid = [facts(o)[1] for o in cands if facts(o)[0] is None]
+            if not valid:
+                return None
+            if None in valid:
+                continue
+            low = min(low, max(valid))
+        return low
+
     for table, rec, day_text, ref in _actions(data):
         people = ctx.resolve_officers(rec)
         if not people:
             continue
         day = date_of(day_text)
+        key = id(people)
+        limit = first_bad.get(key, MISSING)
+        if limit is MISSING:
+            limit = first_bad[key] = threshold(people)
+        if limit is not None and (day is None or day <= limit):
+            continue
         bad = []
         for name, cands in people:
             reason = "未在执法人员台账中登记"
