@@ -149,3 +149,34 @@ def test_party_key_shortcut_matches_the_plain_key():
         assert discretion._key(text) == _plain_key(text), repr(text)
     for value in (None, 12, 1.5):
         assert discretion._key(value) == _plain_key(value)
+
+
+def test_ry02_ry06_shortcuts_fire_on_the_same_days_for_a_shared_officer_list():
+    """Records sharing an officer list: the once-per-list threshold day passes over exactly those that cannot fire."""
+    from tests.rules.helpers import case, officer, run
+
+    offs = [officer("甲", cert_expiry="2025-06-10"), officer("乙", cert_expiry="2025-06-20"), officer("丙")]
+    days = ["2025-06-09", "2025-06-10", "2025-06-11", "2025-06-15", "2025-06-21", None]
+    cases = [case(officer_names="甲、乙", filed_date=d, decision_date=None) for d in days]
+    cases += [case(officer_names="丙、丁", filed_date=d, decision_date=None) for d in days]   # 丁 is unregistered
+    cases += [case(officer_names="甲、丙", filed_date="2025-07-01", decision_date=None)]
+    found = {f.record_id: f.message for f in run("RY-02", "2025-12-01", officers=offs, cases=cases)}
+    fired = [(c["officer_names"], c["filed_date"], found.get(c["id"], "")) for c in cases if c["id"] in found]
+    assert [(n, d) for n, d, _m in fired] == [("甲、乙", "2025-06-11"), ("甲、乙", "2025-06-15"), ("甲、乙", "2025-06-21"),
+                                             *[("丙、丁", d) for d in days], ("甲、丙", "2025-07-01")]
+    assert "乙" not in fired[1][2] and "乙" in fired[2][2] and "丙" not in fired[-1][2]
+
+    left = [officer("戊", duty_status="离岗", left_date="2025-06-10"), officer("己", duty_status="退休", left_date="2025-06-20"),
+            officer("庚")]
+    cases = [case(officer_names="戊、己", filed_date=d, decision_date=None) for d in days]
+    cases += [case(officer_names="庚", filed_date=d, decision_date=None) for d in days]
+    found = {f.record_id: f.message for f in run("RY-06", "2025-12-01", officers=left, cases=cases)}
+    fired = [(c["filed_date"], found[c["id"]]) for c in cases if c["id"] in found]
+    assert [d for d, _m in fired] == ["2025-06-10", "2025-06-11", "2025-06-15", "2025-06-21"]
+    assert "己" not in fired[0][1] and "己" in fired[-1][1]
+    # one name, two officers who both left: fires once the later of them had left
+    twins = [officer("辛", id="x1", duty_status="离岗", left_date="2025-06-10"),
+             officer("辛", id="x2", duty_status="调离", left_date="2025-06-20", body_id="b2")]
+    cases = [case(officer_names="辛", filed_date=d, decision_date=None, body_id="b3") for d in days]
+    found = run("RY-06", "2025-12-01", officers=twins, cases=cases)
+    assert sorted(f.message[:10] for f in found) == ["2025-06-21"]
