@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from sifasuo_desktop.domain.calendar import WorkCalendar, fallback_notice, overrides_from_rows
 from sifasuo_desktop.domain.errors import UserError
 from sifasuo_desktop.domain.permissions import require
-from sifasuo_desktop.domain.rules import Finding, effective_params, run_streamed
+from sifasuo_desktop.domain.rules import STREAMED_TABLES, Finding, effective_params, run_streamed
 
 from . import findings_cache
 
@@ -124,14 +124,16 @@ def iter_table(store, table: str, share_values: bool = False, chunk_rows: int | 
         yield [dict(zip(cols, r)) for r in chunk]
 
 
-def case_source(store, chunk_rows: int | None = None):
-    """The cases of a streamed check (domain.rules.CaseSource): chunks, CF-01's and DQ-02's candidates."""
-    from sifasuo_desktop.domain.rules import CaseSource
+def streamed_records(store, chunk_rows: int | None = None):
+    """The cases and inspections of a streamed check (domain.rules.StreamedRecords): chunks of each, and the
+    candidates of CF-01 and DQ-02."""
+    from sifasuo_desktop.domain.rules import StreamedRecords
     from sifasuo_desktop.domain.rules.dataquality import DQ02_FIELDS
 
     have = set(_existing(store, "cases"))
+    inspections = iter_table(store, "inspections", chunk_rows=chunk_rows)   # a chunk lives briefly: no sharing
     if not have:
-        return CaseSource(chunks=())
+        return StreamedRecords(inspection_chunks=inspections)
     cf01 = []
     if {"outcome", "party"} <= have:
         cf01 = [c for chunk in iter_table(store, "cases", where=" AND outcome LIKE '%首违不罚%'") for c in chunk]
@@ -146,6 +148,8 @@ def case_source(store, chunk_rows: int | None = None):
             cur.row_factory = None
             return [dict(zip(DQ02_FIELDS, r)) for r in cur.execute(sql, args)]
 
+        # every case whose number as stored is shared within its organisation and body (DQ-02 may group more:
+        # the numbers not in normal form, found while the chunks go by, and the cases numbered as their normal forms)
         dups = rows(f"""SELECT {cols} FROM cases c JOIN (
                             SELECT coalesce(owner_org, '') AS o, coalesce(body_id, '') AS b, case_no AS n
                             FROM cases WHERE deleted = 0 AND case_no IS NOT NULL AND case_no != ''
@@ -161,8 +165,9 @@ def case_source(store, chunk_rows: int | None = None):
                             " ORDER BY rowid", part)
             return out
 
-    return CaseSource(chunks=iter_table(store, "cases", chunk_rows=chunk_rows),   # a chunk lives briefly: no sharing
-                      cf01_candidates=cf01, dq02_duplicates=dups, dq02_numbered=numbered)
+    return StreamedRecords(case_chunks=iter_table(store, "cases", chunk_rows=chunk_rows),
+                           inspection_chunks=inspections, cf01_candidates=cf01, dq02_duplicates=dups,
+                           dq02_numbered=numbered)
 
 
 def load_data(store, tables=None) -> dict[str, list[dict]]:
@@ -202,7 +207,7 @@ def _day(today) -> dt.date:
     return today
 
 
-CASE_CHUNK = 5000    # cases checked at a time by the streamed check (tests pass a tiny one)
+CASE_CHUNK = 5000    # cases/inspections checked at a time by the streamed check (tests pass a tiny one)
 
 
 def _run(store, today: dt.date, params: dict, codes, chunk_rows: int | None = None) -> tuple[list[Finding], list[str]]:
@@ -213,9 +218,10 @@ def _run(store, today: dt.date, params: dict, codes, chunk_rows: int | None = No
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        # the cases (nearly all records) go by chunk by chunk: no list of every case is held
-        data = load_data(store, [t for t in COLUMNS if t != "cases"])
-        findings = run_streamed(data, case_source(store, chunk_rows or CASE_CHUNK), params, today, cal, codes=codes)
+        # the cases and inspections (nearly all records) go by chunk by chunk: no list of all of them is held
+        data = load_data(store, [t for t in COLUMNS if t not in STREAMED_TABLES])
+        findings = run_streamed(data, streamed_records(store, chunk_rows or CASE_CHUNK), params, today, cal,
+                                codes=codes)
         del data
         findings = apply_handlings(store, findings)   # issue 12: 已处置 (the cache key covers the handlings)
     finally:

@@ -52,6 +52,16 @@ def dirty_store(tmp_path_factory):
     c.execute("UPDATE cases SET party = ?, party_code = NULL, party_id_number = NULL, power_id = ?, outcome = ?, "
               "decision_date = ?, status = '已决定' WHERE id = ?",
               ("示范县（东风）商店", first[5], " 首违不罚", later, again[0]))
+    first_inspection = c.execute("SELECT min(rowid) FROM inspections WHERE deleted = 0").fetchone()[0]
+    c.execute("UPDATE inspections SET inspect_date = '10000-01-01' WHERE rowid = ?", (first_inspection,))
+    # another body inspects an enterprise five days after a counted inspection (JC-02)
+    r = dict(zip(("target_name", "target_uscc", "inspect_date", "body_id"), c.execute(
+        "SELECT target_name, target_uscc, inspect_date, body_id FROM inspections WHERE deleted = 0 AND is_joint = 0 "
+        "AND inspect_type = '日常检查' AND target_uscc IS NOT NULL AND length(inspect_date) = 10 "
+        "AND coalesce(method, '') IN ('', '现场检查') ORDER BY rowid LIMIT 1").fetchone()))
+    other = c.execute("SELECT id FROM bodies WHERE deleted = 0 AND id != ? LIMIT 1", (r["body_id"],)).fetchone()[0]
+    s.insert("inspections", dict(r, body_id=other, inspect_type="日常检查", officer_names="甲",
+                                 inspect_date=(dt.date.fromisoformat(r["inspect_date"]) + dt.timedelta(days=5)).isoformat()))
     c.commit()
     yield s
     s.close()
@@ -62,8 +72,8 @@ def _whole(store, codes=None):
 
 
 def _streamed(store, chunk_rows, codes=None):
-    data = rq.load_data(store, [t for t in rq.COLUMNS if t != "cases"])
-    return R.run_streamed(data, rq.case_source(store, chunk_rows), rq.load_params(store), TODAY,
+    data = rq.load_data(store, [t for t in rq.COLUMNS if t not in R.STREAMED_TABLES])
+    return R.run_streamed(data, rq.streamed_records(store, chunk_rows), rq.load_params(store), TODAY,
                           rq.load_calendar(store), codes=codes)
 
 
@@ -71,7 +81,10 @@ def test_streamed_check_equals_the_whole_list_check(dirty_store):
     whole = _whole(dirty_store)
     codes = {f.code for f in whole}
     # the data reach every path of the streamed check
-    assert {"DQ-01", "DQ-02", "CF-01", "GS-01", "RY-01", "RY-02", "FZ-02", "CF-03"} <= codes
+    assert {"DQ-01", "DQ-02", "CF-01", "GS-01", "RY-01", "RY-02", "RY-06", "FZ-02", "CF-03"} <= codes
+    assert {"JC-01", "JC-02", "JC-03", "JC-04", "JC-05", "JC-06"} <= codes
+    assert {f.record_type for f in whole if f.code == "DQ-01"} >= {"cases", "inspections"}
+    assert {f.record_type for f in whole if f.code == "RY-01"} == {"cases", "inspections"}
     assert {"FQ-01", "FQ-02"} & codes
     assert sum(f.code == "DQ-02" for f in whole) >= 9
     assert any(f.code == "CF-01" and "东风" in f.message for f in whole)
@@ -80,7 +93,7 @@ def test_streamed_check_equals_the_whole_list_check(dirty_store):
 
 
 def test_streamed_check_of_some_rules(dirty_store):
-    for codes in (["DQ-02"], ["CF-01", "FQ-01"], ["RY-02", "GS-01"], ["DQ-01"]):
+    for codes in (["DQ-02"], ["CF-01", "FQ-01"], ["RY-02", "GS-01"], ["DQ-01"], ["JC-02"], ["JC-01", "JC-06"]):
         whole = _whole(dirty_store, codes)
         assert whole
         assert _streamed(dirty_store, 9, codes) == whole
@@ -101,6 +114,25 @@ def test_a_rule_failing_in_a_later_chunk_is_dropped_whole(dirty_store, monkeypat
     whole = _whole(dirty_store)
     assert any(f.record_id == "rule:TZ-01" for f in whole) and not any(f.code == "TZ-01" for f in whole)
     assert _streamed(dirty_store, 13) == whole
+
+
+def test_counting_inspections_failing_drops_jc01_and_jc02(dirty_store, monkeypatch):
+    from sifasuo_desktop.domain.rules import inspections
+
+    real = inspections._counted
+    calls = []
+
+    def counted(data):
+        calls.append(1)
+        if len(calls) > 1 and data.get("inspections"):
+            raise TypeError("boom")
+        return real(data)
+
+    monkeypatch.setattr(inspections, "_counted", counted)
+    found = _streamed(dirty_store, 11)
+    assert {f.record_id for f in found if f.code == "DQ-01"} >= {"rule:JC-01", "rule:JC-02"}
+    assert not any(f.code in ("JC-01", "JC-02") for f in found)
+    assert any(f.code == "JC-03" for f in found)
 
 
 def test_check_uses_the_stream_and_keeps_its_output(dirty_store, monkeypatch):

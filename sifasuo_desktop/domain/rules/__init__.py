@@ -24,7 +24,7 @@ from . import supervision
 from .base import (RED, SEVERITY_LABELS, YELLOW, Context, Finding, effective_params, load_defaults,
                    merge_settings, parse_assignments, rule_listing, rule_titles, validate_settings)
 
-__all__ = ["Finding", "RED", "YELLOW", "SEVERITY_LABELS", "RULES", "run_all", "run_streamed", "CaseSource", "effective_params",
+__all__ = ["Finding", "RED", "YELLOW", "SEVERITY_LABELS", "RULES", "run_all", "run_streamed", "StreamedRecords", "effective_params",
            "load_defaults", "rule_titles", "validate_settings", "sort_key", "rule_listing", "parse_assignments",
            "merge_settings"]
 
@@ -117,39 +117,43 @@ def run_all(data: dict, params: dict | None, today, calendar: WorkCalendar | Non
     return out
 
 
-# rules that look at each case on its own (and at the inspections, lookups, officers): run chunk by chunk
+# rules that look at one case or inspection at a time (and at lookups, officers): run chunk by chunk
 CASE_RECORD_RULES = ("GS-01", "GS-02", "BA-01", "RY-01", "RY-02", "FZ-01", "FZ-02", "TZ-01", "SX-01", "RY-06",
                      "CF-02", "CF-03")
-# rules over all cases at once: fed what they need while the chunks go by
-CASE_GROUP_RULES = ("CF-01", "DQ-02", "FQ-01", "FQ-02")
+INSPECTION_RECORD_RULES = ("RY-01", "RY-02", "RY-06", "JC-03", "JC-04", "JC-05")
+# rules over all of them at once: fed what they need while the chunks go by
+GROUP_RULES = ("CF-01", "DQ-02", "FQ-01", "FQ-02", "JC-01", "JC-02", "JC-06")
+STREAMED_TABLES = ("cases", "inspections")
 _FAILURES = (ValueError, TypeError, OverflowError, KeyError, AttributeError, ArithmeticError)
 
 
 @dataclass
-class CaseSource:
-    """The cases of a streamed check, as the store hands them over.
+class StreamedRecords:
+    """The cases and inspections of a streamed check, as the store hands them over.
 
-    chunks: lists of case records (every live case once, in any order); cf01_candidates: every case whose
-    处理结果 may be 首违不罚 (a superset); dq02_duplicates: every case whose (owner_org, body_id, 案号) as stored is
-    shared with another case (their DQ-02 fields: id, owner_org, body_id, case_no); dq02_numbered: a function
-    giving the cases stored with any of a list of 案号 (the same fields)."""
-    chunks: Iterable[list]
+    case_chunks / inspection_chunks: lists of records (every live record once, in any order); cf01_candidates:
+    every case whose 处理结果 may be 首违不罚 (a superset); dq02_duplicates: every case whose (owner_org, body_id, 案号)
+    as stored is shared with another case (their DQ-02 fields: id, owner_org, body_id, case_no); dq02_numbered: a
+    function giving the cases stored with any of a list of 案号 (the same fields)."""
+    case_chunks: Iterable[list] = ()
+    inspection_chunks: Iterable[list] = ()
     cf01_candidates: list = field(default_factory=list)
     dq02_duplicates: list = field(default_factory=list)
     dq02_numbered: Callable[[list], list] = lambda numbers: []
 
 
-def run_streamed(data: dict, cases: CaseSource, params: dict | None, today, calendar: WorkCalendar | None = None,
-                 codes=None) -> list[Finding]:
-    """run_all(dict(data, cases=all cases), ...) without holding the cases: `data` has no "cases"; the rules that
-    read one case at a time run on each chunk, the others on what they need of all cases (CF-01: the cases of the
-    parties with a 首违不罚 case; DQ-02: cases whose 案号 may be shared; FQ: the latest case date per power)."""
+def run_streamed(data: dict, records: StreamedRecords, params: dict | None, today,
+                 calendar: WorkCalendar | None = None, codes=None) -> list[Finding]:
+    """run_all(dict(data, cases=all cases, inspections=all inspections), ...) without holding either: `data` has
+    neither; the rules that read one record at a time run on each chunk, the others on what they need of all
+    records (CF-01: the cases of the parties with a 首违不罚 case; DQ-02: cases whose 案号 may be shared; FQ: the
+    latest case date per power; JC-01/02: the counted inspections' fields; JC-06: the years per body)."""
     today = to_date(today) if not isinstance(today, dt.date) else today
     if today is None:
         raise ValueError("today must be a date")
     params = params or effective_params()
     cal = calendar or WorkCalendar()
-    rest = {k: v for k, v in data.items() if k != "cases"}
+    rest = {k: v for k, v in data.items() if k not in STREAMED_TABLES}
     rest, bad = dataquality.scan(rest)
     ctx = Context(rest, today, cal)
     wanted = set(codes) if codes else set(CODES)
@@ -170,19 +174,25 @@ def run_streamed(data: dict, cases: CaseSource, params: dict | None, today, cale
             failed.append((code, exc))
 
     dq01 = list(dataquality.findings(ctx, bad)) if on(dataquality.CODE) else []
-    for code, fn in RULES.items():       # the other tables (the case rules' inspections)
-        if on(code) and code not in CASE_GROUP_RULES:
+    for code, fn in RULES.items():       # the other tables
+        if on(code) and code not in GROUP_RULES:
             guarded(code, lambda fn=fn, code=code: list(fn(ctx, rest, params[code])))
+
+    def chunks(table, source):
+        for chunk in source:
+            clean, cbad = dataquality.scan({table: chunk})
+            if on(dataquality.CODE):
+                dq01.extend(dataquality.findings(ctx, cbad))
+            view = dict(rest, cases=(), inspections=())
+            view[table] = clean[table]
+            yield view
+
     fq_on = on("FQ-01") or on("FQ-02")
-    parties = discretion.cf01_parties(cases.cf01_candidates) if on("CF-01") else set()
+    parties = discretion.cf01_parties(records.cf01_candidates) if on("CF-01") else set()
     cf01_pool: list = []
     unnormal: list = []
     last: dict = {}
-    for chunk in cases.chunks:
-        clean, cbad = dataquality.scan({"cases": chunk})
-        if on(dataquality.CODE):
-            dq01.extend(dataquality.findings(ctx, cbad))
-        view = dict(rest, cases=clean["cases"], inspections=())
+    for view in chunks("cases", records.case_chunks):
         for code in CASE_RECORD_RULES:
             if on(code):
                 guarded(code, lambda code=code: list(RULES[code](ctx, view, params[code])))
@@ -192,18 +202,40 @@ def run_streamed(data: dict, cases: CaseSource, params: dict | None, today, cale
             guarded("CF-01", lambda: cf01_pool.extend(discretion.cf01_pool(view["cases"], parties)) or ())
         if on(dataquality.DQ02):
             guarded("DQ-02", lambda: unnormal.extend(dataquality.dq02_unnormal_cases(view["cases"])) or ())
+    counted: list = []
+    years: dict = {}
+    for view in chunks("inspections", records.inspection_chunks):
+        for code in INSPECTION_RECORD_RULES:
+            if on(code):
+                guarded(code, lambda code=code: list(RULES[code](ctx, view, params[code])))
+        if on("JC-01") or on("JC-02"):
+            try:
+                counted.extend(inspections.counted_pool(view["inspections"]))
+            except _FAILURES as exc:   # both rules count these: both fail, as each would alone
+                for code in ("JC-01", "JC-02"):
+                    if on(code) and per_rule.get(code, ()) is not None:
+                        per_rule[code] = None
+                        failed.append((code, exc))
+        if on("JC-06"):
+            guarded("JC-06", lambda: inspections.jc06_years(ctx, view, years) and ())
     if on("CF-01"):
         guarded("CF-01", lambda: list(discretion.cf01(ctx, {"cases": cf01_pool}, params["CF-01"])))
     if on(dataquality.DQ02):
         def dq02():
             seen: set = set()
             pool = []
-            for rec in [*cases.dq02_duplicates, *unnormal, *cases.dq02_numbered(dataquality.dq02_numbers(unnormal))]:
+            for rec in [*records.dq02_duplicates, *unnormal,
+                        *records.dq02_numbered(dataquality.dq02_numbers(unnormal))]:
                 if rec["id"] not in seen:
                     seen.add(rec["id"])
                     pool.append(rec)
             return list(dataquality.dq02(ctx, dict(rest, cases=pool), params[dataquality.DQ02]))
         guarded("DQ-02", dq02)
+    for code in ("JC-01", "JC-02"):
+        if on(code):
+            guarded(code, lambda code=code: list(RULES[code](ctx, {"inspections": counted}, params[code])))
+    if on("JC-06"):
+        guarded("JC-06", lambda: list(inspections.jc06(ctx, rest, params["JC-06"], years=years)))
     if fq_on:
         p01 = params["FQ-01"] if on("FQ-01") else None
         p02 = params["FQ-02"] if on("FQ-02") else None

@@ -65,19 +65,22 @@ def cf01_parties(candidates) -> set[str]:
     return out
 
 
+CF01_FIELDS = ("id", "owner_org", "case_no", "body_id", "status", "decision_date", "outcome", "party_code",
+               "party_id_number", "party", "power_id", "cause")
+
+
 def cf01_pool(cases, parties: set[str]) -> list[dict]:
-    """The cases CF-01 can look at for `parties` (cf01_parties of all cases): run cf01 over the pools of all
-    chunks of the cases and it finds what it finds over all of them."""
+    """The cases CF-01 can look at for `parties` (cf01_parties of all cases), with the fields it reads: run cf01
+    over the pools of all chunks of the cases and it finds what it finds over all of them."""
     if not parties:
         return []
     codes = {k[2:] for k in parties if k.startswith("c:")}
     names = {k[2:] for k in parties if k.startswith("n:")}
     out = []
     for c in _decided(cases):      # _party_keys(c) & parties, spelt out (every decided case goes by here)
-        if codes and _key(c.get("party_code") or c.get("party_id_number")).upper() in codes:
-            out.append(c)
-        elif names and _key(c.get("party")) in names:
-            out.append(c)
+        if ((codes and _key(c.get("party_code") or c.get("party_id_number")).upper() in codes)
+                or (names and _key(c.get("party")) in names)):
+            out.append({k: c.get(k) for k in CF01_FIELDS})
     return out
 
 

@@ -28,6 +28,16 @@ def _ref(r) -> str:
     return f"{r.get('target_name') or r.get('target_uscc') or ''} {r.get('inspect_date') or ''}".strip()
 
 
+COUNTED_FIELDS = ("id", "owner_org", "body_id", "inspect_date", "inspect_type", "is_joint", "method", "target_uscc",
+                  "target_name")
+
+
+def counted_pool(inspections) -> list[dict]:
+    """The inspections JC-01 and JC-02 count, with the fields they read: run them over the pools of all chunks of
+    the inspections and they find what they find over all of them."""
+    return [{k: r.get(k) for k in COUNTED_FIELDS} for _key, _day, r in _counted({"inspections": inspections})]
+
+
 def jc01(ctx: Context, data: dict, p: dict):
     """More than `cap_per_year` counted inspections of one enterprise by one body in one calendar year:
     every inspection beyond the cap (in date order) is red."""
@@ -216,19 +226,26 @@ def plan_deadline(year: int, month: int, day: int) -> _dt.date:
     return _dt.date(year, month, min(max(int(day), 1), _monthrange(year, month)[1]))
 
 
-def jc06(ctx: Context, data: dict, p: dict):
-    """年度涉企检查计划未按期公布, on the body. For each year Y up to this year in which the body made at least one
-    on-site 日常检查 or 专项检查 of an enterprise: no 涉企检查计划 row of the body for Y whose 公布日期 is on or before
-    the deadline (`month`-`day` of Y) — red for a finished year and from the day after the deadline; yellow from
-    the first day of the deadline month to the deadline while no plan row for Y is published (公布日期 ≤ today)."""
+def jc06_years(ctx: Context, data: dict, years: dict | None = None) -> dict[str, set[int]]:
+    """{body id: the years up to this year with an on-site 日常/专项检查 of an enterprise}, merged into `years`."""
     today = ctx.today
-    years: dict[str, set[int]] = {}
+    years = {} if years is None else years
     for r in data.get("inspections", ()):
         day = date_of(r.get("inspect_date"))
         if (day is None or day.year > today.year or not on_site(r) or not enterprise(r)
                 or (r.get("inspect_type") or "").strip() not in PLANNED_TYPES):
             continue
         years.setdefault(r.get("body_id") or "", set()).add(day.year)
+    return years
+
+
+def jc06(ctx: Context, data: dict, p: dict, years: dict | None = None):
+    """年度涉企检查计划未按期公布, on the body. For each year Y up to this year in which the body made at least one
+    on-site 日常检查 or 专项检查 of an enterprise: no 涉企检查计划 row of the body for Y whose 公布日期 is on or before
+    the deadline (`month`-`day` of Y) — red for a finished year and from the day after the deadline; yellow from
+    the first day of the deadline month to the deadline while no plan row for Y is published (公布日期 ≤ today)."""
+    today = ctx.today
+    years = jc06_years(ctx, data) if years is None else years
     plans: dict[tuple, list] = {}
     for pl in data.get("inspection_plans", ()):
         try:
