@@ -212,3 +212,31 @@ def test_ry02_ry06_shortcuts_fire_on_the_same_days_for_a_shared_officer_list():
     cases = [case(officer_names="辛", filed_date=d, decision_date=None, body_id="b3") for d in days]
     found = run("RY-06", "2025-12-01", officers=twins, cases=cases)
     assert sorted(f.message[:10] for f in found) == ["2025-06-21"]
+
+
+def _chunked(rows, n):
+    return [rows[i:i + n] for i in range(0, len(rows), n)]
+
+
+def test_cf01_pool_keeps_the_boundary_cases_of_each_target():
+    """首违不罚 on 2026-03-15 after cases of the party decided on the 24-month boundary day (counts), the day before
+    it (does not), the same day (does not); a target whose bad 决定日期 DQ-01 blanks is no target."""
+    from tests.rules.helpers import BODY, OFFICERS, case
+
+    def c(day, **kw):
+        rec = dict(decision_date=day, party="示范县甲商店", power_id="p1", case_type="行政处罚(一般程序)",
+                   filed_date="2024-01-01", status="已决定")
+        return case(**dict(rec, **kw))
+
+    cases = [c("2024-03-15", case_no="A"), c("2024-03-14", case_no="B"), c("2026-03-15", case_no="C"),
+             c("2026-03-15", case_no="T", outcome="首违不罚"), c("9999-12-31", case_no="X", outcome="首违不罚"),
+             c("2025-01-01", case_no="D", power_id="p2", cause="另一违法行为"),
+             c("2025-06-01", case_no="E", party="示范县乙商店"), c("2025-02-01", case_no="F", outcome="首违不罚",
+                                                             party="示范县乙商店")]
+    data = {"bodies": [BODY], "officers": OFFICERS}
+    whole = R.run_all(dict(data, cases=cases), None, TODAY, codes=["CF-01"])
+    assert [(f.ref, f.message.count("A，")) for f in whole] == [("T", 1)]
+    for n in (1, 3, 100):
+        streamed = R.run_streamed(data, R.StreamedRecords(case_chunks=_chunked(cases, n), cf01_candidates=cases),
+                                  None, TODAY, codes=["CF-01"])
+        assert streamed == whole

@@ -55,31 +55,49 @@ def _party_keys(c: dict) -> set[str]:
     return {f"c:{code}" if code else "", f"n:{name}" if name else ""} - {""}
 
 
-def cf01_parties(candidates) -> set[str]:
-    """The party keys of every case in `candidates` whose 处理结果 may be 首违不罚 (a superset is fine: the store
-    may pass every case whose 处理结果 contains the words)."""
-    out: set[str] = set()
+def cf01_targets(candidates) -> dict[str, list[dict]]:
+    """{party key: its cases in `candidates` whose 处理结果 is 首违不罚} (a superset of candidates is fine: the store
+    passes every case whose 处理结果 contains the words, as stored, before DQ-01 blanks a bad date)."""
+    out: dict[str, list[dict]] = {}
     for c in candidates:
         if (c.get("outcome") or "").strip() == "首违不罚":
-            out |= _party_keys(c)
+            for k in _party_keys(c):
+                out.setdefault(k, []).append(c)
     return out
 
 
 CF01_FIELDS = ("id", "owner_org", "case_no", "body_id", "status", "decision_date", "outcome", "party_code",
                "party_id_number", "party", "power_id", "cause")
+_FAILURES = (ValueError, TypeError, OverflowError, KeyError, AttributeError, ArithmeticError)
 
 
-def cf01_pool(cases, parties: set[str]) -> list[dict]:
-    """The cases CF-01 can look at for `parties` (cf01_parties of all cases), with the fields it reads: run cf01
-    over the pools of all chunks of the cases and it finds what it finds over all of them."""
-    if not parties:
+def _may_be_earlier(o: dict, t: dict, months: int) -> bool:
+    """Whether cf01 could count case `o` as an earlier case of the 首违不罚 case `t` (True when unsure)."""
+    try:
+        decided = date_of(t.get("decision_date"))
+        if decided is None or o.get("id") == t.get("id"):
+            return False
+        day = date_of(o.get("decision_date"))
+        return (day is not None and add_months(decided, -months) <= day < decided and _same_party(t, o)
+                and _same_violation(t, o))
+    except _FAILURES:
+        return True
+
+
+def cf01_pool(cases, targets: dict[str, list[dict]], months: int) -> list[dict]:
+    """The cases of `cases` cf01 can look at (the 首违不罚 cases of `targets`, cf01_targets of all cases, and the cases
+    that may be an earlier case of one of them), with the fields it reads: run cf01 over the pools of all chunks
+    of the cases and it finds what it finds over all of them."""
+    if not targets:
         return []
-    codes = {k[2:] for k in parties if k.startswith("c:")}
-    names = {k[2:] for k in parties if k.startswith("n:")}
     out = []
-    for c in _decided(cases):      # _party_keys(c) & parties, spelt out (every decided case goes by here)
-        if ((codes and _key(c.get("party_code") or c.get("party_id_number")).upper() in codes)
-                or (names and _key(c.get("party")) in names)):
+    for c in _decided(cases):      # every decided case goes by here: its two party keys looked up directly
+        code = _key(c.get("party_code") or c.get("party_id_number")).upper()
+        name = _key(c.get("party"))
+        hits = [*(targets.get(f"c:{code}", ()) if code else ()), *(targets.get(f"n:{name}", ()) if name else ())]
+        if not hits:
+            continue
+        if (c.get("outcome") or "").strip() == "首违不罚" or any(_may_be_earlier(c, t, months) for t in hits):
             out.append({k: c.get(k) for k in CF01_FIELDS})
     return out
 
