@@ -240,3 +240,25 @@ def test_cf01_pool_keeps_the_boundary_cases_of_each_target():
         streamed = R.run_streamed(data, R.StreamedRecords(case_chunks=_chunked(cases, n), cf01_candidates=cases),
                                   None, TODAY, codes=["CF-01"])
         assert streamed == whole
+
+
+def test_cf03_remembered_lookups_follow_the_organisation_and_the_level():
+    """The same 裁量基准编码 and 阶次 on cases of two organisations: each gets its own organisation's range."""
+    from tests.rules.helpers import BODY, OFFICERS, case
+
+    standards = [{"id": "s1", "owner_org": "T1", "code": "JZ-1", "level": "一般", "fine_min": 100, "fine_max": 500},
+                 {"id": "s2", "owner_org": "T2", "code": "JZ-1", "level": "一般", "fine_min": 1000, "fine_max": 2000},
+                 {"id": "s3", "owner_org": "T1", "code": "JZ-1", "level": "较重", "fine_min": 500, "fine_max": 900}]
+
+    def c(org, fine, level="一般", code="JZ-1"):
+        return case(owner_org=org, fine_amount=fine, discretion_code=code, discretion_level=level)
+
+    cases = [c("T1", 300), c("T2", 300), c("T1", 1500), c("T2", 1500), c("T1", 300, " 一般 "), c("T1", 300, "从轻"),
+             c("T1", 300, code="ＪＺ-1"), c("T1", 300, code="JZ-9"), c("T3", 300), c("T3", 950, "较重")]
+    data = {"bodies": [BODY], "officers": OFFICERS, "discretion_standards": standards}
+    found = {f.record_id: f for f in R.run_all(dict(data, cases=cases), None, TODAY, codes=["CF-03"])}
+    assert [(found[x["id"]].severity if x["id"] in found else "") for x in cases] == [
+        "", "red", "red", "", "", "yellow", "", "yellow", "", "red"]
+    assert "1000–2000元" in found[cases[1]["id"]].message and "100–500元" in found[cases[2]["id"]].message
+    streamed = R.run_streamed(data, R.StreamedRecords(case_chunks=_chunked(cases, 3)), None, TODAY, codes=["CF-03"])
+    assert streamed == sorted(found.values(), key=R.sort_key)

@@ -84,17 +84,40 @@ def _may_be_earlier(o: dict, t: dict, months: int) -> bool:
         return True
 
 
-def cf01_pool(cases, targets: dict[str, list[dict]], months: int) -> list[dict]:
+MEMO_CAP = 100_000   # raw values remembered by a memo before it starts over (bounded memory)
+
+
+def _hits(memo: dict, prefix: str, raw, targets: dict, upper: bool) -> tuple:
+    """targets[prefix + key of raw], remembered per raw value."""
+    try:
+        return memo[raw]
+    except KeyError:
+        keep = True
+    except TypeError:     # unhashable: not remembered
+        keep = False
+    key = _key(raw)
+    key = key.upper() if upper else key
+    got = tuple(targets.get(prefix + key, ())) if key else ()
+    if keep:
+        if len(memo) > MEMO_CAP:
+            memo.clear()
+        memo[raw] = got
+    return got
+
+
+def cf01_pool(cases, targets: dict[str, list[dict]], months: int, memo: dict | None = None) -> list[dict]:
     """The cases of `cases` cf01 can look at (the 首违不罚 cases of `targets`, cf01_targets of all cases, and the cases
     that may be an earlier case of one of them), with the fields it reads: run cf01 over the pools of all chunks
-    of the cases and it finds what it finds over all of them."""
+    of the cases and it finds what it finds over all of them. `memo` (kept across chunks) remembers the targets
+    per raw party value."""
     if not targets:
         return []
+    memo = {} if memo is None else memo
+    codes, names = memo.setdefault("codes", {}), memo.setdefault("names", {})
     out = []
     for c in _decided(cases):      # every decided case goes by here: its two party keys looked up directly
-        code = _key(c.get("party_code") or c.get("party_id_number")).upper()
-        name = _key(c.get("party"))
-        hits = [*(targets.get(f"c:{code}", ()) if code else ()), *(targets.get(f"n:{name}", ()) if name else ())]
+        hits = (_hits(codes, "c:", c.get("party_code") or c.get("party_id_number"), targets, True)
+                + _hits(names, "n:", c.get("party"), targets, False))
         if not hits:
             continue
         if (c.get("outcome") or "").strip() == "首违不罚" or any(_may_be_earlier(c, t, months) for t in hits):
@@ -203,26 +226,45 @@ def cf03(ctx: Context, data: dict, p: dict):
         k = _key(s.get("code")).upper()
         if k:
             rows.setdefault(k, []).append(s)
+    # (raw code, raw 阶次, organisation) -> what the ledger says for them; the same few recur on every case
+    # (kept in the context across the chunks of a streamed check: the ledger is the same for all of them)
+    seen = ctx.memo.setdefault("CF-03", {})
+
+    def lookup(raw_code, raw_level, org):
+        code, level = _key(raw_code).upper(), (raw_level or "").strip()
+        if not code or not level:
+            return None
+        under = rows.get(code, [])
+        if not under:
+            return "none", level, None
+        match = [s for s in under if (s.get("level") or "").strip() == level]
+        if not match:
+            return "level", level, "、".join(sorted({s.get("level") or "" for s in under} - {""})) or "无"
+        own = [s for s in match if s.get("owner_org") and s.get("owner_org") == org]
+        return "range", level, own or match
+
     for c in data.get("cases", ()):
-        code, level = _key(c.get("discretion_code")).upper(), (c.get("discretion_level") or "").strip()
-        if not code or not level or c.get("status") in VOID_CASE:
+        key = (c.get("discretion_code"), c.get("discretion_level"), c.get("owner_org"))
+        try:
+            got = seen[key]
+        except KeyError:
+            got = seen[key] = lookup(*key)
+        except TypeError:   # unhashable
+            got = lookup(*key)
+        if got is None or c.get("status") in VOID_CASE:
             continue
         fine = _amount(c.get("fine_amount"))
         if fine is None:
             continue
-        under = rows.get(code, [])
-        if not under:
+        kind, level, match = got
+        if kind == "none":
             yield ctx.finding("CF-03", YELLOW, "cases", c, c.get("case_no"),
                               f"裁量基准编码“{c.get('discretion_code')}”在行政裁量权基准台账中不存在")
             continue
-        match = [s for s in under if (s.get("level") or "").strip() == level]
-        if not match:
-            have = "、".join(sorted({s.get("level") or "" for s in under} - {""})) or "无"
+        if kind == "level":
             yield ctx.finding("CF-03", YELLOW, "cases", c, c.get("case_no"),
-                              f"裁量基准“{c.get('discretion_code')}”没有“{level}”阶次（有：{have}）")
+                              f"裁量基准“{c.get('discretion_code')}”没有“{level}”阶次（有：{match}）")
             continue
-        own = [s for s in match if s.get("owner_org") and s.get("owner_org") == c.get("owner_org")]
-        match = own or match
         if any(_inside(fine, s) for s in match):
             continue
         s = match[0]
