@@ -232,10 +232,16 @@ def test_cf01_pool_keeps_the_boundary_cases_of_each_target():
              c("2026-03-15", case_no="T", outcome="首违不罚"), c("9999-12-31", case_no="X", outcome="首违不罚"),
              c("2025-01-01", case_no="D", power_id="p2", cause="另一违法行为"),
              c("2025-06-01", case_no="E", party="示范县乙商店"), c("2025-02-01", case_no="F", outcome="首违不罚",
-                                                             party="示范县乙商店")]
+                                                             party="示范县乙商店"),
+             # codes compared upper-case, half-width: found by code whatever the names
+             c("2026-03-15", case_no="G", outcome="首违不罚", party="丙", party_code="91379901MA0000001X"),
+             c("2025-05-01", case_no="H", party="丙公司", party_code="91379901ma0000001x"),
+             c("2025-05-02", case_no="I", party="丙有限公司", party_code="９１379901MA0000001X"),
+             c("2025-05-03", case_no="J", party="丙", party_code="91379901MA0000002X")]
     data = {"bodies": [BODY], "officers": OFFICERS}
     whole = R.run_all(dict(data, cases=cases), None, TODAY, codes=["CF-01"])
-    assert [(f.ref, f.message.count("A，")) for f in whole] == [("T", 1)]
+    assert [(f.ref, f.message.count("A，")) for f in whole] == [("G", 0), ("T", 1)]
+    assert "H，2025-05-01决定等2件" in whole[0].message
     for n in (1, 3, 100):
         streamed = R.run_streamed(data, R.StreamedRecords(case_chunks=_chunked(cases, n), cf01_candidates=cases),
                                   None, TODAY, codes=["CF-01"])

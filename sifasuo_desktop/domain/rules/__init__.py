@@ -188,9 +188,8 @@ def run_streamed(data: dict, records: StreamedRecords, params: dict | None, toda
             yield view
 
     fq_on = on("FQ-01") or on("FQ-02")
-    targets = discretion.cf01_targets(records.cf01_candidates) if on("CF-01") else {}
+    targets = discretion.cf01_targets(records.cf01_candidates) if on("CF-01") else ({}, {})
     cf01_pool: list = []
-    cf01_memo: dict = {}
     unnormal: list = []
     last: dict = {}
     for view in chunks("cases", records.case_chunks):
@@ -199,9 +198,9 @@ def run_streamed(data: dict, records: StreamedRecords, params: dict | None, toda
                 guarded(code, lambda code=code: list(RULES[code](ctx, view, params[code])))
         if fq_on:
             guarded("FQ-01", lambda: powers.last_case_dates(ctx, view, last) and ())
-        if targets:
+        if targets[0] or targets[1]:
             guarded("CF-01", lambda: cf01_pool.extend(
-                discretion.cf01_pool(view["cases"], targets, int(params["CF-01"]["months"]), cf01_memo)) or ())
+                discretion.cf01_pool(view["cases"], targets, int(params["CF-01"]["months"]))) or ())
         if on(dataquality.DQ02):
             guarded("DQ-02", lambda: unnormal.extend(dataquality.dq02_unnormal_cases(view["cases"])) or ())
     counted: list = []

@@ -55,15 +55,20 @@ def _party_keys(c: dict) -> set[str]:
     return {f"c:{code}" if code else "", f"n:{name}" if name else ""} - {""}
 
 
-def cf01_targets(candidates) -> dict[str, list[dict]]:
-    """{party key: its cases in `candidates` whose 处理结果 is 首违不罚} (a superset of candidates is fine: the store
-    passes every case whose 处理结果 contains the words, as stored, before DQ-01 blanks a bad date)."""
-    out: dict[str, list[dict]] = {}
+def cf01_targets(candidates) -> tuple[dict[str, list[dict]], dict[str, list[dict]]]:
+    """({party code key: its cases}, {party name key: its cases}) of the cases in `candidates` whose 处理结果 is
+    首违不罚 (a superset of candidates is fine: the store passes every case whose 处理结果 contains the words, as
+    stored, before DQ-01 blanks a bad date)."""
+    codes: dict[str, list[dict]] = {}
+    names: dict[str, list[dict]] = {}
     for c in candidates:
         if (c.get("outcome") or "").strip() == "首违不罚":
-            for k in _party_keys(c):
-                out.setdefault(k, []).append(c)
-    return out
+            code, name = _party(c)
+            if code:
+                codes.setdefault(code, []).append(c)
+            if name:
+                names.setdefault(name, []).append(c)
+    return codes, names
 
 
 CF01_FIELDS = ("id", "owner_org", "case_no", "body_id", "status", "decision_date", "outcome", "party_code",
@@ -84,40 +89,19 @@ def _may_be_earlier(o: dict, t: dict, months: int) -> bool:
         return True
 
 
-MEMO_CAP = 100_000   # raw values remembered by a memo before it starts over (bounded memory)
-
-
-def _hits(memo: dict, prefix: str, raw, targets: dict, upper: bool) -> tuple:
-    """targets[prefix + key of raw], remembered per raw value."""
-    try:
-        return memo[raw]
-    except KeyError:
-        keep = True
-    except TypeError:     # unhashable: not remembered
-        keep = False
-    key = _key(raw)
-    key = key.upper() if upper else key
-    got = tuple(targets.get(prefix + key, ())) if key else ()
-    if keep:
-        if len(memo) > MEMO_CAP:
-            memo.clear()
-        memo[raw] = got
-    return got
-
-
-def cf01_pool(cases, targets: dict[str, list[dict]], months: int, memo: dict | None = None) -> list[dict]:
+def cf01_pool(cases, targets: tuple[dict, dict], months: int) -> list[dict]:
     """The cases of `cases` cf01 can look at (the 首违不罚 cases of `targets`, cf01_targets of all cases, and the cases
     that may be an earlier case of one of them), with the fields it reads: run cf01 over the pools of all chunks
-    of the cases and it finds what it finds over all of them. `memo` (kept across chunks) remembers the targets
-    per raw party value."""
-    if not targets:
+    of the cases and it finds what it finds over all of them."""
+    codes, names = targets
+    if not codes and not names:
         return []
-    memo = {} if memo is None else memo
-    codes, names = memo.setdefault("codes", {}), memo.setdefault("names", {})
     out = []
     for c in _decided(cases):      # every decided case goes by here: its two party keys looked up directly
-        hits = (_hits(codes, "c:", c.get("party_code") or c.get("party_id_number"), targets, True)
-                + _hits(names, "n:", c.get("party"), targets, False))
+        code = c.get("party_code") or c.get("party_id_number")
+        code = code if type(code) is str and code.isascii() and code.isalnum() and code.isupper() else _key(code).upper()
+        name = _key(c.get("party"))
+        hits = [*codes.get(code, ()), *names.get(name, ())]
         if not hits:
             continue
         if (c.get("outcome") or "").strip() == "首违不罚" or any(_may_be_earlier(c, t, months) for t in hits):
