@@ -75,6 +75,18 @@ def _problem_facts(p: dict) -> dict:
             "case_ref": "", "requirement": p.get("requirement") or "", "deadline": _date(p.get("deadline"))}
 
 
+def _set_new_deadline(store, key: str, f: dict) -> None:
+    """整改通知单 / 决定书: the new time limit runs from the document, not from a problem deadline that may
+    already have passed (a problem's own later deadline is kept)."""
+    if key not in (M.ZHENGGAI, M.JUEDINGSHU):
+        return
+    due = new_deadline(store, key)
+    f["deadline"] = due
+    for pf in f["problems"]:
+        if pf.get("deadline") is None or pf["deadline"] < due:
+            pf["deadline"] = due
+
+
 def draft_for_problems(store, body_id: str, key: str = M.YIJIANSHU, problem_ids: list[str] | None = None,
                        facts: dict | None = None) -> dict:
     """A 意见书 / 建议书 / 整改通知单 / 决定书 about the open problems of one body."""
@@ -89,13 +101,7 @@ def draft_for_problems(store, body_id: str, key: str = M.YIJIANSHU, problem_ids:
          "found_date": _date(min(p.get("found_date") or "9999-12-31" for p in probs)) if any(
              p.get("found_date") for p in probs) else None,
          "source": probs[0].get("source") or "监督检查"}
-    if key in (M.ZHENGGAI, M.JUEDINGSHU):
-        # the new time limit runs from the document, not from a problem deadline that may already have passed
-        due = new_deadline(store, key)
-        f["deadline"] = due
-        for pf in f["problems"]:
-            if pf.get("deadline") is None or pf["deadline"] < due:
-                pf["deadline"] = due
+    _set_new_deadline(store, key, f)
     f.update(facts or {})
     return create_draft(store, key, f, {"problems": [p["id"] for p in probs], "bodies": [body_id]}, body_id,
                         subject=f"{body['name']}问题整改")
@@ -112,6 +118,7 @@ def draft_for_visit(store, visit_id: str, key: str = M.YIJIANSHU, facts: dict | 
          "source": v.get("method") or "监督检查", "problems": [_problem_facts(p) for p in probs]}
     if not probs and v.get("findings"):
         f["problems"] = [{"description": v["findings"]}]
+    _set_new_deadline(store, key, f)
     f.update(facts or {})
     return create_draft(store, key, f, {"visits": [visit_id], "problems": [p["id"] for p in probs],
                                         "bodies": [body["id"]]}, body["id"], subject=f"{body['name']}监督检查")

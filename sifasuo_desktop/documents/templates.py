@@ -160,7 +160,8 @@ def jianyishu(f: dict) -> Document:
     body += [_p(_problem_line(k, p)) for k, p in enumerate(probs, 1)] or [_p("（一）××。")]
     body.append(_p("为进一步规范行政执法行为，根据"
                    f"{f.get('basis') or '《行政执法监督条例》和省行政执法监督有关规定'}，提出如下建议："))
-    reqs = [p.get("requirement") for p in probs if p.get("requirement")] or ["健全行政执法工作制度，加强执法人员业务培训"]
+    # one suggestion per distinct requirement: nine problems asking "立即整改" make one item, not nine
+    reqs = list(dict.fromkeys(p["requirement"].rstrip("。") for p in probs if p.get("requirement"))) or ["健全行政执法工作制度，加强执法人员业务培训"]
     for k, r in enumerate(reqs, 1):
         body.append(_p(f"{_n(k)}、{r.rstrip('。')}。"))
     days = int(f.get("reply_days") or 15)

@@ -55,3 +55,30 @@ def test_rectification_notice_keeps_problem_requirement_and_time_limit_apart():
     text = S.body_text(doc)
     assert "未按期公示。整改要求：立即整改。整改时限：2026年12月24日前。" in text
     assert "公示整改要求" not in text and "整改整改时限" not in text
+
+
+def test_rectification_notice_from_a_visit_sets_a_future_time_limit(store):
+    store.set_setting(S.S_ISSUER, "示范县司法局")
+    store.set_setting(S.S_CONTACT, {"name": "王明", "phone": "0531-12345678"})
+    body = store.insert("bodies", {"name": "示范镇综合行政执法队", "status": "有效"})
+    visit = store.insert("visits", {"visit_date": "2025-02-10", "method": "台账核查", "body_id": body["id"],
+                                    "findings": "涉企检查未提前报备", "problem_count": 1})
+    store.insert("problems", {"found_date": "2025-02-10", "source": "监督检查", "source_ref": visit["id"],
+                              "body_id": body["id"], "description": "涉企检查未提前报备",
+                              "requirement": "立即整改。", "deadline": "2025-02-23"})
+    row = S.draft_for_visit(store, visit["id"], M.ZHENGGAI)
+    text = S.body_text(S.load_document(store, row["id"]))
+    due = M.format_cn_date(S.new_deadline(store, M.ZHENGGAI))
+    assert "2025年2月23日" not in text and "×年×月×日" not in text
+    assert f"整改时限：{due}前。" in text and f"请于{due}前完成整改" in text
+    assert S.issue(store, row["id"])["reply_deadline"] > dt.date.today().isoformat()
+
+
+def test_suggestion_letter_lists_each_suggestion_once():
+    same = "立即整改，并报送整改报告及佐证材料。"
+    doc = T.build(M.JIANYISHU, {"problems": [{"description": "甲", "requirement": same},
+                                             {"description": "乙", "requirement": "完善证据"},
+                                             {"description": "丙", "requirement": same.rstrip("。")}]})
+    text = S.body_text(doc)
+    assert text.count("立即整改，并报送整改报告及佐证材料。") == 1
+    assert "一、立即整改，并报送整改报告及佐证材料。" in text and "二、完善证据。" in text and "三、" not in text
