@@ -190,7 +190,9 @@ def draft_dubanhan_for_overdue(store, body_id: str, today: _dt.date | None = Non
     cats = sorted({p.get("category") for p in chosen if p.get("category")})
     f = {"recipient": body["name"], "problems": [_problem_facts(p) for p in chosen],
          "found_date": min((_date(p.get("found_date")) for p in chosen if p.get("found_date")), default=None),
-         "source": chosen[0].get("source") or "监督检查",
+         "found_since": len({p.get("found_date") for p in chosen if p.get("found_date")}) > 1,
+         "source": (chosen[0].get("source") or "监督检查") if len({p.get("source") for p in chosen}) == 1
+         else "行政执法监督",
          "deadline": load_calendar(store).add_workdays(today, days),
          "matter": f"{cats[0]}问题整改事项" if len(cats) == 1 else None,
          "status": ("未收到整改报告" if all(p.get("status") in ("待整改", None, "") for p in chosen)

@@ -97,7 +97,9 @@ def dubanhan(f: dict) -> Document:
     matter = f.get("matter") or "行政执法监督发现问题整改事项"
     doc.title = f"关于督促办理{matter}的函"
     probs = _problems(f)
-    body = [_p(f"{_d(f.get('found_date'))}，我局（{office}）在{f.get('source') or '行政执法监督检查'}中发现你单位存在"
+    since = bool(f.get("found_since"))  # problems found on several dates: "自…以来…先后发现"
+    body = [_p(f"{'自' if since else ''}{_d(f.get('found_date'))}{'以来' if since else ''}，我局（{office}）在"
+               f"{f.get('source') or '行政执法监督检查'}中{'先后' if since else ''}发现你单位存在"
                f"{'以下问题' if probs else '有关问题'}：")]
     for k, p in enumerate(probs, 1):
         body.append(_p(_problem_line(k, p)))

@@ -311,3 +311,20 @@ def test_row_typed_in_the_generic_form_keeps_its_type_when_issued(ds, tmp_path):
     res = S.render(store, row["id"], tmp_path / "y.pdf")
     text = "".join(p.extract_text() for p in open_pdf(res.data).pages).replace(" ", "")
     assert "约谈通知书" in text and "执法证件管理混乱" in text
+
+
+def test_dubanhan_for_problems_found_on_several_dates_says_since(ds):
+    store, body, _o, probs = ds
+    first = (TODAY - dt.timedelta(days=90)).isoformat()
+    store.update("problems", probs[0]["id"], {"found_date": first, "source": "案卷评查"})
+    row = S.draft_dubanhan_for_overdue(store, body["id"], TODAY)[0]
+    head = row["content"].splitlines()[0]
+    assert head.startswith(f"自{M.format_cn_date(dt.date.fromisoformat(first))}以来，我局（青山县司法局）在")
+    assert "中先后发现你单位存在以下问题：" in head and "在行政执法监督中" in head   # two sources named together
+
+
+def test_dubanhan_for_problems_found_on_one_date_names_it(ds):
+    store, body, _o, probs = ds
+    head = S.draft_dubanhan_for_overdue(store, body["id"], TODAY)[0]["content"].splitlines()[0]
+    found = M.format_cn_date(dt.date.fromisoformat(probs[0]["found_date"]))
+    assert head == f"{found}，我局（青山县司法局）在监督检查中发现你单位存在以下问题："
