@@ -141,6 +141,11 @@ def draft_for_review_batch(store, batch_id: str, facts: dict | None = None) -> d
         marks = ",".join("?" * len(case_nos))
         probs = store.rows("problems", f"source = '案卷评查' AND source_ref IN ({marks})", case_nos,
                            order_by="problem_no")
+        # a case number is unique only within its body: at the county, another township's 示综执罚〔2024〕1号
+        # is not a file of this batch
+        files = {(r.get("case_no"), r.get("body_id")) for r in reviews}
+        probs = [p for p in probs if (p.get("source_ref"), p.get("body_id")) in files
+                 or not p.get("body_id") or (p.get("source_ref"), None) in files]
     excellent = [f"{names.get(r['body_id'], '')}{r['case_no']}案卷" for r in reviews if r.get("grade") == "优秀"]
     review = dict(year=batch.get("year") or _dt.date.today().year, units=len(rows), cases=total["cases"],
                   excellent=total["excellent"], good=total["good"], passed=total["passed"], failed=total["failed"],

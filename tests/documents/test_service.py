@@ -328,3 +328,19 @@ def test_dubanhan_for_problems_found_on_one_date_names_it(ds):
     head = S.draft_dubanhan_for_overdue(store, body["id"], TODAY)[0]["content"].splitlines()[0]
     found = M.format_cn_date(dt.date.fromisoformat(probs[0]["found_date"]))
     assert head == f"{found}，我局（青山县司法局）在监督检查中发现你单位存在以下问题："
+
+
+def test_review_report_lists_only_the_problems_of_the_batchs_files(ds):
+    """The same case number in another body (another township at the county) is another file."""
+    store, body, other, _p = ds
+    batch = store.insert("review_batches", {"name": "2026年度案卷评查", "year": 2026, "mode": "集中评查"})
+    with store.workflow():
+        store.insert("reviews", {"batch_id": batch["id"], "case_no": "青综执罚〔2025〕1号", "body_id": body["id"],
+                                 "grade": "不合格", "score": 50})
+    store.insert("problems", {"problem_no": "青问〔2026〕8号", "source": "案卷评查", "source_ref": "青综执罚〔2025〕1号",
+                              "body_id": body["id"], "category": "程序", "description": "未告知陈述申辩权利"})
+    store.insert("problems", {"problem_no": "青问〔2026〕9号", "source": "案卷评查", "source_ref": "青综执罚〔2025〕1号",
+                              "body_id": other["id"], "category": "证据", "description": "另一单位的同号案卷证据不足"})
+    row = S.draft_for_review_batch(store, batch["id"])
+    assert "未告知陈述申辩权利" in row["content"]
+    assert "另一单位的同号案卷证据不足" not in row["content"]
