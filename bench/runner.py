@@ -286,7 +286,7 @@ def bench_ledger(data_dir: Path, repeat: int, prefix: str = "", township: bool =
         if year:
             filters.append((f" + 立案日期 {year} 年", {"date_from": f"{year}-01-01", "date_to": f"{year}-12-31"}))
         if org:
-            filters.append((" + 乡镇", {"extra_where": "t.owner_org = ?", "extra_params": (org,)}))
+            filters.append((" + 乡镇", {"township": org}))
         for label, term in (("3 chars", term3), ("2 chars (a name)", term2), ("2 chars (common word)", common2)):
             if not term:
                 out.append(Result(f"{prefix}search {label}", None, note="no text in the data to search for"))

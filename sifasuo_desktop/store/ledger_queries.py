@@ -9,6 +9,12 @@ Two plans exist for a search: "IN" collects every hit from the index and sorts t
 as a name), "EXISTS" walks the sort index and stops after a page of hits (fast for common words, slow for rare
 ones). The hit count (a doclist count: milliseconds) picks the plan and is the 共 N 条 count too, cached per
 database state so one search counts once.
+
+A search with a status / date / 乡镇 filter counts and collects its hits in the n-gram index too: the filters
+are tokens of the same rows (search_grams.facets, m0230), so `"<code>擅自" AND "0s<已结案>"` is the exact hit set
+of 擅自 + 已结案 (a 3+ character term: its character pairs there, the trigram index on top). That count picks
+the plan as above and is the 共 N 条 count; a filter the tokens cannot express (an arbitrary `extra_where`, a
+non-text status column, a date that is not YYYY-MM-DD) keeps the SQL filter on the collected hits.
 """
 from __future__ import annotations
 
@@ -29,6 +35,7 @@ class LedgerQuery:
     date_to: str | None = None
     order_by: str | None = None
     descending: bool = False
+    township: str | None = None   # owner org code (a county's 乡镇 filter)
     extra_where: str = ""
     extra_params: tuple = ()
 
@@ -144,6 +151,86 @@ def live_count(conn, table: str) -> int:
         f"SELECT count(*) FROM {table} WHERE deleted = 0").fetchone()[0])
 
 
+def _column_type(conn, table: str, column: str) -> str:
+    def compute() -> str:
+        for r in conn.execute(f"PRAGMA table_info({table})"):
+            if r[1] == column:
+                return (r[2] or "").upper()
+        return ""
+    return _cached(_state(conn) + ("type", table, column), compute)
+
+
+def _has_facets(conn) -> bool:
+    return _cached(_state(conn) + ("facets",), lambda: any(
+        r[1] == "facets" for r in conn.execute("PRAGMA table_info(search_index)")))
+
+
+def _irregular_dates(conn, table: str) -> bool:
+    """Whether some record of `table` has a date the date tokens do not cover (then its range filter is SQL)."""
+    return _cached(_state(conn) + ("irregular", table), lambda: conn.execute(
+        "SELECT 1 FROM search_gram WHERE search_gram MATCH ? LIMIT 1",
+        (f'"{search_grams.irregular_date_token(table)}"',)).fetchone() is not None)
+
+
+@dataclass(frozen=True)
+class _IndexPlan:
+    """A search the n-gram index answers with its filters: the rows of search_gram matching `gram`, each also
+    matching every trigram phrase of `phrases` (terms of 3+ characters), are exactly the records shown."""
+    gram: str
+    phrases: tuple[str, ...]
+
+    def hits_sql(self) -> tuple[str, list]:
+        """SELECT of the search_index rowids of the hits."""
+        sql = "SELECT rowid FROM search_gram WHERE search_gram MATCH ?"
+        params = [self.gram]
+        for phrase in self.phrases:
+            sql += " AND rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)"
+            params.append(phrase)
+        return sql, params
+
+
+def _index_plan(conn, q: LedgerQuery) -> _IndexPlan | None:
+    """The index plan of a search with filters, or None (no terms, no filter, or one the tokens cannot express)."""
+    terms = _terms(q)
+    ledger: Ledger = LEDGERS[q.ledger]
+    t = ledger.table
+    status = q.status if q.status and ledger.status_field else None
+    dated = ledger.date_field and (q.date_from or q.date_to)
+    if not terms or q.extra_where or not (status or dated or q.township) or conn is None or not _has_facets(conn):
+        return None
+    parts, phrases = [], []
+    for term in terms:
+        if search_grams.usable(term):
+            parts.append(search_grams.match_expr(t, [term]))
+            continue
+        expr = search_grams.candidate_expr(t, term) if len(term) >= 3 else None
+        if expr is None:
+            return None
+        parts.append(expr)
+        phrases.append(_fts_phrase(term))
+    if status:
+        if not isinstance(status, str) or _column_type(conn, t, ledger.status_field) != "TEXT":
+            return None
+        parts.append(f'"{search_grams.status_token(status)}"')
+    if dated:
+        tokens = search_grams.date_range_tokens(q.date_from, q.date_to)
+        if not tokens or _column_type(conn, t, ledger.date_field) != "TEXT" or _irregular_dates(conn, t):
+            return None
+        parts.append("(" + " OR ".join(f'"{tok}"' for tok in tokens) + ")")
+    if q.township:
+        if not isinstance(q.township, str):
+            return None
+        parts.append(f'"{search_grams.org_token(q.township)}"')
+    return _IndexPlan(" AND ".join(parts), tuple(phrases))
+
+
+def _plan_hits(conn, plan: _IndexPlan) -> int:
+    def compute() -> int:
+        sql, params = plan.hits_sql()
+        return conn.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
+    return _cached(_state(conn) + ("plan", plan), compute)
+
+
 def _indexed_rows(conn, table: str) -> int:
     return _cached(_state(conn) + ("rows", table), lambda: conn.execute(
         "SELECT count(*) FROM search_index WHERE table_name = ?", (table,)).fetchone()[0])
@@ -181,22 +268,37 @@ def _where(q: LedgerQuery, conn=None, common: bool | None = None) -> tuple[list[
     where = ["t.deleted = 0"]
     params: list = []
     terms = _terms(q)
+    plan = _index_plan(conn, q) if terms and conn is not None else None
     if common is None:
-        common = bool(terms) and conn is not None and _is_common(conn, t, terms)
-    for term in terms:
-        sql, p = _row_test(term) if common else _hit_set(t, term)
-        where.append(sql)
+        if plan is not None:
+            rows = _indexed_rows(conn, t)
+            common = rows > 0 and _plan_hits(conn, plan) > COMMON_TERM_SHARE * rows
+        else:
+            common = bool(terms) and conn is not None and _is_common(conn, t, terms)
+    # collected hits: the filters are in the index already, their SQL tests only double-check (never an index)
+    col = "+t." if plan is not None and not common else "t."
+    if plan is not None and not common:
+        sql, p = plan.hits_sql()
+        where.append(f"t.id IN (SELECT s.record_id FROM search_index s WHERE s.rowid IN ({sql}))")
         params += p
+    else:
+        for term in terms:
+            sql, p = _row_test(term) if common else _hit_set(t, term)
+            where.append(sql)
+            params += p
     if q.status and ledger.status_field:
-        where.append(f"t.{ledger.status_field} = ?")
+        where.append(f"{col}{ledger.status_field} = ?")
         params.append(q.status)
     if ledger.date_field:
         if q.date_from:
-            where.append(f"t.{ledger.date_field} >= ?")
+            where.append(f"{col}{ledger.date_field} >= ?")
             params.append(q.date_from)
         if q.date_to:
-            where.append(f"t.{ledger.date_field} <= ?")
+            where.append(f"{col}{ledger.date_field} <= ?")
             params.append(q.date_to)
+    if q.township:
+        where.append(f"{col}owner_org = ?")
+        params.append(q.township)
     if q.extra_where:
         where.append(f"({q.extra_where})")
         params += list(q.extra_params)
@@ -287,9 +389,12 @@ def query_rowids(conn, q: LedgerQuery, limit: int | None = None, offset: int = 0
 def count_rows(conn, q: LedgerQuery) -> int:
     terms = _terms(q)
     t = LEDGERS[q.ledger].table
-    if not (terms or q.status or q.date_from or q.date_to or q.extra_where):
+    if not (terms or q.status or q.date_from or q.date_to or q.township or q.extra_where):
         return live_count(conn, t)
-    if terms and not (q.status or q.date_from or q.date_to or q.extra_where):
+    plan = _index_plan(conn, q) if terms else None
+    if plan is not None:   # the filters are index tokens: the count of one FTS5 query (the plan choice's)
+        return _plan_hits(conn, plan)
+    if terms and not (q.status or q.date_from or q.date_to or q.township or q.extra_where):
         # a pure text search: the count on the index (the one the plan choice took: not counted twice)
         return _text_hits(conn, t, terms)
     # with a filter: collect the hits from the index and test those (testing every filtered row's text

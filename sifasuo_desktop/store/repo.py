@@ -751,10 +751,8 @@ class Store:
         ledger = LEDGERS.get(table)
         if ledger is not None:
             self.defer_search_index()
-            self.conn.executemany(
-                "INSERT INTO search_index(table_name, record_id, body) VALUES (?,?,?) "
-                "ON CONFLICT(record_id) DO UPDATE SET body=excluded.body",
-                [(table, r["id"], self.search_text(table, r)) for r in records])
+            self.conn.executemany(_search_grams.index_sql(ledger),
+                                  [(table, r["id"], self.search_text(table, r)) for r in records])
         self._pending.tables.add(table)
         self._ref_cache.pop(table, None)
 
@@ -786,9 +784,7 @@ class Store:
         if rec.get("deleted"):
             self.conn.execute("DELETE FROM search_index WHERE record_id = ?", (rec["id"],))
             return
-        self.conn.execute(
-            "INSERT INTO search_index(table_name, record_id, body) VALUES (?,?,?) "
-            "ON CONFLICT(record_id) DO UPDATE SET body=excluded.body", (table, rec["id"], self.search_text(table, rec)))
+        self.conn.execute(_search_grams.index_sql(LEDGERS[table]), (table, rec["id"], self.search_text(table, rec)))
 
     # ------------------------------------------------------------------ files
     def backup_to(self, target) -> Path:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from sifasuo_desktop.domain.ledgers import LEDGERS
 from sifasuo_desktop.domain.permissions import require
 
+from . import search_grams
 from .repo import StoreError, audit_hash, canonical_json, utc_now
 
 
@@ -53,8 +54,7 @@ def apply_remote_rows(store, table: str, items: list[tuple[dict | None, dict]], 
         store.conn.executemany("DELETE FROM search_index WHERE record_id = ?",
                                [(row["id"],) for _, row in items if row["deleted"]])
         store.conn.executemany(
-            "INSERT INTO search_index(table_name, record_id, body) VALUES (?,?,?) "
-            "ON CONFLICT(record_id) DO UPDATE SET body=excluded.body",
+            search_grams.index_sql(LEDGERS[table]),   # filter tokens from the rows just written
             [(table, row["id"], store.search_text(table, row)) for _, row in items if not row["deleted"]])
     for _, row in items:
         store._pending.add(table, row["id"])

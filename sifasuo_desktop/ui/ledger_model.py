@@ -1,6 +1,8 @@
 """A table model over one ledger: rows fetched from SQLite a page at a time (100k rows open instantly)."""
 from __future__ import annotations
 
+import dataclasses
+
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
@@ -181,6 +183,5 @@ class LedgerTableModel(QAbstractTableModel):
         if column < 0 or column >= len(self.fields):
             return
         q = self.query
-        self.set_query(LedgerQuery(q.ledger, q.search, q.status, q.date_from, q.date_to,
-                                   order_by=self.fields[column].name, descending=(order == Qt.DescendingOrder),
-                                   extra_where=q.extra_where, extra_params=q.extra_params))
+        self.set_query(dataclasses.replace(q, order_by=self.fields[column].name,
+                                           descending=(order == Qt.DescendingOrder)))

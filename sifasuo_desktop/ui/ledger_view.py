@@ -232,8 +232,7 @@ class LedgerView(QWidget):
         org = self.township_box.currentData()
         return LedgerQuery(self.ledger.key, self.search.text().strip(), self.status_box.currentData(),
                            date_or_none(self.date_from), date_or_none(self.date_to), order_by=order_by,
-                           descending=desc, extra_where="t.owner_org = ?" if org else "",
-                           extra_params=(org,) if org else ())
+                           descending=desc, township=org or None)
 
     def apply_filters(self) -> None:
         self._timer.stop()

@@ -93,8 +93,8 @@ def export_ledger(store, query: LedgerQuery, out, full_personal: bool = False,
         filters.append(f"状态“{query.status}”")
     if query.date_from or query.date_to:
         filters.append(f"日期 {query.date_from or '…'} 至 {query.date_to or '…'}")
-    if query.extra_where.strip() == "t.owner_org = ?" and query.extra_params and is_county(store):
-        filters.append(f"乡镇“{township_display(county_townships(store), store, query.extra_params[0])}”")
+    if query.township and is_county(store):
+        filters.append(f"乡镇“{township_display(county_townships(store), store, query.township)}”")
     if filters:
         notes.append("筛选条件：" + "，".join(filters))
     if not full_personal and any(f.sensitive for f in ledger.fields):
