@@ -179,24 +179,28 @@ class _IndexPlan:
     gram: str
     phrases: tuple[str, ...]
 
-    def hits_sql(self) -> tuple[str, list]:
-        """SELECT of the search_index rowids of the hits."""
-        sql = "SELECT rowid FROM search_gram WHERE search_gram MATCH ?"
+    def hits_sql(self, rowid: str = "rowid") -> tuple[str, list]:
+        """A condition on the search_index rowid `rowid`: it is one of the hits."""
+        sql = f"{rowid} IN (SELECT rowid FROM search_gram WHERE search_gram MATCH ?)"
         params = [self.gram]
         for phrase in self.phrases:
-            sql += " AND rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)"
+            # "+": SQLite would otherwise hand each trigram hit to the n-gram query as a rowid (one FTS5
+            # query per hit: seconds)
+            sql += f" AND +{rowid} IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)"
             params.append(phrase)
         return sql, params
 
 
-def _index_plan(conn, q: LedgerQuery) -> _IndexPlan | None:
-    """The index plan of a search with filters, or None (no terms, no filter, or one the tokens cannot express)."""
+def _index_plan(conn, q: LedgerQuery, bare: bool = False) -> _IndexPlan | None:
+    """The index plan of a search with filters (`bare`: or without), or None (no terms, no filter, or one the
+    tokens cannot express)."""
     terms = _terms(q)
     ledger: Ledger = LEDGERS[q.ledger]
     t = ledger.table
     status = q.status if q.status and ledger.status_field else None
     dated = ledger.date_field and (q.date_from or q.date_to)
-    if not terms or q.extra_where or not (status or dated or q.township) or conn is None or not _has_facets(conn):
+    if not terms or q.extra_where or not (bare or status or dated or q.township) or conn is None \
+            or not _has_facets(conn):
         return None
     parts, phrases = [], []
     for term in terms:
@@ -224,11 +228,83 @@ def _index_plan(conn, q: LedgerQuery) -> _IndexPlan | None:
     return _IndexPlan(" AND ".join(parts), tuple(phrases))
 
 
+def _plan_ids(conn, plan: _IndexPlan, within: list[str] | None = None) -> list[int]:
+    """The search_index rowids of the plan's hits, ascending; `within`: only those with one of these tokens."""
+    gram = plan.gram if within is None else plan.gram + " AND (" + " OR ".join(f'"{tok}"' for tok in within) + ")"
+    sql, params = _IndexPlan(gram, plan.phrases).hits_sql()
+    text = conn.execute(f"SELECT group_concat(rowid) FROM search_index WHERE {sql}", params).fetchone()[0]
+    return list(map(int, text.split(","))) if text else []
+
+
 def _plan_hits(conn, plan: _IndexPlan) -> int:
     def compute() -> int:
+        if not plan.phrases:   # the doclists alone: no search_index row is read
+            return conn.execute("SELECT count(*) FROM search_gram WHERE search_gram MATCH ?",
+                                (plan.gram,)).fetchone()[0]
         sql, params = plan.hits_sql()
-        return conn.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
+        return conn.execute(f"SELECT count(*) FROM search_index WHERE {sql}", params).fetchone()[0]
     return _cached(_state(conn) + ("plan", plan), compute)
+
+
+WINDOW_MIN_HITS = 2000   # more hits than this: a page sorted by date collects only the newest months' hits
+DAYS_OVER = 500          # a month's hits exceed the page by more than this: keep only its newest days' hits
+
+
+def _newest_months(conn, q: LedgerQuery, plan: _IndexPlan, need: int) -> list[int] | None:
+    """For a page of `need` rows in the default order (date, newest first): the hits of the newest months that
+    hold at least `need` of them, found through the month tokens (1, 1, 2, 4, ... months a query: each a few
+    ms); every other hit is older than all of these. None when the order is another, a date is irregular, or
+    the dated hits are too few (records without a date come last)."""
+    ledger: Ledger = LEDGERS[q.ledger]
+    t, date = ledger.table, ledger.date_field
+    if not date or (q.order_by not in (None, date)) or (q.order_by and not q.descending):
+        return None
+    if not _leads_index(conn, t, date) or _column_type(conn, t, date) != "TEXT" or _irregular_dates(conn, t):
+        return None
+    # two statements: SQLite reads a lone min() or max() off the index, both together scan the table
+    top = conn.execute(f"SELECT max({date}) FROM {t}").fetchone()[0]
+    bottom = conn.execute(f"SELECT min({date}) FROM {t} WHERE {date} IS NOT NULL").fetchone()[0]
+    if top is None:
+        return None
+    top, bottom = min(top, q.date_to or top), max(bottom, q.date_from or bottom)
+    y, m = int(top[:4]), int(top[5:7])
+    end = (int(bottom[:4]), int(bottom[5:7]))
+    out: list[int] = []
+    step = 1
+    while (y, m) >= end:
+        months = []
+        while len(months) < step and (y, m) >= end:
+            months.append((y, m))
+            y, m = (y, m - 1) if m > 1 else (y - 1, 12)
+        got = _plan_ids(conn, plan, [f"0m{y_:04d}{m_:02d}" for y_, m_ in months])
+        if len(out) + len(got) >= need:
+            return out + _newest_days(conn, months, got, need - len(out))
+        out += got
+        step = min(step * 2, 24)
+    return None
+
+
+def _newest_days(conn, months: list[tuple[int, int]], got: list[int], need: int) -> list[int]:
+    """Of the hits `got` in `months` (newest first), those of the newest days holding `need` of them, through
+    the day tokens (small doclists): the page then sorts a few hundred rows, not a month's thousands."""
+    if len(got) <= need + DAYS_OVER:
+        return got
+    left = set(got)
+    out: list[int] = []
+    for y, m in months:
+        for d in range(31, 0, -1):
+            text = conn.execute("SELECT group_concat(rowid) FROM search_gram WHERE search_gram MATCH ?",
+                                (f'"0d{y:04d}{m:02d}{d:02d}"',)).fetchone()[0]
+            if text:
+                out += [i for i in map(int, text.split(",")) if i in left]
+                if len(out) >= need:
+                    return out
+    return got   # not reached: every hit of these months has one of their days
+
+
+def _hit_list_sql(ids: list[int]) -> tuple[str, list]:
+    return ("t.id IN (SELECT s.record_id FROM search_index s WHERE s.rowid IN (SELECT value FROM json_each(?)))",
+            ["[" + ",".join(map(str, ids)) + "]"])
 
 
 def _indexed_rows(conn, table: str) -> int:
@@ -262,24 +338,35 @@ def _row_test(term: str) -> tuple[str, list]:
     return "EXISTS (SELECT 1 FROM search_index s WHERE s.record_id = t.id AND instr(s.body, ?) > 0)", [term]
 
 
-def _where(q: LedgerQuery, conn=None, common: bool | None = None) -> tuple[list[str], list]:
+def _where(q: LedgerQuery, conn=None, common: bool | None = None,
+           hits: tuple[str, list] | None = None) -> tuple[list[str], list]:
     ledger: Ledger = LEDGERS[q.ledger]
     t = ledger.table
     where = ["t.deleted = 0"]
     params: list = []
     terms = _terms(q)
     plan = _index_plan(conn, q) if terms and conn is not None else None
-    if common is None:
+    if hits is not None:
+        common = False
+    elif common is None:
         if plan is not None:
             rows = _indexed_rows(conn, t)
             common = rows > 0 and _plan_hits(conn, plan) > COMMON_TERM_SHARE * rows
         else:
             common = bool(terms) and conn is not None and _is_common(conn, t, terms)
-    # collected hits: the filters are in the index already, their SQL tests only double-check (never an index)
-    col = "+t." if plan is not None and not common else "t."
-    if plan is not None and not common:
-        sql, p = plan.hits_sql()
-        where.append(f"t.id IN (SELECT s.record_id FROM search_index s WHERE s.rowid IN ({sql}))")
+    # With the index plan SQLite must not look the filters up in their own indexes: collected hits are
+    # filtered already (the SQL tests only double-check them), and a walk in display order stops after a page
+    # of hits, while the status index would hand it every 已结案 row to test and sort (seconds). A date range
+    # on the column the rows are sorted by stays indexable: the walk starts at the range.
+    col = date_col = "+t." if plan is not None else "t."
+    if plan is not None and common and (q.order_by or ledger.date_field) == ledger.date_field:
+        date_col = "t."
+    if hits is not None:
+        where.append(hits[0])
+        params += hits[1]
+    elif plan is not None and not common:
+        sql, p = plan.hits_sql("s.rowid")
+        where.append(f"t.id IN (SELECT s.record_id FROM search_index s WHERE {sql})")
         params += p
     else:
         for term in terms:
@@ -291,10 +378,10 @@ def _where(q: LedgerQuery, conn=None, common: bool | None = None) -> tuple[list[
         params.append(q.status)
     if ledger.date_field:
         if q.date_from:
-            where.append(f"{col}{ledger.date_field} >= ?")
+            where.append(f"{date_col}{ledger.date_field} >= ?")
             params.append(q.date_from)
         if q.date_to:
-            where.append(f"{col}{ledger.date_field} <= ?")
+            where.append(f"{date_col}{ledger.date_field} <= ?")
             params.append(q.date_to)
     if q.township:
         where.append(f"{col}owner_org = ?")
@@ -357,11 +444,12 @@ def _ref_order_sql(conn, t: str, col: str, ref: Ledger, disp: str, where: list[s
     return sql, params + list(dangling) + params
 
 
-def build_sql(q: LedgerQuery, conn=None) -> tuple[str, list]:
-    """SQL for the ordered row ids of `q`. With `conn`, searches get the faster plan for their hit count."""
+def build_sql(q: LedgerQuery, conn=None, hits: tuple[str, list] | None = None) -> tuple[str, list]:
+    """SQL for the ordered row ids of `q`. With `conn`, searches get the faster plan for their hit count;
+    `hits` (a condition on t.id and its params) stands for the search and its filters, found already."""
     ledger: Ledger = LEDGERS[q.ledger]
     t = ledger.table
-    where, params = _where(q, conn)
+    where, params = _where(q, conn, hits=hits)
     order_col = q.order_by or ledger.date_field or "created_at"
     direction = "DESC" if (q.descending if q.order_by else True) else "ASC"
     if q.order_by and ledger.has(order_col) and ledger.field(order_col).kind == REF:
@@ -378,8 +466,28 @@ def build_sql(q: LedgerQuery, conn=None) -> tuple[str, list]:
     return sql, params
 
 
+def _page_sql(conn, q: LedgerQuery, limit: int, offset: int) -> tuple[str, list] | None:
+    """A page of an index-planned search from its collected hits (few, or the newest months' of many)."""
+    plan = _index_plan(conn, q, bare=True)
+    if plan is None:
+        return None
+    n = _plan_hits(conn, plan)
+    if n > WINDOW_MIN_HITS:
+        ids = _newest_months(conn, q, plan, offset + limit)
+    else:   # few: all of them (ids, not the subquery: SQLite would run the FTS5 query again)
+        ids = _plan_ids(conn, plan)
+    if ids is None:
+        return None
+    hits, params = _hit_list_sql(ids)
+    sql, rest = build_sql(q, conn, hits=(hits, params))
+    return f"{sql} LIMIT {int(limit)} OFFSET {int(offset)}", rest
+
+
 def query_rowids(conn, q: LedgerQuery, limit: int | None = None, offset: int = 0) -> list[int]:
     """Row ids in display order; with `limit`, one page starting at `offset`."""
+    paged = _page_sql(conn, q, limit, offset) if limit is not None and conn is not None else None
+    if paged is not None:
+        return [r[0] for r in conn.execute(*paged)]
     sql, params = build_sql(q, conn)
     if limit is not None:
         sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"

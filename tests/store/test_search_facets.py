@@ -92,7 +92,7 @@ def _queries(store):
                {"date_from": f"{y}-01-01", "date_to": f"{y}-12-31"}, {"date_from": f"{y}-03-15"},
                {"date_to": f"{years[0]}-06-10"}, {"date_from": f"{years[0]}-02-03", "date_to": f"{y}-02-27"},
                {"status": statuses[0], "township": orgs[0], "date_from": f"{years[0]}-07-01"},
-               {"township": "不存在的机关"}]
+               {"township": "不存在的机关"}, {}]
     for term in ("擅自", "违法", "经", "占用挖", "擅自 经营", "公司", "执法", "未经许可", "1"):
         for f in filters:
             yield LedgerQuery("cases", search=term, **f)
@@ -100,16 +100,21 @@ def _queries(store):
     yield LedgerQuery("cases", search="擅自", township=orgs[2], order_by="decision_date", descending=True)
 
 
-@pytest.mark.parametrize("share", [2.0, 0.0])   # never common (collected hits) / always common (walk the order)
-def test_filtered_searches_equal_a_brute_force_filter(county, monkeypatch, share):
+# never common (collected hits) / always common (walk the order) / pages from the newest months' hits
+@pytest.mark.parametrize("share,window", [(2.0, 10 ** 9), (0.0, 10 ** 9), (2.0, 0)])
+def test_filtered_searches_equal_a_brute_force_filter(county, monkeypatch, share, window):
     monkeypatch.setattr(lq, "COMMON_TERM_SHARE", share)
+    monkeypatch.setattr(lq, "WINDOW_MIN_HITS", window)
+    monkeypatch.setattr(lq, "DAYS_OVER", window)   # the window: narrowed to days whenever it can be
     seen_hits = 0
     planned = 0
     for q in _queries(county):
         lq._count_cache.clear()
         expect = _expected(county, q)
         assert query_rowids(county.conn, q) == expect, q
-        assert query_rowids(county.conn, q, limit=7, offset=3) == expect[3:10], q
+        for offset, limit in ((0, 1), (3, 7), (0, 200), (len(expect) - 2, 5)):
+            assert query_rowids(county.conn, q, limit=limit, offset=max(offset, 0)) == \
+                expect[max(offset, 0):max(offset, 0) + limit], (q, offset)
         assert count_rows(county.conn, q) == len(expect), q
         seen_hits += bool(expect)
         planned += lq._index_plan(county.conn, q) is not None
