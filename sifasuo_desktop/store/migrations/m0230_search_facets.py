@@ -21,6 +21,11 @@ FACET_COLUMNS = {
     "report_calendar": (None, None), "report_submissions": (None, "submitted_date"),
 }
 
+# the trigram index follows the text only: writing a row's tokens must not re-index its body
+_SEARCH_AU = """AFTER UPDATE OF body ON search_index WHEN old.rowid <= sfs_index_floor() BEGIN
+        INSERT INTO search_fts(search_fts, rowid, body) VALUES ('delete', old.rowid, old.body);
+        INSERT INTO search_fts(rowid, body) VALUES (new.rowid, new.body); END"""
+
 _TRIGGERS = {
     "search_gram_ai": """AFTER INSERT ON search_index WHEN new.rowid <= sfs_index_floor() BEGIN
         INSERT INTO search_gram(rowid, grams) VALUES (new.rowid, sfs_grams(new.table_name, new.body, new.facets));
@@ -37,6 +42,10 @@ _TRIGGERS = {
 def migrate(db):
     c = db.conn
     c.execute("ALTER TABLE search_index ADD COLUMN facets TEXT NOT NULL DEFAULT ''")
+    for name in _TRIGGERS:   # search_gram is rebuilt below: no per-row upkeep while the tokens are written
+        c.execute(f"DROP TRIGGER IF EXISTS {name}")
+    c.execute("DROP TRIGGER IF EXISTS search_au")
+    c.execute(f"CREATE TRIGGER search_au {_SEARCH_AU}")
     tables = {r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     for table, (status, date) in FACET_COLUMNS.items():
         if table not in tables:
@@ -44,8 +53,6 @@ def migrate(db):
         cols = ", ".join(f"x.{col}" if col else "NULL" for col in (status, date))
         c.execute(f"UPDATE search_index SET facets = coalesce((SELECT sfs_facets('{table}', {cols}, x.owner_org) "
                   f"FROM {table} x WHERE x.id = search_index.record_id), '') WHERE table_name = ?", (table,))
-    for name in _TRIGGERS:
-        c.execute(f"DROP TRIGGER IF EXISTS {name}")
     # rebuilt from scratch: one pass, no per-row delete of the old token lists
     c.execute("DROP TABLE search_gram")
     c.execute("CREATE VIRTUAL TABLE search_gram USING fts5(grams, detail='none', columnsize=0, prefix='7')")
