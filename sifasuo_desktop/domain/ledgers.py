@@ -5,7 +5,7 @@ read it. Field lists follow shared/domain/ledgers.md and reference.md §10.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass
 
 from . import limits
 from . import validators as v

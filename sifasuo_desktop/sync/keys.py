@@ -28,7 +28,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat, PrivateFormat, NoEncryption
-from nacl.public import PrivateKey as BoxPrivateKey, PublicKey as BoxPublicKey
+from nacl.public import PrivateKey as BoxPrivateKey
 
 from sifasuo_desktop import fsutil
 

@@ -1,7 +1,7 @@
 """修改历史: who changed what and when, for one record (from the hash-chained audit log)."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHeaderView, QLabel, QTableWidget,
+from PySide6.QtWidgets import (QAbstractItemView, QDialogButtonBox, QHeaderView, QLabel, QTableWidget,
                                QTableWidgetItem, QVBoxLayout)
 
 from sifasuo_desktop.domain.ledgers import LEDGERS

@@ -5,12 +5,12 @@ from __future__ import annotations
 import importlib
 import logging
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QSplitter,
                                QStackedWidget, QWidget)
 
 from sifasuo_desktop import APP_NAME, __version__
-from sifasuo_desktop.domain.ledgers import LEDGERS, nav_ledgers
+from sifasuo_desktop.domain.ledgers import nav_ledgers
 from sifasuo_desktop.domain.permissions import ROLE_LABELS
 
 from . import extensions

@@ -1,7 +1,7 @@
 """工具 → 预警阈值设置: thresholds of every warning rule (admin only; the store enforces it too)."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QGroupBox,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QGroupBox,
                                QLabel, QMessageBox, QScrollArea, QSpinBox, QVBoxLayout, QWidget)
 
 from sifasuo_desktop.domain.errors import UserError

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, QRect, Qt, Signal
+from PySide6.QtCore import QDate, QRect, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (QBoxLayout, QCalendarWidget, QComboBox, QDialog, QDialogButtonBox, QFrame,
                                QHBoxLayout, QLineEdit, QMenu, QPlainTextEdit, QScrollArea, QSizePolicy,
