@@ -79,4 +79,11 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    code = main(sys.argv[1:])
+    # everything is measured and printed; skip the interpreter's teardown of Qt wrappers, which PySide6 can crash
+    # on (none_dealloc / SIGABRT while collecting at exit), as `sifasuo` itself does
+    sys.stdout.flush()
+    sys.stderr.flush()
+    import os
+
+    os._exit(code)
