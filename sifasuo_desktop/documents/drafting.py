@@ -100,6 +100,7 @@ def draft_for_problems(store, body_id: str, key: str = M.YIJIANSHU, problem_ids:
     f = {"recipient": body["name"], "problems": [_problem_facts(p) for p in probs],
          "found_date": _date(min(p.get("found_date") or "9999-12-31" for p in probs)) if any(
              p.get("found_date") for p in probs) else None,
+         "found_since": len({p.get("found_date") for p in probs if p.get("found_date")}) > 1,
          "source": probs[0].get("source") or "监督检查"}
     _set_new_deadline(store, key, f)
     f.update(facts or {})

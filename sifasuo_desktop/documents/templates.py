@@ -126,8 +126,10 @@ def yijianshu(f: dict) -> Document:
     doc.recipient_label = "被监督单位"
     office = f.get("office") or "××司法所"
     probs = _problems(f)
-    body = [_p(f"根据{f.get('basis') or '《行政执法监督条例》和省行政执法监督有关规定'}，我局（{office}）于"
-               f"{_d(f.get('found_date'))}对你单位{f.get('scope') or '行政执法工作'}进行了"
+    # problems found on several dates: "自…以来先后对你单位…进行了", not the earliest date alone
+    found = f"自{_d(f.get('found_date'))}以来先后" if f.get("found_since") else f"于{_d(f.get('found_date'))}"
+    body = [_p(f"根据{f.get('basis') or '《行政执法监督条例》和省行政执法监督有关规定'}，我局（{office}）{found}"
+               f"对你单位{f.get('scope') or '行政执法工作'}进行了"
                f"{f.get('method') or f.get('source') or '监督检查'}。现将有关情况和监督意见告知如下：")]
     body.append(_h1("一、发现的主要问题"))
     if probs:

@@ -82,3 +82,22 @@ def test_suggestion_letter_lists_each_suggestion_once():
     text = S.body_text(doc)
     assert text.count("立即整改，并报送整改报告及佐证材料。") == 1
     assert "一、立即整改，并报送整改报告及佐证材料。" in text and "二、完善证据。" in text and "三、" not in text
+
+
+def test_opinion_letter_for_problems_found_on_several_dates_says_since(store):
+    store.set_setting(S.S_ISSUER, "示范县司法局")
+    body = store.insert("bodies", {"name": "示范镇人民政府", "status": "有效"})
+    for day, what in (("2025-07-23", "未按期公示"), ("2026-03-02", "自由裁量未说明理由")):
+        store.insert("problems", {"found_date": day, "source": "监督检查", "body_id": body["id"], "description": what})
+    text = S.body_text(S.load_document(store, S.draft_for_problems(store, body["id"], M.YIJIANSHU)["id"]))
+    assert "自2025年7月23日以来先后对你单位行政执法工作进行了监督检查" in text
+    assert "于2025年7月23日对你单位" not in text
+
+
+def test_opinion_letter_for_problems_found_on_one_date_names_it(store):
+    store.set_setting(S.S_ISSUER, "示范县司法局")
+    body = store.insert("bodies", {"name": "示范镇人民政府", "status": "有效"})
+    store.insert("problems", {"found_date": "2025-07-23", "source": "监督检查", "body_id": body["id"],
+                              "description": "未按期公示"})
+    text = S.body_text(S.load_document(store, S.draft_for_problems(store, body["id"], M.YIJIANSHU)["id"]))
+    assert "于2025年7月23日对你单位行政执法工作进行了监督检查" in text and "以来" not in text
