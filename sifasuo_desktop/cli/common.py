@@ -29,6 +29,10 @@ def open_store(args, write: bool = False, create: bool = False):
     from sifasuo_desktop.store import Store
 
     data_dir = data_dir_from(args)
+    if Store.needs_upgrade(data_dir):
+        from sifasuo_desktop.store.repo import UPGRADE_NOTICE
+
+        print(UPGRADE_NOTICE, file=sys.stderr, flush=True)
     store = Store.open(data_dir, create=create)
     if not create and not store.initialized:
         store.close()

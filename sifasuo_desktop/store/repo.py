@@ -72,6 +72,12 @@ class Changes:
         return bool(self.tables)
 
 
+# said before an existing database is upgraded (Store.needs_upgrade): minutes at county scale, and a clerk who sees
+# nothing for that long switches the PC off
+UPGRADE_NOTICE = ("正在升级数据文件以适配新版本程序（每次升级只做一次；数据多时需要几分钟，县局汇总数据可能需要更久）。"
+                  "升级前已自动备份，请不要关闭程序或电脑。")
+
+
 def utc_now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="milliseconds")
 
@@ -244,14 +250,47 @@ class Store:
         return store
 
     @staticmethod
-    def _migrate(conn: sqlite3.Connection, data_dir: Path) -> None:
+    def _up_to_date(conn: sqlite3.Connection) -> bool | None:
+        """True: every migration this program knows is applied (and none it does not know); False: some are
+        pending; None: no migration applied yet (a new database). Plain SQL, no sqlite_utils."""
         known = set(_migrations.known_names())
-        try:  # the common case, nothing pending, answered with plain SQL
+        try:
             done = {r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = ?",
                                                (_migrations.MIGRATION_SET,))}
         except sqlite3.OperationalError:
             done = set()
-        if done and not (done - known) and known <= done:
+        if not done:
+            return None
+        return not (done - known) and known <= done
+
+    @classmethod
+    def needs_upgrade(cls, data_dir) -> bool:
+        """Whether opening this folder will first upgrade an existing database (migrations pending): at county
+        scale that takes minutes, and the GUI/CLI say so before it starts. False when there is nothing to tell
+        (no database, a new one, one made by a newer program, or one that cannot be read: opening reports it)."""
+        path = db_path(Path(data_dir))
+        if not path.is_file():
+            return False
+        from urllib.parse import quote
+
+        try:
+            conn = sqlite3.connect(f"file:{quote(str(path.absolute()))}?mode=ro", uri=True)
+        except sqlite3.Error:
+            return False
+        try:
+            if cls._up_to_date(conn) is not False:
+                return False
+            done = {r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = ?",
+                                               (_migrations.MIGRATION_SET,))}
+            return not (done - set(_migrations.known_names()))   # a newer program's database is refused, not upgraded
+        except sqlite3.Error:
+            return False
+        finally:
+            conn.close()
+
+    @classmethod
+    def _migrate(cls, conn: sqlite3.Connection, data_dir: Path) -> None:
+        if cls._up_to_date(conn):   # the common case, nothing pending, answered with plain SQL
             return
         import sqlite_utils
 

@@ -54,6 +54,68 @@ def make_app(argv=None):
     return app
 
 
+def upgrade_with_progress(data_dir: Path, parent=None) -> None:
+    """Upgrade an existing database (pending migrations; minutes at county scale) in a worker thread behind a busy
+    dialog that says what is happening and how long it has run, so the window never shows 未响应 and nobody
+    switches the PC off thinking it hung. Errors are left to the open that follows, which reports them."""
+    import gc
+    import threading
+    import time
+
+    from PySide6.QtCore import QEventLoop, Qt, QTimer
+    from PySide6.QtWidgets import QLabel, QProgressDialog
+
+    from sifasuo_desktop.store import Store
+    from sifasuo_desktop.store.repo import UPGRADE_NOTICE
+
+    def work():
+        try:
+            Store.open(data_dir).close()
+        except Exception:   # noqa: BLE001 - the open after this reports it
+            pass
+
+    dlg = QProgressDialog(UPGRADE_NOTICE, None, 0, 0, parent)   # busy bar, no 取消: a half-done upgrade helps nobody
+    label = QLabel()
+    label.setWordWrap(True)
+    dlg.setLabel(label)
+    dlg.setLabelText(UPGRADE_NOTICE)
+    dlg.setWindowTitle(f"{APP_NAME} — 升级数据文件")
+    dlg.setWindowModality(Qt.ApplicationModal)
+    dlg.setMinimumDuration(0)
+    dlg.setAutoClose(False)
+    dlg.setAutoReset(False)
+    dlg.setMinimumWidth(460)
+    # a collection inside the worker could free Qt wrappers off the GUI thread (see warnings_engine): none there
+    gc.collect()
+    was_enabled = gc.isenabled()
+    gc.disable()
+    thread = threading.Thread(target=work, name="db-upgrade")
+    start = time.monotonic()
+    thread.start()
+    dlg.show()
+    loop = QEventLoop()
+
+    def poll():
+        if not thread.is_alive():
+            loop.quit()
+            return
+        dlg.setLabelText(f"{UPGRADE_NOTICE}\n\n已用时 {int(time.monotonic() - start)} 秒……")
+
+    timer = QTimer()
+    timer.timeout.connect(poll)
+    timer.start(200)
+    try:
+        if thread.is_alive():
+            loop.exec()
+    finally:
+        timer.stop()
+        thread.join()
+        if was_enabled:
+            gc.enable()
+        dlg.close()
+        dlg.deleteLater()
+
+
 def open_or_setup(data_dir: Path, parent=None, interactive: bool = True):
     """Open the store; on an empty folder run the setup dialog. Returns the Store or None (cancelled).
     Not interactive (--quit-after-startup): no dialog that would wait for a user; a message on stderr instead."""
@@ -61,6 +123,8 @@ def open_or_setup(data_dir: Path, parent=None, interactive: bool = True):
 
     from sifasuo_desktop.store import Store
 
+    if interactive and Store.needs_upgrade(data_dir):
+        upgrade_with_progress(data_dir, parent)
     while True:
         try:
             store = Store.open(data_dir)
