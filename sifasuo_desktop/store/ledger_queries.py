@@ -147,8 +147,12 @@ def _text_hits(conn, table: str, terms: list[str]) -> int:
 def live_count(conn, table: str) -> int:
     """Live records of `table` (cached until a write): the ledger's 共 N 条 and the first-run checklist ask at
     start-up, one count of a 100,000-case table serves both (issue 19)."""
-    return _cached(_state(conn) + ("live", table), lambda: conn.execute(
-        f"SELECT count(*) FROM {table} WHERE deleted = 0").fetchone()[0])
+    def compute() -> int:
+        row = conn.execute("SELECT n FROM live_counts WHERE tbl = ?", (table,)).fetchone()   # m0240's counters
+        if row is not None:
+            return row[0]
+        return conn.execute(f"SELECT count(*) FROM {table} WHERE deleted = 0").fetchone()[0]
+    return _cached(_state(conn) + ("live", table), compute)
 
 
 def _column_type(conn, table: str, column: str) -> str:

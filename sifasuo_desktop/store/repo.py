@@ -322,8 +322,9 @@ class Store:
         with contextlib.suppress(Exception):
             # only after bulk writes: a read-only session (check, a refused restore) leaves the file's bytes alone
             if not self.conn.in_transaction and getattr(self, "_analyze_due", False):
-                # sampled (analysis_limit): a second or two at county scale instead of a full pass
-                self.conn.execute("PRAGMA analysis_limit=2000")
+                # a full pass (2.0 s for the 20-township county, page cache warm): a sampled one (analysis_limit
+                # 2000 or 20000) estimated 2.4 M rows in the 821,680-case decision-date index, and SQLite then sorted
+                # the whole table for a page sorted by 决定日期 (250 ms instead of 8 ms)
                 self.conn.execute("ANALYZE")
                 self.conn.execute("PRAGMA optimize")
         with contextlib.suppress(Exception):
