@@ -250,9 +250,10 @@ class Store:
         return store
 
     @staticmethod
-    def _up_to_date(conn: sqlite3.Connection) -> bool | None:
-        """True: every migration this program knows is applied (and none it does not know); False: some are
-        pending; None: no migration applied yet (a new database). Plain SQL, no sqlite_utils."""
+    def _migration_state(conn: sqlite3.Connection) -> str:
+        """"new" (no migration applied yet), "current" (every migration this program knows, none it does not),
+        "pending" (an existing database to upgrade) or "newer" (made by a newer program: refused on open).
+        Plain SQL, no sqlite_utils."""
         known = set(_migrations.known_names())
         try:
             done = {r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = ?",
@@ -260,8 +261,10 @@ class Store:
         except sqlite3.OperationalError:
             done = set()
         if not done:
-            return None
-        return not (done - known) and known <= done
+            return "new"
+        if done - known:
+            return "newer"
+        return "current" if known <= done else "pending"
 
     @classmethod
     def needs_upgrade(cls, data_dir) -> bool:
@@ -278,11 +281,7 @@ class Store:
         except sqlite3.Error:
             return False
         try:
-            if cls._up_to_date(conn) is not False:
-                return False
-            done = {r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = ?",
-                                               (_migrations.MIGRATION_SET,))}
-            return not (done - set(_migrations.known_names()))   # a newer program's database is refused, not upgraded
+            return cls._migration_state(conn) == "pending"
         except sqlite3.Error:
             return False
         finally:
@@ -290,7 +289,7 @@ class Store:
 
     @classmethod
     def _migrate(cls, conn: sqlite3.Connection, data_dir: Path) -> None:
-        if cls._up_to_date(conn):   # the common case, nothing pending, answered with plain SQL
+        if cls._migration_state(conn) == "current":   # the common case, answered with plain SQL
             return
         import sqlite_utils
 
