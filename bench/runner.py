@@ -60,29 +60,30 @@ LAST_CPU = [None]   # CPU seconds (user + sys) of the last run_child: a figure t
 def run_child(cmd: list[str], timeout: float = 180, stdout=None) -> tuple[float, int, float | None, str]:
     """(wall seconds, exit code, peak RSS in MB, stderr tail) of one subprocess run.
 
-    Peak RSS is the child's own ru_maxrss from wait4 (Linux: VmHWM), so runs do not mix.
+    The command runs under bench/peak.py, a fresh small interpreter that waits for it and reports its wall time,
+    CPU time and ru_maxrss (Linux: VmHWM): a child forked from this process would report this process's own peak
+    instead of its own once this process has grown (measured: 612 MB for a 11 MB child after the parent held 600 MB).
     """
-    import threading
+    import signal
 
-    with tempfile.TemporaryFile() as errf:
+    with tempfile.TemporaryFile() as errf, tempfile.TemporaryDirectory() as tmp:
+        result_file = Path(tmp) / "peak.json"
+        wrapped = [sys.executable, "-m", "bench.peak", str(result_file), *cmd] if hasattr(os, "wait4") else cmd
         t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=stdout or subprocess.DEVNULL, stderr=errf, env=_env(), cwd=str(ROOT))
-        killer = threading.Timer(timeout, proc.kill)
-        killer.start()
+        proc = subprocess.Popen(wrapped, stdout=stdout or subprocess.DEVNULL, stderr=errf, env=_env(), cwd=str(ROOT),
+                                start_new_session=True)
         try:
-            if hasattr(os, "wait4"):
-                _, status, usage = os.wait4(proc.pid, 0)
-                wall = time.perf_counter() - t0
-                rc = os.waitstatus_to_exitcode(status)
-                proc.returncode = rc
-                rss = usage.ru_maxrss / 1024.0
-                LAST_CPU[0] = usage.ru_utime + usage.ru_stime
-            else:  # pragma: no cover - Windows
-                rc = proc.wait()
-                wall = time.perf_counter() - t0
-                rss = None
-        finally:
-            killer.cancel()
+            rc = proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            rc = proc.wait()
+        wall, rss = time.perf_counter() - t0, None
+        LAST_CPU[0] = None
+        try:
+            peak = json.loads(result_file.read_text(encoding="utf-8"))
+            wall, rc, rss, LAST_CPU[0] = peak["wall"], peak["rc"], peak["maxrss_kb"] / 1024.0, peak["cpu"]
+        except (OSError, ValueError, KeyError):
+            pass   # killed, or no wait4 (Windows): the wall time seen from here, no peak
         errf.seek(0)
         err = errf.read().decode("utf-8", "replace")[-1500:]
     return wall, rc, rss, err

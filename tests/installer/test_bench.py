@@ -1,6 +1,7 @@
 """The benchmark's plumbing (bench/core.py) and its ledger figures on a small demo."""
 from __future__ import annotations
 
+import os
 import sqlite3
 import sys
 from pathlib import Path
@@ -168,6 +169,28 @@ def test_run_child_reports_exit_code_and_rss(tmp_path):
     wall, rc, rss, err = run_child([sys.executable, "-c", "import sys; sys.stderr.write('boom'); sys.exit(3)"])
     assert rc == 3 and "boom" in err and wall > 0
     assert rss is None or rss > 1
+
+
+@pytest.mark.skipif(not hasattr(os, "wait4"), reason="peak memory is read from wait4 (Linux)")
+def test_run_child_peak_is_the_childs_own_not_the_grown_parents():
+    """Issue 19: `check (repeat): peak memory` read 612 MB for a 113 MB run because the bench itself had grown:
+    exec hands a forked child the parent's peak. A small child stays small however big the bench is."""
+    from bench.runner import LAST_CPU, run_child
+
+    ballast = bytearray(300 * 1024 * 1024)
+    for i in range(0, len(ballast), 4096):
+        ballast[i] = 1
+    wall, rc, rss, err = run_child([sys.executable, "-c", "pass"])
+    assert rc == 0 and rss is not None and rss < 100, rss
+    assert LAST_CPU[0] is not None and LAST_CPU[0] < wall + 1
+    del ballast
+
+
+def test_run_child_kills_a_child_past_its_timeout():
+    from bench.runner import run_child
+
+    wall, rc, rss, err = run_child([sys.executable, "-c", "import time; time.sleep(30)"], timeout=1)
+    assert rc != 0 and wall < 20
 
 
 def test_check_figures_cold_then_from_the_cache(tmp_path):
