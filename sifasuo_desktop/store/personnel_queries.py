@@ -9,7 +9,6 @@ from sifasuo_desktop.domain import personnel_stats as P
 from sifasuo_desktop.domain.errors import UserError
 from sifasuo_desktop.domain.validators import split_names
 
-from .rules_queries import load_params
 
 EXAM_TARGETS_KEY = "county.exam_sampling_targets"  # {year: percent}; "county." settings travel down to townships
 
@@ -62,6 +61,8 @@ def _county_townships(store, bodies: list[dict]) -> dict[str, str] | None:
 
 
 def personnel_report(store, year: int, today: _dt.date | None = None) -> list:
+    from .rules_queries import load_params   # the rules' package: not needed to open the window
+
     d = load(store)
     towns = _county_townships(store, d["bodies"])
     if towns is not None:   # 示范县城市管理局 in three townships: three rows, each with its 乡镇

@@ -187,15 +187,14 @@ def start_integrity_check(window, data_dir: Path) -> None:
 
 
 # The Qt-free modules every GUI start imports (store, domain, documents, security, sync setup), imported before
-# PySide6: once PySide6 is loaded its import hook reads the whole source of each newly imported module to look for
-# "PySide6" (shibokensupport/feature.py, for `from __feature__ import ...`), ~0.2 ms a module, ~30 ms of a start
-# from a source checkout (issue 19). Only modules a start needs anyway belong here (tests/ui/test_startup_imports.py).
+# PySide6 so that they are loaded before the window is built (tests/ui/test_startup_imports.py: only modules a start
+# needs anyway belong here). See skip_pyside_source_scans for PySide6's import hook.
 CORE_MODULES = (
-    "sifasuo_desktop.store", "sifasuo_desktop.store.ledger_queries", "sifasuo_desktop.store.rules_queries",
+    "sifasuo_desktop.store", "sifasuo_desktop.store.ledger_queries",
     "sifasuo_desktop.store.stats_queries", "sifasuo_desktop.store.sync_queries", "sifasuo_desktop.store.cert_events",
     "sifasuo_desktop.store.personnel_queries", "sifasuo_desktop.store.exemplary_queries",
     "sifasuo_desktop.store.checklist_ops", "sifasuo_desktop.store.report_calendar_ops",
-    "sifasuo_desktop.store.documents_queries", "sifasuo_desktop.domain.rules", "sifasuo_desktop.domain.first_run",
+    "sifasuo_desktop.store.documents_queries", "sifasuo_desktop.domain.first_run",
     "sifasuo_desktop.domain.bulk_edit", "sifasuo_desktop.domain.handling", "sifasuo_desktop.domain.ranking",
     "sifasuo_desktop.domain.report_calendar", "sifasuo_desktop.domain.checklist",
     "sifasuo_desktop.domain.personnel_stats", "sifasuo_desktop.domain.stats_discretion",
@@ -213,10 +212,53 @@ def import_core_before_qt() -> None:
         importlib.import_module(name)
 
 
+# modules whose source mentions PySide6: the Qt layer (and the CLI's GUI entry)
+USES_PYSIDE = ("sifasuo_desktop.ui", "sifasuo_desktop.cli")
+
+
+def uses_pyside(name: str) -> bool:
+    return name in USES_PYSIDE or name.startswith(tuple(p + "." for p in USES_PYSIDE))
+
+
+def program_modules() -> list[str]:
+    """The dotted names of this program's modules, from its files (nothing imported; none in a frozen bundle)."""
+    root = Path(__file__).resolve().parent.parent
+    names = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d.isidentifier()]
+        parts = ["sifasuo_desktop", *Path(folder).relative_to(root).parts]
+        for f in files:
+            if f.endswith(".py"):
+                stem = f[:-3]
+                names.append(".".join(parts if stem == "__init__" else [*parts, stem]))
+    return names
+
+
+def skip_pyside_source_scans() -> int:
+    """PySide6's import hook (shibokensupport/feature.py, for its `__feature__` options, which this program does
+    not use) reads the whole source of every module named in an import statement after PySide6 is loaded, once per
+    module, to see whether it mentions "PySide6": 74 modules, 30 ms of a start from a source checkout (issue 19;
+    none in the frozen bundle, which has no sources). Its table is filled here with the answers it would find — every
+    module loaded so far (the standard library's, the Qt-free core's) and every module of this program: the Qt layer
+    mentions PySide6, the rest does not (tests/ui/test_startup_imports.py checks that against the sources). Returns
+    the number of modules entered (0 when the hook's table is not there: another PySide6, nothing changes)."""
+    table = getattr(sys.modules.get("shibokensupport.feature"), "pyside_feature_dict", None)
+    if not isinstance(table, dict):
+        return 0
+    before = len(table)
+    for name in [*list(sys.modules), *program_modules()]:
+        if name.startswith("sifasuo_desktop"):
+            table.setdefault(name, 0 if uses_pyside(name) else -1)
+        elif not name.startswith(("PySide6", "shiboken6", "shibokensupport", "__feature__")):
+            table.setdefault(name, -1)
+    return len(table) - before
+
+
 def run_gui(data_dir=None, quit_after_startup: bool = False) -> int:
     import_core_before_qt()
     from PySide6.QtCore import QTimer
 
+    skip_pyside_source_scans()
     from .main_window import MainWindow
 
     app = make_app()

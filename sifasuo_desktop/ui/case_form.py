@@ -6,9 +6,8 @@ from __future__ import annotations
 import datetime as _dt
 
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QLineEdit, QMenu, QStyle
+from PySide6.QtWidgets import QLineEdit, QMenu
 
-from sifasuo_desktop.domain.rules.personnel import cert_problem
 from sifasuo_desktop.domain.validators import parse_date
 
 SEP = "、"
@@ -32,6 +31,8 @@ class OfficerPicker:
         self.edit = form.widgets.get("officer_names")
         if not isinstance(self.edit, QLineEdit):
             return
+        from PySide6.QtWidgets import QStyle   # its ~40 enums cost 6 ms: created when a case form first opens
+
         icon = form.style().standardIcon(QStyle.SP_FileDialogDetailedView)
         self.action = QAction(icon, "从本主体执法人员中选择…", self.edit)
         self.action.setToolTip("从所选执法主体的执法人员中勾选承办人（显示证件状态）")
@@ -55,6 +56,8 @@ class OfficerPicker:
         body = self.form.widgets.get("body_id")
         body_id = body.value() if hasattr(body, "value") else None
         where, params = ("body_id = ?", (body_id,)) if body_id else ("", ())
+        from sifasuo_desktop.domain.rules.personnel import cert_problem   # the rules' package: on first use
+
         rows = self.form.store.rows("officers", where, params, order_by="name")
         day = self._day()
         out = []

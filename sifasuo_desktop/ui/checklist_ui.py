@@ -2,8 +2,6 @@
 becomes a problem with one click; the visit prints as a 监督检查记录表 (PDF)."""
 from __future__ import annotations
 
-import html
-
 from PySide6.QtWidgets import (QComboBox, QDialogButtonBox, QFileDialog, QHBoxLayout, QHeaderView,
                                QLabel, QLineEdit, QMessageBox, QPushButton, QTableWidget, QTableWidgetItem,
                                QVBoxLayout)
@@ -144,7 +142,8 @@ class ChecklistVisitDialog(DiscardGuard, FitDialog):
         return prob
 
     def record_html(self) -> str:
-        e = html.escape
+        from html import escape as e   # imported when a checklist is shown
+
         v = self.visit
         body = self.store.ref_names("bodies").get(v.get("body_id"), "")
         counts = cl.summary(self.results)

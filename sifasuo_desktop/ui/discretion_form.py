@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QLabel
 
-from sifasuo_desktop.domain.rules.discretion import fine_inside, range_text
 from sifasuo_desktop.domain.validators import parse_amount
 from sifasuo_desktop.store.exemplary_queries import discretion_catalogs
 
@@ -67,6 +66,8 @@ class CaseDiscretion:
         return self.form.widgets["cause"].text()
 
     def refill(self) -> None:
+        from sifasuo_desktop.domain.rules.discretion import range_text   # the rules' package: on first use
+
         cause = self._cause()
         items = [i for i in self.items if _matches(i["violation"], cause)] or ([] if cause else self.items)
         stds = [s for s in self.standards if _matches(s["violation"], cause)] or ([] if cause else self.standards)
@@ -106,6 +107,8 @@ class CaseDiscretion:
         return own or rows
 
     def check_fine(self, *_):
+        from sifasuo_desktop.domain.rules.discretion import fine_inside, range_text
+
         if self._filling:
             return
         rows = self.current_standard()

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as _dt
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, QMarginsF, Qt
 from PySide6.QtGui import QImage, QKeySequence, QPageLayout, QPageSize, QPainter, QShortcut
-from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
                                QInputDialog, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QPushButton,
                                QVBoxLayout)
@@ -19,6 +19,9 @@ from sifasuo_desktop.domain.errors import UserError
 from sifasuo_desktop.domain.permissions import allowed
 from sifasuo_desktop.ui.unsaved import DiscardGuard, remember
 from sifasuo_desktop.ui.widgets import FitDialog, size_to_window
+
+if TYPE_CHECKING:   # QtPrintSupport is imported when something is printed, not to open the window
+    from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 
 PRINT_DPI = 600  # what the printer gets (raster path: QtPdf/pdfium render each page, one page at a time)
 PREVIEW_DPI = 200  # what the on-screen preview keeps per page (sharp at 100-200 % zoom, ~30 MB a page, not 139)
@@ -57,6 +60,8 @@ def pdf_page_images(data: bytes, dpi: int = PRINT_DPI):
 
 
 def make_printer(title: str = "") -> QPrinter:
+    from PySide6.QtPrintSupport import QPrinter
+
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
                                       QMarginsF(0, 0, 0, 0)))
@@ -72,6 +77,7 @@ def paint_pdf(printer: QPrinter, data: bytes) -> int:
     A real printer gets 600 dpi pages (or its own resolution when lower); the print preview (a QPicture engine)
     gets PREVIEW_DPI pages."""
     from PySide6.QtGui import QPaintEngine
+    from PySide6.QtPrintSupport import QPrinter
 
     painter = QPainter()
     if not painter.begin(printer):
@@ -403,6 +409,8 @@ class DocumentsController:
         return row
 
     def preview_print(self, record: dict, receipt: bool = False):
+        from PySide6.QtPrintSupport import QPrintPreviewDialog
+
         res = self._render_bytes(record["id"], receipt)
         self._warn_fonts(res)
         self.printer = make_printer(record.get("title") or "")

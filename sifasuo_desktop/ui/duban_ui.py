@@ -12,12 +12,13 @@ from PySide6.QtWidgets import QAbstractItemView, QMessageBox, QPushButton
 from sifasuo_desktop.documents import service as S
 from sifasuo_desktop.domain.errors import UserError
 from sifasuo_desktop.domain.permissions import allowed
-from sifasuo_desktop.domain.workflow import deadline_state
 
 from .dashboard import SEVERITY_TEXT
 
 
 def overdue_by_body(problems: list[dict], today: _dt.date | None = None) -> dict[str | None, list[str]]:
+    from sifasuo_desktop.domain.workflow import deadline_state   # not needed to open the window
+
     today = today or _dt.date.today()
     out: dict[str | None, list[str]] = {}
     for p in problems:

@@ -15,10 +15,17 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
                                QPushButton, QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from sifasuo_desktop.domain.errors import UserError
-from sifasuo_desktop.domain.rules.inspections import ITEM_IN_FORCE, catalog_index, enterprise, item_problem, on_site
 from sifasuo_desktop.domain.validators import parse_date
 
 WARN_STYLE = "color: #c62828; font-weight: bold;"
+
+
+def _jc():
+    """domain/rules/inspections, imported when a form first needs it (the rules' package is not needed to open the
+    window)."""
+    from sifasuo_desktop.domain.rules import inspections
+
+    return inspections
 
 
 class InspectionItems:
@@ -33,7 +40,7 @@ class InspectionItems:
         if any(n not in w for n in ("item_name", "item_code", "body_id", "inspect_date")):
             return
         self.rows = catalog_rows(form.store)
-        self.index = catalog_index(self.rows)
+        self.index = _jc().catalog_index(self.rows)
         lay = form.form
         self.picker = QComboBox(form)
         self.picker.setObjectName("item_picker")
@@ -78,7 +85,7 @@ class InspectionItems:
         self.picker.clear()
         self.picker.addItem("（选择本主体目录中的检查事项…）" if items else "（本主体尚无行政检查事项目录）", None)
         for it in sorted(items, key=lambda r: (r.get("code") or "", r.get("name") or "")):
-            live = (it.get("status") or "") in ITEM_IN_FORCE
+            live = (it.get("status") or "") in _jc().ITEM_IN_FORCE
             pub = it.get("published_date")
             state = "已停用" if not live else (f"{pub}公布" if pub and pub <= day.isoformat() else
                                               f"未公布（{pub}公布）" if pub else "未登记公布日期")
@@ -98,10 +105,10 @@ class InspectionItems:
             return
         w = self.form.widgets
         rec = {"item_name": w["item_name"].text(), "item_code": w["item_code"].text(), "body_id": self._body_id()}
-        why = item_problem(rec, self.index, self._day())
+        why = _jc().item_problem(rec, self.index, self._day())
         uscc = w["target_uscc"].text() if "target_uscc" in w else ""
         method = w["method"].value() if "method" in w and hasattr(w["method"], "value") else None
-        relevant = on_site({"method": method}) and enterprise({"target_uscc": uscc})
+        relevant = _jc().on_site({"method": method}) and _jc().enterprise({"target_uscc": uscc})
         if why and (rec["item_name"].strip() or rec["item_code"].strip()):
             self.label.setStyleSheet(WARN_STYLE)
             self.label.setText(why + "（未公布的事项不得检查，JC-03）")

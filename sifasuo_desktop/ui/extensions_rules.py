@@ -8,9 +8,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from sifasuo_desktop.domain.errors import UserError
 from sifasuo_desktop.domain.permissions import allowed
 
-from .settings_dialog import open_rule_settings
 from .warnings_engine import RulesEngine
-from .warnings_page import update_nav_title
 
 
 def install(window) -> None:
@@ -27,15 +25,27 @@ def install(window) -> None:
     window.add_lazy_page("warnings", "预警", warnings_page, attr="warnings_page", before=before)
     window.add_badge_provider(engine.badge)
     engine.updated.connect(window.refresh_badges)
-    engine.updated.connect(lambda: update_nav_title(window, engine.counts()))
+    engine.updated.connect(lambda: _update_nav_title(window, engine.counts()))
     window.destroyed.connect(lambda *_: engine.close())
     window.rules_engine = engine  # the dashboard may show the same counts without a second run
     window.add_menu_action("监督", "预警", lambda: window.show_page("warnings"))
-    window.add_menu_action("工具", "预警阈值设置", lambda: open_rule_settings(window))
+    window.add_menu_action("工具", "预警阈值设置", lambda: _open_rule_settings(window))
     window.add_menu_action("工具", "导入节假日安排…", lambda: import_holidays_dialog(window))
     # after the window's first paint (the debounce timer: the check thread does not compete with building and
     # painting the window for the interpreter lock)
     engine.schedule()
+
+
+def _update_nav_title(window, counts) -> None:
+    from .warnings_page import update_nav_title   # with the rules' package, after the first paint
+
+    update_nav_title(window, counts)
+
+
+def _open_rule_settings(window) -> None:
+    from .settings_dialog import open_rule_settings   # the rules' package is imported when first needed
+
+    open_rule_settings(window)
 
 
 def import_holidays_dialog(window, path: str | None = None) -> dict | None:

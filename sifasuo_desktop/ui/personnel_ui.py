@@ -4,7 +4,6 @@ sampling, the 执法证件年审汇总表 as .xlsx and print)."""
 from __future__ import annotations
 
 import datetime as _dt
-import html
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
@@ -97,6 +96,8 @@ class OfficerDialog(FitDialog):
 
     # ------------------------------------------------------------------ content
     def refresh(self) -> None:
+        import html   # imported when a profile is first shown
+
         prof = pq.officer_profile(self.store, self.officer_id)
         self.profile = prof
         o = prof["officer"]
@@ -284,6 +285,8 @@ class PersonnelPage(QWidget):
         return True
 
     def html(self) -> str:
+        import html
+
         t = self.summary
         parts = ["<html><body style='font-family: sans-serif;'>",
                  f"<h3 style='text-align:center'>{html.escape(t.title)}</h3>",

@@ -22,7 +22,6 @@ from sifasuo_desktop.domain.ledgers import LEDGERS
 from sifasuo_desktop.domain.permissions import READONLY, SYSTEM, Actor, allowed
 from sifasuo_desktop.security import accounts
 from sifasuo_desktop.security import backup as bk
-from sifasuo_desktop.security import restore as rs
 from sifasuo_desktop.security.audit import verify_all
 
 from .login_dialog import (BackupAdminDialog, ChangePasswordDialog, FirstAdminDialog, LockDialog, LoginDialog,
@@ -45,6 +44,8 @@ def _ask_passphrase(parent, text: str) -> str | None:
 
 def offer_restore(parent, data_dir, error) -> bool:
     """The database could not be opened: offer the newest good backup (or a file the user picks)."""
+    from sifasuo_desktop.security import restore as rs   # on first use (not needed to open the window)
+
     data_dir = Path(data_dir)
     message = getattr(error, "message", str(error))
     if any(word in message for word in NOT_DAMAGE):
@@ -580,6 +581,8 @@ def _backup_settings(window):
 
 
 def _restore(window):
+    from sifasuo_desktop.security import restore as rs
+
     if not allowed(window.actor, "restore"):
         QMessageBox.information(window, "从备份恢复", "只有管理员可以从备份恢复。")
         return

@@ -5,17 +5,16 @@ import datetime as dt
 import gc
 import logging
 import queue
-import subprocess
 import sys
 import threading
+from typing import TYPE_CHECKING
 
 import shiboken6
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from sifasuo_desktop.domain.rules import SEVERITY_LABELS
-from sifasuo_desktop.store import rules_queries
-from sifasuo_desktop.store.rules_queries import CheckResult, check_store
+if TYPE_CHECKING:
+    from sifasuo_desktop.store.rules_queries import CheckResult
 
 log = logging.getLogger(__name__)
 MAX_TIP_LINES = 4
@@ -34,6 +33,8 @@ def badge_of(items) -> tuple[str, str] | None:
     """(worst severity, tooltip) of one record's findings."""
     if not items:
         return None
+    from sifasuo_desktop.domain.rules import SEVERITY_LABELS
+
     worst = "red" if any(f.severity == "red" for f in items) else "yellow"
     lines = [f"{SEVERITY_LABELS[f.severity]} {f.code} {f.title}：{f.message}" for f in items[:MAX_TIP_LINES]]
     if len(items) > MAX_TIP_LINES:
@@ -54,6 +55,8 @@ def check_command(data_dir, today) -> list[str]:
 
 def run_check_process(data_dir, today) -> bool:
     """Run the full check in a child process (its output goes to the findings cache); False when it failed."""
+    import subprocess
+
     flags = getattr(subprocess, "CREATE_NO_WINDOW", 0)
     try:
         done = subprocess.run(check_command(data_dir, today), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
@@ -172,7 +175,8 @@ class RulesEngine(QObject):
         A big folder (a county: a million records) is checked by a separate `sifasuo check` process that
         leaves its result in the findings cache, which this thread then reads: the rules' working set
         (gigabytes at county scale) never enters the GUI process, and the GUI keeps its interpreter lock."""
-        from sifasuo_desktop.store import Store
+        # imported here, after the window's first paint, not while it is built
+        from sifasuo_desktop.store import Store, rules_queries
 
         try:
             store = Store.open(data_dir, create=False)
@@ -182,7 +186,7 @@ class RulesEngine(QObject):
                         and rules_queries.cacheable(store) and run_check_process(data_dir, today)):
                     result = rules_queries.cached_check(store, today)
                 if result is None:
-                    result = check_store(store, today=today)
+                    result = rules_queries.check_store(store, today=today)
             finally:
                 store.close()
             payload = build_badge_index(result.findings)
