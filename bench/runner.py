@@ -408,6 +408,25 @@ def bench_check(data_dir: Path, prefix: str = "") -> list[Result]:
     return out
 
 
+def bench_check_floor(data_dir: Path, prefix: str = "") -> list[Result]:
+    """What a full check costs before any rule runs: reading the records the rules read (bench/check_floor.py)."""
+    with tempfile.TemporaryFile() as outf:
+        wall, rc, rss, err = run_child([sys.executable, "-m", "bench.check_floor", str(data_dir)], timeout=1800,
+                                       stdout=outf)
+        outf.seek(0)
+        raw = outf.read()
+    try:
+        info = json.loads(raw)
+    except ValueError:
+        info = None
+    if rc != 0 or not isinstance(info, dict):
+        log(f"check floor failed ({rc}): {err[-400:]}")
+        return [Result(f"{prefix}check (cold): reading the records alone", None, note=f"failed (exit {rc})")]
+    return [Result(f"{prefix}check (cold): reading the records alone", info["wall_s"], "s", TARGET_CHECK_S,
+                   note=f"floor of any full check: {info['records']:,} cases and inspections read as the rules get "
+                        f"them, no rule run; CPU {info['cpu_s']:.1f} s")]
+
+
 def bench_export_xlsx(data_dir: Path, work: Path, prefix: str = "") -> list[Result]:
     """`sifasuo export-xlsx --ledger 执法案件` of every case: wall time and peak RSS."""
     out = work / "cases.xlsx"
@@ -443,6 +462,7 @@ def bench_county(repeat: int, records: int, folder: Path | None = None) -> list[
     out += bench_ledger(folder, repeat, prefix="county: ", township=True)
     log("county: check ...")
     out += bench_check(folder, prefix="county: ")
+    out += bench_check_floor(folder, prefix="county: ")
     log("county: GUI memory with warnings (findings cache dropped first) ...")
     out += bench_gui_memory(folder, prefix="county: ", cold_check=True)
     return out

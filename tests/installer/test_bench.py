@@ -208,3 +208,23 @@ def test_check_figures_cold_then_from_the_cache(tmp_path):
                                          "check over all records (repeat): peak memory"]
     assert all(r.value is not None for r in results)
     assert "CPU" in results[0].note and "warnings" in results[0].note and "cache" in results[2].note
+
+
+def test_check_floor_reads_every_case_and_inspection(tmp_path):
+    """Issue 19: the floor row of the county check counts what it read."""
+    from sifasuo_desktop.cli import main as cli_main
+    from sifasuo_desktop.store import Store
+
+    from bench.runner import bench_check_floor
+
+    data = tmp_path / "demo"
+    assert cli_main(["demo", "--data-dir", str(data), "--cases", "30", "--json"]) == 0
+    store = Store.open(data, create=False)
+    try:
+        live = sum(store.conn.execute(f"SELECT count(*) FROM {t} WHERE deleted = 0").fetchone()[0]
+                   for t in ("cases", "inspections"))
+    finally:
+        store.close()
+    [r] = bench_check_floor(data, prefix="county: ")
+    assert r.name == "county: check (cold): reading the records alone" and r.value is not None
+    assert f"{live:,} cases and inspections" in r.note, r.note
