@@ -68,12 +68,9 @@ def _program_signature() -> str:
                 h.update(f"{p.name}:{st.st_size}:{st.st_mtime_ns};".encode())
             except OSError:
                 h.update(f"{p.name}:-;".encode())
-        try:
-            import chinese_calendar
+        import chinese_calendar   # a dependency (pyproject.toml): its holiday tables are part of the rules
 
-            h.update(str(getattr(chinese_calendar, "__version__", "")).encode())
-        except ImportError:
-            pass
+        h.update(str(getattr(chinese_calendar, "__version__", "")).encode())
         _code_signature = h.hexdigest()
     return _code_signature
 
