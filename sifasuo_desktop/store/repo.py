@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from sifasuo_desktop.domain.errors import ConflictError, UserError, os_error_text
-from sifasuo_desktop.domain.ledgers import LEDGERS, REF
+from sifasuo_desktop.domain.ledgers import LEDGERS
 from sifasuo_desktop.domain.validators import NUMBER_FIELDS, normalize_number, split_party_id
 from sifasuo_desktop.domain.permissions import SYSTEM, Actor, field_change_actions, require
 from sifasuo_desktop.domain import record_state as _state
@@ -25,6 +25,7 @@ from sifasuo_desktop.paths import db_path
 from . import folder_lock as _folder_lock
 from . import migrations as _migrations
 from . import search_grams as _search_grams
+from .search_text import search_text as _search_text
 from .schema import SYNC_COLUMN_NAMES, table_columns
 
 GENESIS_HASH = "0" * 64
@@ -804,18 +805,7 @@ class Store:
 
     def search_text(self, table: str, rec: dict) -> str:
         """The text the ledger search box matches: every searchable field, refs resolved to names."""
-        ledger = LEDGERS[table]
-        parts = []
-        for f in ledger.fields:
-            if not f.searchable:
-                continue
-            val = rec.get(f.name)
-            if not val:
-                continue
-            if f.kind == REF:
-                val = self.ref_names(f.ref).get(val, "")
-            parts.append(str(val))
-        return " ".join(parts)
+        return _search_text(self.ref_names, table, rec)
 
     def _index_record(self, table: str, rec: dict) -> None:
         if table not in LEDGERS:

@@ -91,8 +91,11 @@ def rows_referring(conn, table: str, column: str, ids: Iterable[str]) -> list[di
     return out
 
 
-def owned_rows(conn, table: str, owner_org: str) -> Iterator[dict]:
-    for r in conn.execute(f"SELECT * FROM {table} WHERE owner_org = ? ORDER BY id", (owner_org,)):
+def owned_rows(conn, table: str, owner_org: str, ordered: bool = True) -> Iterator[dict]:
+    """ordered=False: in table order (the state digest is order-independent; ORDER BY id walks the id index and
+    looks every row up: 100,000 cases 1.2–1.6 s against 0.75 s)."""
+    order = " ORDER BY id" if ordered else ""
+    for r in conn.execute(f"SELECT * FROM {table} WHERE owner_org = ?{order}", (owner_org,)):
         yield dict(r)
 
 
@@ -103,7 +106,7 @@ def state_digest(conn, owner_org: str, tables: Iterable[str], row_filter=None, r
     matches what the receiver stores."""
     acc = StateDigest()
     for table in tables:
-        for row in owned_rows(conn, table, owner_org):
+        for row in owned_rows(conn, table, owner_org, ordered=False):
             if row_filter is not None and not row_filter(table, row):
                 continue
             acc.add(table, row if row_map is None else row_map(table, row))

@@ -55,6 +55,20 @@ def _scalar_ok(v) -> bool:
     return False
 
 
+_isfinite = math.isfinite
+_TYPED = (DATE, MONEY, FLOAT, INT, BOOL)
+_typed_cache: dict[int, tuple] = {}
+
+
+def _typed_fields(ledger) -> tuple:
+    """(name, kind, label) of the ledger's fields whose values _ledger_fields checks (dates and numbers)."""
+    hit = _typed_cache.get(id(ledger))
+    if hit is None or hit[0] is not ledger:
+        hit = _typed_cache[id(ledger)] = (ledger, tuple((f.name, f.kind, f.label) for f in ledger.fields
+                                                         if f.kind in _TYPED))
+    return hit[1]
+
+
 def _id_ok(v) -> bool:
     return isinstance(v, str) and 0 < len(v) <= limits.MAX_ID_CHARS * 2 and v.isprintable()
 
@@ -68,6 +82,7 @@ class RecordChecker:
         self.out_of_range = 0
         self.catalog_rows: dict[str, int] = {}
         self.case_status_off = 0        # cases whose 办理状态 is not what their dates give (issue 12)
+        self._colsets: dict[str, frozenset | None] = {}   # table -> its local columns (one lookup per table)
 
     def entry(self, e) -> tuple[str, dict]:
         if not isinstance(e, dict) or not isinstance(e.get("row"), dict) or not isinstance(e.get("table"), str):
@@ -80,8 +95,11 @@ class RecordChecker:
     def row(self, table: str, row: dict) -> None:
         if "id" not in row or not _id_ok(row["id"]):
             raise _refuse(table, row, "id", "不是有效的编号")
-        cols = self.columns(table)
-        if cols is not None and set(row) != set(cols):
+        cols = self._colsets.get(table, self)
+        if cols is self:
+            cols = self.columns(table)
+            cols = self._colsets[table] = None if cols is None else frozenset(cols)
+        if cols is not None and row.keys() != cols:
             raise SyncError(E.BAD_RECORD, f"同步数据与本机数据表“{table}”的字段不一致，已拒绝整个包"
                                           "（请双方升级到相同版本）。")
         if not _id_ok(row.get("owner_org")):
@@ -94,7 +112,19 @@ class RecordChecker:
         for c in ("created_at", "updated_at", "updated_by"):
             if c in row and row[c] is not None and (not isinstance(row[c], str) or len(row[c]) > 200):
                 raise _refuse(table, row, c, "不是文本")
-        for k, val in row.items():
+        for k, val in row.items():   # the common exact types inline; anything else is decided by _scalar_ok
+            t = type(val)
+            if t is str:
+                if len(val) <= MAX_TEXT and "\x00" not in val:
+                    continue
+            elif val is None:
+                continue
+            elif t is int:
+                if -INT64 - 1 <= val <= INT64:
+                    continue
+            elif t is float:
+                if _isfinite(val):
+                    continue
             if not _scalar_ok(val):
                 raise _refuse(table, row, k, "的值类型不正确（列表、对象、无穷大或过长的文本）")
         self._ledger_fields(table, row)
@@ -116,21 +146,21 @@ class RecordChecker:
         if ledger is None:
             return
         bad_range = False
-        for f in ledger.fields:
-            val = row.get(f.name)
+        for name, kind, label in _typed_fields(ledger):
+            val = row.get(name)
             if val is None:
                 continue
-            if f.kind == DATE:
+            if kind == DATE:
                 if not isinstance(val, str):
-                    raise _refuse(table, row, f.label, "不是日期")
+                    raise _refuse(table, row, label, "不是日期")
                 bad_range = bad_range or limits.date_problem(val) is not None
-            elif f.kind in (MONEY, FLOAT, INT, BOOL):
+            else:
                 if isinstance(val, bool) or not isinstance(val, (int, float)):
-                    if isinstance(val, str) and f.kind != BOOL:
+                    if isinstance(val, str) and kind != BOOL:
                         bad_range = True        # legacy text in a number column: shown as DQ-01
                         continue
-                    raise _refuse(table, row, f.label, "不是数字")
-                bad_range = bad_range or limits.number_problem(val, integer=f.kind == INT) is not None
+                    raise _refuse(table, row, label, "不是数字")
+                bad_range = bad_range or limits.number_problem(val, integer=kind == INT) is not None
         if bad_range:
             self.out_of_range += 1
 
