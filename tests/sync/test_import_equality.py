@@ -193,6 +193,7 @@ def test_county_imported_the_new_way_equals_the_earlier_import(tmp_path, monkeyp
     _import(county, pkg)
     with monkeypatch.context() as m:   # the earlier code paths
         m.setattr(Store, "search_text", _reference_search_text)
+        m.setattr(Store, "BULK_CACHE_KIB", 2000)          # SQLite's default page cache
         m.setattr(search_text_mod, "searchable_fields", None)   # any use of the new list would fail here
         _import(tmp_path / "county-old", pkg)
     new, old = _content(county, org), _content(tmp_path / "county-old", org)
@@ -200,3 +201,27 @@ def test_county_imported_the_new_way_equals_the_earlier_import(tmp_path, monkeyp
     for key in new:
         assert new[key] == old[key], key
     assert _check_json(county, capsys) == _check_json(tmp_path / "county-old", capsys)
+
+
+def test_bulk_write_cache_is_raised_for_its_transaction_only(tmp_path):
+    s = Store.open(tmp_path / "d")
+    try:
+        s.init_org("township", "测试司法所", "370000101000", "370000")
+        before = s.conn.execute("PRAGMA cache_size").fetchone()[0]
+        seen = []
+        with s.transaction():
+            s.defer_search_index()
+            seen.append(s.conn.execute("PRAGMA cache_size").fetchone()[0])
+            s.defer_search_index()
+        assert seen == [-Store.BULK_CACHE_KIB]
+        assert s.conn.execute("PRAGMA cache_size").fetchone()[0] == before
+        with pytest.raises(RuntimeError):
+            with s.transaction():
+                s.defer_search_index()
+                raise RuntimeError("boom")
+        assert s.conn.execute("PRAGMA cache_size").fetchone()[0] == before
+        s.bulk_insert("cases", [{"note": f"新案李四{i}"} for i in range(20)])
+        assert s.conn.execute("PRAGMA cache_size").fetchone()[0] == before
+        assert count_rows(s.conn, LedgerQuery("cases", search="李四")) == 20
+    finally:
+        s.close()
