@@ -239,9 +239,11 @@ def skip_pyside_source_scans() -> int:
     not use) reads the whole source of every module named in an import statement after PySide6 is loaded, once per
     module, to see whether it mentions "PySide6": 74 modules, 30 ms of a start from a source checkout (issue 19;
     none in the frozen bundle, which has no sources). Its table is filled here with the answers it would find — every
-    module loaded so far (the standard library's, the Qt-free core's) and every module of this program: the Qt layer
-    mentions PySide6, the rest does not (tests/ui/test_startup_imports.py checks that against the sources). Returns
-    the number of modules entered (0 when the hook's table is not there: another PySide6, nothing changes)."""
+    module loaded so far (the standard library's, the Qt-free core's) and every module of this program: ui/ and the
+    cli as using PySide6, the rest as not (tests/ui/test_startup_imports.py reads the sources: every module that
+    mentions PySide6 is in ui/ or the cli, and none selects a feature, so the few in ui/ that do not mention it
+    behave the same either way). Returns the number of modules entered (0 when a PySide6 without that table runs
+    this: nothing changes)."""
     table = getattr(sys.modules.get("shibokensupport.feature"), "pyside_feature_dict", None)
     if not isinstance(table, dict):
         return 0
