@@ -422,8 +422,8 @@ def bench_check_floor(data_dir: Path, prefix: str = "") -> list[Result]:
     if rc != 0 or not isinstance(info, dict):
         log(f"check floor failed ({rc}): {err[-400:]}")
         return [Result(f"{prefix}check (cold): reading the records alone", None, note=f"failed (exit {rc})")]
-    return [Result(f"{prefix}check (cold): reading the records alone", info["wall_s"], "s", TARGET_CHECK_S,
-                   note=f"floor of any full check: {info['records']:,} cases and inspections read as the rules get "
+    return [Result(f"{prefix}check (cold): reading the records alone", info["wall_s"], "s",
+                   note=f"a measure, not a target: the floor of any full check (≤ 5 s needs an incremental one): {info['records']:,} cases and inspections read as the rules get "
                         f"them, no rule run; CPU {info['cpu_s']:.1f} s")]
 
 

@@ -225,7 +225,7 @@ def program_modules() -> list[str]:
     root = Path(__file__).resolve().parent.parent
     names = []
     for folder, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if d.isidentifier()]
+        dirs[:] = [d for d in dirs if d.isidentifier() and d != "__pycache__"]
         parts = ["sifasuo_desktop", *Path(folder).relative_to(root).parts]
         for f in files:
             if f.endswith(".py"):

@@ -84,8 +84,9 @@ class InspectionItems:
         self._filling = True
         self.picker.clear()
         self.picker.addItem("（选择本主体目录中的检查事项…）" if items else "（本主体尚无行政检查事项目录）", None)
+        in_force = _jc().ITEM_IN_FORCE
         for it in sorted(items, key=lambda r: (r.get("code") or "", r.get("name") or "")):
-            live = (it.get("status") or "") in _jc().ITEM_IN_FORCE
+            live = (it.get("status") or "") in in_force
             pub = it.get("published_date")
             state = "已停用" if not live else (f"{pub}公布" if pub and pub <= day.isoformat() else
                                               f"未公布（{pub}公布）" if pub else "未登记公布日期")
@@ -108,7 +109,8 @@ class InspectionItems:
         why = _jc().item_problem(rec, self.index, self._day())
         uscc = w["target_uscc"].text() if "target_uscc" in w else ""
         method = w["method"].value() if "method" in w and hasattr(w["method"], "value") else None
-        relevant = _jc().on_site({"method": method}) and _jc().enterprise({"target_uscc": uscc})
+        jc = _jc()
+        relevant = jc.on_site({"method": method}) and jc.enterprise({"target_uscc": uscc})
         if why and (rec["item_name"].strip() or rec["item_code"].strip()):
             self.label.setStyleSheet(WARN_STYLE)
             self.label.setText(why + "（未公布的事项不得检查，JC-03）")

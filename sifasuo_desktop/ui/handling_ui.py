@@ -13,6 +13,7 @@ from sifasuo_desktop.domain import handling as H
 from sifasuo_desktop.domain.errors import UserError
 from sifasuo_desktop.domain.ledgers import LEDGERS, nav_ledgers
 from sifasuo_desktop.domain.permissions import allowed
+from sifasuo_desktop.domain.severity import SEVERITY_LABELS
 
 from .unsaved import DiscardGuard, remember
 from .widgets import FitDialog
@@ -152,8 +153,6 @@ class RecordWarnings(QFrame):
                     x = sub.takeAt(0).widget()
                     if x is not None:
                         x.deleteLater()
-        from sifasuo_desktop.domain.rules import SEVERITY_LABELS   # loaded with the findings, after the first paint
-
         done = record_handlings(self.store, self.table, self.record_id)
         open_n = sum(1 for f in self.findings if f.code not in done)
         title = QLabel(f"本记录的预警（{len(self.findings)}条" + (f"，{len(self.findings) - open_n}条已处置）"

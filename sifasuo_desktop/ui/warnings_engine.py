@@ -13,6 +13,8 @@ import shiboken6
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from sifasuo_desktop.domain.severity import SEVERITY_LABELS
+
 if TYPE_CHECKING:
     from sifasuo_desktop.store.rules_queries import CheckResult
 
@@ -33,8 +35,6 @@ def badge_of(items) -> tuple[str, str] | None:
     """(worst severity, tooltip) of one record's findings."""
     if not items:
         return None
-    from sifasuo_desktop.domain.rules import SEVERITY_LABELS
-
     worst = "red" if any(f.severity == "red" for f in items) else "yellow"
     lines = [f"{SEVERITY_LABELS[f.severity]} {f.code} {f.title}：{f.message}" for f in items[:MAX_TIP_LINES]]
     if len(items) > MAX_TIP_LINES:

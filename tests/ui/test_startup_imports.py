@@ -23,17 +23,23 @@ main(['--data-dir', sys.argv[1], '--quit-after-startup'])
 """
 
 
-def test_a_plain_start_imports_no_cryptography(tmp_path):
+def _start_and_report(tmp_path, script: str, prefix: str, *args: str) -> str:
+    """Run `script` (a GUI start that prints a report line) on a one-case township; the line starting with
+    `prefix`."""
     data = tmp_path / "data"
     store = Store.open(data)
     store.init_org("township", "测试镇司法所", "T0001", "C0001")
     store.insert("cases", {"case_no": "测罚〔2026〕1号"})
     store.close()
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    out = subprocess.run([sys.executable, "-c", CHECK, str(data)], capture_output=True, text=True, timeout=180,
-                         env=env)
+    out = subprocess.run([sys.executable, "-c", script, str(data), *args], capture_output=True, text=True,
+                         timeout=180, env=env)
     assert out.returncode == 0, out.stderr[-2000:]
-    line = next(x for x in out.stdout.splitlines() if x.startswith("CRYPTO="))
+    return next(x for x in out.stdout.splitlines() if x.startswith(prefix))
+
+
+def test_a_plain_start_imports_no_cryptography(tmp_path):
+    line = _start_and_report(tmp_path, CHECK, "CRYPTO=")
     assert "WINDOW=True" in line, line          # the main window was really built and shown
     assert line.startswith("CRYPTO=[] "), line
 
@@ -133,16 +139,7 @@ NOT_AT_START = ("sifasuo_desktop.domain.rules", "sifasuo_desktop.store.rules_que
 
 
 def test_a_plain_start_leaves_rules_printing_and_restore_for_later_and_pyside_reads_none_of_our_sources(tmp_path):
-    data = tmp_path / "data"
-    store = Store.open(data)
-    store.init_org("township", "测试镇司法所", "T0001", "C0001")
-    store.insert("cases", {"case_no": "测罚〔2026〕1号"})
-    store.close()
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    out = subprocess.run([sys.executable, "-c", LAZY_CHECK, str(data), ",".join(NOT_AT_START)], capture_output=True,
-                         text=True, timeout=180, env=env)
-    assert out.returncode == 0, out.stderr[-2000:]
-    line = next(x for x in out.stdout.splitlines() if x.startswith("LOADED="))
+    line = _start_and_report(tmp_path, LAZY_CHECK, "LOADED=", ",".join(NOT_AT_START))
     assert "WINDOW=True" in line, line
     assert line.startswith("LOADED=[] "), line
     assert "OURS_SCANNED=[] " in line, line     # skip_pyside_source_scans answered for every module of ours

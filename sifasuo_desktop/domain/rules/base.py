@@ -9,10 +9,8 @@ from pathlib import Path
 
 from .. import limits
 from ..calendar import WorkCalendar, to_date
+from ..severity import RED, SEVERITY_LABELS, YELLOW  # noqa: F401  (re-exported)
 from ..validators import normalize_person_name, split_person_names
-
-RED, YELLOW = "red", "yellow"
-SEVERITY_LABELS = {RED: "红色预警", YELLOW: "黄色预警"}
 DEFAULTS_PATH = Path(__file__).resolve().parent.parent.parent / "resources" / "rule_defaults.json"
 
 
